@@ -1,0 +1,113 @@
+package dialect
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+// Querier runs statements. *sql.DB, *sql.Tx and *sql.Conn all satisfy it,
+// so the engine, not the dialect, decides about transactions and pinning.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Statement is one statement of a script, as split by a [Syntax]: its
+// text, the 1-based line of its first token and that token's byte offset.
+type Statement = sqlsplit.Statement
+
+// Dialect is everything tide needs to know about one database system.
+// Dialects are values (postgres.New(), mysql.New(), sqlite.New()), safe for
+// concurrent use. Optional capabilities are separate interfaces, found by
+// type assertion: [SessionLocker], [LockTimeoutSetter], [ImplicitCommitter].
+type Dialect interface {
+	// Name is the dialect's short name: "postgres", "mysql" or "sqlite".
+	Name() string
+	Syntax
+	Catalog
+}
+
+// Syntax covers the lexical rules of a dialect.
+type Syntax interface {
+	// Split splits a script into statements by the dialect's rules
+	// (quotes, comments, dollar quoting, BEGIN...END bodies, DELIMITER).
+	// It returns an error naming the line of an unterminated construct.
+	Split(script string) ([]Statement, error)
+	// QuoteIdent quotes an identifier for use in SQL. A dotted name
+	// ("tenant_1.tide_migrations") has each part quoted.
+	QuoteIdent(name string) string
+	// Placeholder returns the marker of the n-th (1-based) bind parameter.
+	Placeholder(n int) string
+}
+
+// Catalog covers the tables tide keeps in the database.
+type Catalog interface {
+	// CreateHistoryTable returns the statement that creates the version
+	// table, whose columns are given by [HistoryColumns], if it does not exist.
+	// table is already quoted.
+	CreateHistoryTable(table string) string
+	// CreateLeaseTable returns the statement that creates the lease table
+	// of the table lock (columns name, owner, expires_at, acquired_at), if it
+	// does not exist. table is already quoted.
+	CreateLeaseTable(table string) string
+	// TableExists reports whether the (unquoted, possibly schema-qualified)
+	// table exists, in the current schema when unqualified.
+	TableExists(ctx context.Context, q Querier, table string) (bool, error)
+	// NowMillis is an SQL expression for the database's current time in
+	// milliseconds since the Unix epoch, so that leases use one clock.
+	NowMillis() string
+}
+
+// HistoryColumns lists the columns of the version table, in order. The
+// dialects create them with their own types:
+//
+//	version           text, primary key   canonical version, e.g. "20261122093000"
+//	name              text                descriptive name from the file
+//	kind              text                "migration" or "baseline"
+//	checksum          text                hex SHA-256 of the normalised file
+//	state             text                "applied", or "partial" after a failure mid-way
+//	direction         text                "up" or "down": the last attempt
+//	statements_done   integer             statements of that attempt that took effect
+//	progress_checksum text                hash of those statements, to resume exactly
+//	error             text                the failure, when state is "partial"
+//	applied_at        timestamp (UTC)     when the migration was applied
+//	execution_ms      integer             how long it ran
+//	applied_by        text                operating-system user
+//	applied_host      text                host name
+var HistoryColumns = []string{
+	"version", "name", "kind", "checksum", "state", "direction",
+	"statements_done", "progress_checksum", "error",
+	"applied_at", "execution_ms", "applied_by", "applied_host",
+}
+
+// SessionLocker is implemented by databases with session-level advisory
+// locks (PostgreSQL, MySQL). The lock belongs to conn's session: it is
+// released by unlock or when the session ends.
+type SessionLocker interface {
+	// LockSession takes the lock named key on conn, waiting at most wait.
+	// It returns [ErrLockTimeout] when the wait expires, and calls waiting
+	// once, before it starts waiting, when the lock is held by another
+	// session.
+	LockSession(ctx context.Context, conn *sql.Conn, key string, wait time.Duration, waiting func()) (unlock func(context.Context) error, err error)
+}
+
+// LockTimeoutSetter is implemented by databases whose DDL can wait for
+// table locks (PostgreSQL lock_timeout, MySQL lock_wait_timeout).
+type LockTimeoutSetter interface {
+	// SetLockTimeout bounds how long statements on conn wait for a lock.
+	// restore puts the previous setting back.
+	SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (restore func(context.Context) error, err error)
+}
+
+// ImplicitCommitter is implemented by databases whose DDL commits the open
+// transaction (MySQL, MariaDB). A migration holding such a statement cannot
+// be atomic; tide then runs it statement by statement and records progress.
+type ImplicitCommitter interface {
+	// CommitsImplicitly reports whether the statement ends any open
+	// transaction when it runs.
+	CommitsImplicitly(stmt string) bool
+}

@@ -1,0 +1,154 @@
+// Package mysql is tide's MySQL and MariaDB dialect.
+//
+// MySQL DDL commits implicitly, so a migration that holds DDL cannot be
+// atomic. tide runs such a migration statement by statement and records
+// after each one how many took effect, so a failed migration can be resumed
+// exactly once its file is fixed. A migration of DML only runs in one
+// transaction with its version record. Locks are GET_LOCK named after the
+// database and version table; lock_wait_timeout bounds DDL lock waits.
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+// Dialect is the MySQL/MariaDB dialect. The zero value is ready to use and
+// safe for concurrent use.
+type Dialect struct{}
+
+var (
+	_ dialect.Dialect           = Dialect{}
+	_ dialect.SessionLocker     = Dialect{}
+	_ dialect.LockTimeoutSetter = Dialect{}
+	_ dialect.ImplicitCommitter = Dialect{}
+)
+
+// New returns the MySQL/MariaDB dialect.
+func New() Dialect { return Dialect{} }
+
+// Name returns "mysql".
+func (Dialect) Name() string { return "mysql" }
+
+// Split splits a script as the mysql client does: backslash escapes, #
+// comments, BEGIN...END bodies of stored programs and DELIMITER lines.
+func (Dialect) Split(script string) ([]dialect.Statement, error) {
+	return sqlsplit.Split(sqlsplit.MySQL, script)
+}
+
+// QuoteIdent quotes name with backticks.
+func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, '`') }
+
+// Placeholder returns "?".
+func (Dialect) Placeholder(int) string { return "?" }
+
+// CreateHistoryTable returns the DDL of the version table.
+func (Dialect) CreateHistoryTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	version VARCHAR(255) NOT NULL PRIMARY KEY,
+	name VARCHAR(255) NOT NULL,
+	kind VARCHAR(16) NOT NULL,
+	checksum VARCHAR(64) NOT NULL,
+	state VARCHAR(16) NOT NULL,
+	direction VARCHAR(8) NOT NULL,
+	statements_done INT NOT NULL,
+	progress_checksum VARCHAR(64) NOT NULL,
+	error TEXT NOT NULL,
+	applied_at DATETIME(6) NOT NULL,
+	execution_ms BIGINT NOT NULL,
+	applied_by VARCHAR(255) NOT NULL,
+	applied_host VARCHAR(255) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
+}
+
+// CreateLeaseTable returns the DDL of the lease table.
+func (Dialect) CreateLeaseTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	name VARCHAR(255) NOT NULL PRIMARY KEY,
+	owner VARCHAR(255) NOT NULL,
+	expires_at BIGINT NOT NULL,
+	acquired_at BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
+}
+
+// TableExists reports whether table exists in its schema, or in the
+// current database when unqualified.
+func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
+	schema, name := dialect.SplitQualified(table)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables
+		WHERE table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND table_name = ?`, schema, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up table %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// NowMillis reads the server clock in milliseconds.
+func (Dialect) NowMillis() string {
+	return `CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)`
+}
+
+// SetLockTimeout sets lock_wait_timeout (metadata locks, which DDL takes)
+// and innodb_lock_wait_timeout (row locks) for the session, in whole
+// seconds of at least one.
+func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {
+	secs := strconv.FormatInt(max(int64((d+time.Second-1)/time.Second), 1), 10)
+	var prevMeta, prevRow string
+	if err := conn.QueryRowContext(ctx, `SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout`).Scan(&prevMeta, &prevRow); err != nil {
+		return nil, fmt.Errorf("read lock_wait_timeout: %w", err)
+	}
+	set := func(ctx context.Context, meta, row string) error {
+		_, err := conn.ExecContext(ctx, `SET SESSION lock_wait_timeout = `+meta+`, SESSION innodb_lock_wait_timeout = `+row)
+		return err
+	}
+	if _, err := strconv.ParseFloat(prevMeta, 64); err != nil {
+		return nil, fmt.Errorf("read lock_wait_timeout: unexpected value %q", prevMeta)
+	}
+	if _, err := strconv.ParseFloat(prevRow, 64); err != nil {
+		return nil, fmt.Errorf("read innodb_lock_wait_timeout: unexpected value %q", prevRow)
+	}
+	if err := set(ctx, secs, secs); err != nil {
+		return nil, fmt.Errorf("set lock_wait_timeout: %w", err)
+	}
+	return func(ctx context.Context) error {
+		if err := set(ctx, prevMeta, prevRow); err != nil {
+			return fmt.Errorf("restore lock_wait_timeout: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// transactional lists the leading keywords of statements that do not commit
+// implicitly. Everything else is treated as DDL: a statement tide does not
+// know is run as if it committed, which is the safe assumption.
+var transactional = []string{
+	"INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "DO",
+	"VALUES", "TABLE", "HANDLER", "SAVEPOINT", "RELEASE", "LOAD",
+}
+
+// CommitsImplicitly reports whether stmt ends the open transaction: DDL,
+// account management, LOCK TABLES, transaction control and other
+// administrative statements do. CREATE/DROP TEMPORARY TABLE do not.
+func (Dialect) CommitsImplicitly(stmt string) bool {
+	kw := dialect.FirstKeywords(stmt, 2)
+	if len(kw) == 0 {
+		return false
+	}
+	if (kw[0] == "CREATE" || kw[0] == "DROP") && len(kw) > 1 && kw[1] == "TEMPORARY" {
+		return false
+	}
+	if kw[0] == "SET" {
+		// SET of variables is transactional; SET autocommit and SET
+		// TRANSACTION interact with the transaction: treat them as commits.
+		return len(kw) > 1 && (kw[1] == "AUTOCOMMIT" || kw[1] == "TRANSACTION" || kw[1] == "PASSWORD" || kw[1] == "ROLE" || kw[1] == "DEFAULT")
+	}
+	return !slices.Contains(transactional, kw[0])
+}

@@ -1,0 +1,114 @@
+// Package postgres is tide's PostgreSQL dialect.
+//
+// It takes session advisory locks (pg_advisory_lock, keyed by schema and
+// version table) and sets lock_timeout around each migration, so DDL that
+// waits behind a long query fails fast instead of blocking every other
+// query on the table. PostgreSQL DDL is transactional: every migration not
+// marked no-transaction commits together with its version record.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+// Dialect is the PostgreSQL dialect. The zero value is ready to use and safe
+// for concurrent use.
+type Dialect struct{}
+
+var (
+	_ dialect.Dialect           = Dialect{}
+	_ dialect.SessionLocker     = Dialect{}
+	_ dialect.LockTimeoutSetter = Dialect{}
+)
+
+// New returns the PostgreSQL dialect.
+func New() Dialect { return Dialect{} }
+
+// Name returns "postgres".
+func (Dialect) Name() string { return "postgres" }
+
+// Split splits a script by PostgreSQL's rules: dollar quoting, E” strings,
+// nested block comments and BEGIN ATOMIC bodies.
+func (Dialect) Split(script string) ([]dialect.Statement, error) {
+	return sqlsplit.Split(sqlsplit.Postgres, script)
+}
+
+// QuoteIdent quotes name with double quotes.
+func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, '"') }
+
+// Placeholder returns "$n".
+func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+// CreateHistoryTable returns the DDL of the version table.
+func (Dialect) CreateHistoryTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	version text PRIMARY KEY,
+	name text NOT NULL,
+	kind text NOT NULL,
+	checksum text NOT NULL,
+	state text NOT NULL,
+	direction text NOT NULL,
+	statements_done integer NOT NULL,
+	progress_checksum text NOT NULL,
+	error text NOT NULL,
+	applied_at timestamptz NOT NULL,
+	execution_ms bigint NOT NULL,
+	applied_by text NOT NULL,
+	applied_host text NOT NULL
+)`
+}
+
+// CreateLeaseTable returns the DDL of the lease table.
+func (Dialect) CreateLeaseTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	name text PRIMARY KEY,
+	owner text NOT NULL,
+	expires_at bigint NOT NULL,
+	acquired_at bigint NOT NULL
+)`
+}
+
+// TableExists reports whether table exists, resolved through search_path
+// when unqualified.
+func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
+	var exists bool
+	err := q.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL`, d.QuoteIdent(table)).Scan(&exists)
+	if err != nil {
+		return false, fmt.Errorf("look up table %s: %w", table, err)
+	}
+	return exists, nil
+}
+
+// NowMillis reads the wall clock, not the transaction start time.
+func (Dialect) NowMillis() string {
+	return `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+}
+
+// SetLockTimeout sets lock_timeout for the session of conn.
+func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {
+	return setSetting(ctx, conn, "lock_timeout", strconv.FormatInt(d.Milliseconds(), 10)+"ms")
+}
+
+// setSetting sets a session setting and returns a function restoring it.
+func setSetting(ctx context.Context, conn *sql.Conn, name, value string) (func(context.Context) error, error) {
+	var prev string
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&prev); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT set_config($1, $2, false)`, name, value); err != nil {
+		return nil, fmt.Errorf("set %s: %w", name, err)
+	}
+	return func(ctx context.Context) error {
+		if _, err := conn.ExecContext(ctx, `SELECT set_config($1, $2, false)`, name, prev); err != nil {
+			return fmt.Errorf("restore %s: %w", name, err)
+		}
+		return nil
+	}, nil
+}

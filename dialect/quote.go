@@ -1,0 +1,70 @@
+package dialect
+
+import "strings"
+
+// QuoteParts quotes each dot-separated part of name with the quote
+// character q, doubling any q inside a part. It is the building block of
+// the dialects' QuoteIdent.
+func QuoteParts(name string, q byte) string {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		parts[i] = string(q) + strings.ReplaceAll(p, string(q), string(q)+string(q)) + string(q)
+	}
+	return strings.Join(parts, ".")
+}
+
+// SplitQualified splits "schema.table" into its parts; schema is "" for an
+// unqualified name.
+func SplitQualified(name string) (schema, table string) {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[:i], name[i+1:]
+	}
+	return "", name
+}
+
+// FirstKeywords returns up to n leading words of stmt, upper-cased, after
+// skipping comments and whitespace. Words are runs of letters, digits and
+// underscores; anything else ends the scan.
+func FirstKeywords(stmt string, n int) []string {
+	var words []string
+	s := stmt
+	for len(words) < n {
+		s = skipSpaceAndComments(s)
+		i := 0
+		for i < len(s) && isWordByte(s[i]) {
+			i++
+		}
+		if i == 0 {
+			break
+		}
+		words = append(words, strings.ToUpper(s[:i]))
+		s = s[i:]
+	}
+	return words
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func skipSpaceAndComments(s string) string {
+	for {
+		s = strings.TrimLeft(s, " \t\r\n\f\v")
+		switch {
+		case strings.HasPrefix(s, "--"), strings.HasPrefix(s, "#"):
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				return ""
+			}
+			s = s[i+1:]
+		case strings.HasPrefix(s, "/*") && !strings.HasPrefix(s, "/*!"):
+			i := strings.Index(s[2:], "*/")
+			if i < 0 {
+				return ""
+			}
+			s = s[i+4:]
+		default:
+			return s
+		}
+	}
+}

@@ -1,0 +1,90 @@
+// Package sqlite is tide's SQLite dialect, the embedded default.
+//
+// SQLite has no session locks: tide serialises migrators through its table
+// lease lock, whose writes SQLite's own database lock makes atomic. Open
+// the database with BEGIN IMMEDIATE transactions and a busy timeout (with
+// modernc.org/sqlite: "_txlock=immediate&_pragma=busy_timeout(10000)") so
+// that concurrent writers wait instead of failing. SQLite DDL is
+// transactional: every migration commits together with its version record.
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+// Dialect is the SQLite dialect. The zero value is ready to use and safe
+// for concurrent use.
+type Dialect struct{}
+
+var _ dialect.Dialect = Dialect{}
+
+// New returns the SQLite dialect.
+func New() Dialect { return Dialect{} }
+
+// Name returns "sqlite".
+func (Dialect) Name() string { return "sqlite" }
+
+// Split splits a script by SQLite's rules, including CREATE TRIGGER bodies.
+func (Dialect) Split(script string) ([]dialect.Statement, error) {
+	return sqlsplit.Split(sqlsplit.SQLite, script)
+}
+
+// QuoteIdent quotes name with double quotes.
+func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, '"') }
+
+// Placeholder returns "?".
+func (Dialect) Placeholder(int) string { return "?" }
+
+// CreateHistoryTable returns the DDL of the version table.
+func (Dialect) CreateHistoryTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	version TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	checksum TEXT NOT NULL,
+	state TEXT NOT NULL,
+	direction TEXT NOT NULL,
+	statements_done INTEGER NOT NULL,
+	progress_checksum TEXT NOT NULL,
+	error TEXT NOT NULL,
+	applied_at TIMESTAMP NOT NULL,
+	execution_ms INTEGER NOT NULL,
+	applied_by TEXT NOT NULL,
+	applied_host TEXT NOT NULL
+)`
+}
+
+// CreateLeaseTable returns the DDL of the lease table.
+func (Dialect) CreateLeaseTable(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
+	name TEXT PRIMARY KEY,
+	owner TEXT NOT NULL,
+	expires_at INTEGER NOT NULL,
+	acquired_at INTEGER NOT NULL
+)`
+}
+
+// TableExists reports whether table exists in the main database, or in the
+// attached database that qualifies it.
+func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
+	schema, name := dialect.SplitQualified(table)
+	master := "sqlite_master"
+	if schema != "" {
+		master = d.QuoteIdent(schema) + ".sqlite_master"
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+master+` WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up table %s: %w", table, err)
+	}
+	return n > 0, nil
+}
+
+// NowMillis reads the clock in milliseconds.
+func (Dialect) NowMillis() string {
+	return `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`
+}

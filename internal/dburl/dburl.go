@@ -1,0 +1,207 @@
+// Package dburl turns the database URLs that tide accepts into an open
+// *sql.DB and the matching dialect, and redacts passwords for display.
+//
+// Accepted forms:
+//
+//	postgres://user:pass@host:5432/db?sslmode=disable   (also postgresql://; libpq keywords)
+//	mysql://user:pass@host:3306/db?param=value          (go-sql-driver/mysql parameters)
+//	sqlite:path/to/file.db, sqlite:///abs/path.db, sqlite://relative.db
+package dburl
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/tidemigrate/tide/dialect"
+	mysqldialect "github.com/tidemigrate/tide/dialect/mysql"
+	"github.com/tidemigrate/tide/dialect/postgres"
+	"github.com/tidemigrate/tide/dialect/sqlite"
+)
+
+// DefaultConnectTimeout bounds connecting to an unreachable server.
+const DefaultConnectTimeout = 10 * time.Second
+
+// DefaultSQLitePath is the embedded database used when no URL is given.
+const DefaultSQLitePath = "tide.db"
+
+// SQLiteBusyTimeout is how long a SQLite connection waits for another
+// writer before it fails.
+const SQLiteBusyTimeout = 10 * time.Second
+
+// Open parses rawURL, opens the database and checks that it answers. The
+// error never contains the password.
+func Open(ctx context.Context, rawURL string) (*sql.DB, dialect.Dialect, error) {
+	db, d, err := open(rawURL)
+	if err != nil {
+		return nil, nil, scrub(err, rawURL)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, DefaultConnectTimeout+5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, nil, scrub(fmt.Errorf("connect to %s: %w", Redact(rawURL), err), rawURL)
+	}
+	return db, d, nil
+}
+
+func open(rawURL string) (*sql.DB, dialect.Dialect, error) {
+	scheme, rest, ok := strings.Cut(rawURL, ":")
+	if !ok {
+		return nil, nil, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		db, err := openPostgres(rawURL)
+		return db, postgres.New(), err
+	case "mysql", "mariadb":
+		db, err := openMySQL(rawURL)
+		return db, mysqldialect.New(), err
+	case "sqlite", "sqlite3", "file":
+		db, err := openSQLite(rest)
+		return db, sqlite.New(), err
+	}
+	return nil, nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+}
+
+func openPostgres(rawURL string) (*sql.DB, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", fmt.Sprint(int(DefaultConnectTimeout.Seconds())))
+		u.RawQuery = q.Encode()
+	}
+	cfg, err := pgx.ParseConfig(u.String())
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+	}
+	return stdlib.OpenDB(*cfg), nil
+}
+
+func openMySQL(rawURL string) (*sql.DB, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+	}
+	cfg := mysql.NewConfig()
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Passwd, _ = u.User.Password()
+	}
+	cfg.Net = "tcp"
+	cfg.Addr = u.Host
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:3306"
+	} else if u.Port() == "" {
+		cfg.Addr += ":3306"
+	}
+	cfg.DBName = strings.TrimPrefix(u.Path, "/")
+	if cfg.DBName == "" {
+		return nil, fmt.Errorf("database URL %s names no database: add /DBNAME", Redact(rawURL))
+	}
+	cfg.ParseTime = true
+	cfg.Timeout = DefaultConnectTimeout
+	q := u.Query()
+	if s := q.Get("socket"); s != "" {
+		cfg.Net, cfg.Addr = "unix", s
+		q.Del("socket")
+	}
+	if len(q) > 0 {
+		// Let the driver parse the remaining parameters as it documents them.
+		parsed, err := mysql.ParseDSN("/?" + q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+		}
+		parsed.User, parsed.Passwd, parsed.Net, parsed.Addr, parsed.DBName = cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName
+		parsed.ParseTime = true
+		if q.Get("timeout") == "" {
+			parsed.Timeout = DefaultConnectTimeout
+		}
+		cfg = parsed
+	}
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", Redact(rawURL), err)
+	}
+	return sql.OpenDB(conn), nil
+}
+
+// SQLiteDSN returns the modernc.org/sqlite DSN tide uses for a file: BEGIN
+// IMMEDIATE transactions (so racing writers queue instead of failing) and a
+// busy timeout.
+func SQLiteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return "file:" + path + sep + "_txlock=immediate&_pragma=busy_timeout(" + fmt.Sprint(SQLiteBusyTimeout.Milliseconds()) + ")"
+}
+
+func openSQLite(rest string) (*sql.DB, error) {
+	path := strings.TrimPrefix(rest, "//")
+	if path == "" || strings.HasPrefix(path, "?") {
+		return nil, errors.New("sqlite URL has no path: use sqlite:PATH, for example sqlite:app.db")
+	}
+	db, err := sql.Open("sqlite", SQLiteDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+var userinfo = regexp.MustCompile(`(//[^:/@?#]*):([^@/?#]*)@`)
+
+// Redact returns rawURL with any password replaced by "xxxxx", for output.
+func Redact(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			return strings.Replace(rawURL, u.User.String()+"@", url.UserPassword(u.User.Username(), "xxxxx").String()+"@", 1)
+		}
+		return rawURL
+	}
+	return userinfo.ReplaceAllString(rawURL, "$1:xxxxx@")
+}
+
+// scrub replaces every occurrence of the URL's password in err's text,
+// whatever a driver may have put there.
+func scrub(err error, rawURL string) error {
+	pw := password(rawURL)
+	if err == nil || pw == "" || !strings.Contains(err.Error(), pw) {
+		return err
+	}
+	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
+}
+
+func password(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
+		pw, _ := u.User.Password()
+		return pw
+	}
+	if m := userinfo.FindStringSubmatch(rawURL); m != nil {
+		return m[2]
+	}
+	return ""
+}
+
+// scrubbed is an error whose text had a password removed. It still unwraps
+// to the original for errors.Is and errors.As.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }

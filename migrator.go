@@ -1,0 +1,269 @@
+package tide
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/user"
+	"slices"
+	"time"
+
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+	"github.com/tidemigrate/tide/source"
+)
+
+// Migrator applies and reverts the migrations of one source to one
+// database. Create it with [New]. A Migrator is safe for concurrent use;
+// concurrent operations, in this process or others, are serialised by the
+// migration lock.
+type Migrator struct {
+	d    dialect.Dialect
+	db   *sql.DB
+	cfg  config
+	hist *history
+	migs []*migration // sorted by version
+}
+
+// New reads and checks every migration in fsys (and the Go migrations
+// given as options) and returns a Migrator for db, which must be a database
+// of dialect d. It does not touch the database.
+//
+// All files are parsed and split before anything can run: if any is bad,
+// New returns every problem, joined; each is a *[source.ParseError] naming
+// the file and line.
+func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, error) {
+	if d == nil || db == nil {
+		return nil, errors.New("tide: New needs a dialect and a database")
+	}
+	cfg := config{
+		table:       DefaultTable,
+		format:      source.Native,
+		lockWait:    DefaultLockWait,
+		leaseTTL:    DefaultLeaseTTL,
+		lockTimeout: DefaultLockTimeout,
+	}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("tide: %w", err)
+		}
+	}
+	if err := cfg.validate(fsys); err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	if cfg.lockMode == LockSession {
+		if _, ok := d.(dialect.SessionLocker); !ok {
+			return nil, fmt.Errorf("tide: %s has no session locks: use the table lock", d.Name())
+		}
+	}
+	if cfg.appliedBy == "" {
+		cfg.appliedBy = currentUser()
+	}
+	if cfg.appliedHost == "" {
+		cfg.appliedHost, _ = os.Hostname()
+	}
+	m := &Migrator{d: d, db: db, cfg: cfg, hist: newHistory(d, cfg.table)}
+	if err := m.load(fsys); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// load reads, splits and merges the SQL and Go migrations.
+func (m *Migrator) load(fsys fs.FS) error {
+	var errs []error
+	if fsys != nil {
+		files, err := m.cfg.format.Read(fsys)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, f := range files {
+			mig, err := m.compile(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			m.migs = append(m.migs, mig)
+		}
+	}
+	for _, g := range m.cfg.goMigrations {
+		m.migs = append(m.migs, &migration{
+			Migration: Migration{Version: g.Version, Name: g.Name, NoTransaction: g.NoTransaction, Reversible: g.Down != nil},
+			goUp:      g.Up, goDown: g.Down,
+		})
+	}
+	slices.SortStableFunc(m.migs, func(a, b *migration) int { return a.Version.Compare(b.Version) })
+	for i := 1; i < len(m.migs); i++ {
+		if a, b := m.migs[i-1], m.migs[i]; a.Version == b.Version && (a.isGo() || b.isGo()) {
+			errs = append(errs, fmt.Errorf("version %s is used by both %s and %s: versions must be unique", a.Version, a.displayPath(), b.displayPath()))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// compile splits the sections of a source migration into statements.
+func (m *Migrator) compile(f source.Migration) (*migration, error) {
+	mig := &migration{Migration: Migration{
+		Version: f.Version, Name: f.Name, Path: f.Path, Checksum: f.Checksum,
+		NoTransaction: f.NoTransaction, Reversible: f.Down != nil,
+	}}
+	var err error
+	if mig.Up, err = m.splitSection(f.Up); err != nil {
+		return nil, err
+	}
+	if f.Down != nil {
+		if mig.Down, err = m.splitSection(*f.Down); err != nil {
+			return nil, err
+		}
+	}
+	return mig, nil
+}
+
+func (m *Migrator) splitSection(s source.Section) ([]Statement, error) {
+	if s.Statements != nil {
+		out := make([]Statement, len(s.Statements))
+		for i, st := range s.Statements {
+			out[i] = Statement{SQL: st.SQL, Line: st.Line}
+		}
+		return out, nil
+	}
+	stmts, err := m.d.Split(s.SQL)
+	if err != nil {
+		var serr *sqlsplit.Error
+		if errors.As(err, &serr) {
+			return nil, &source.ParseError{Path: s.Path, Line: s.Line + serr.Line - 1, Msg: serr.Msg}
+		}
+		return nil, &source.ParseError{Path: s.Path, Line: s.Line, Msg: err.Error()}
+	}
+	out := make([]Statement, len(stmts))
+	for i, st := range stmts {
+		out[i] = Statement{SQL: st.SQL, Line: s.Line + st.Line - 1}
+	}
+	return out, nil
+}
+
+// Migrations returns every known migration, sorted by version.
+func (m *Migrator) Migrations() []Migration {
+	out := make([]Migration, len(m.migs))
+	for i, mig := range m.migs {
+		out[i] = mig.Migration
+	}
+	return out
+}
+
+// find returns the migration with version v, or nil.
+func (m *Migrator) find(v Version) *migration {
+	i, ok := slices.BinarySearchFunc(m.migs, v, func(mig *migration, v Version) int { return mig.Version.Compare(v) })
+	if !ok {
+		return nil
+	}
+	return m.migs[i]
+}
+
+func (m *Migrator) emit(e Event) {
+	if m.cfg.observer != nil {
+		m.cfg.observer(e)
+	}
+	if l := m.cfg.logger; l != nil {
+		logEvent(l, e)
+	}
+}
+
+func logEvent(l *slog.Logger, e Event) {
+	ctx := context.Background()
+	switch e := e.(type) {
+	case LockWaiting:
+		l.InfoContext(ctx, "waiting for the migration lock", "holder", e.Holder)
+	case LockAcquired:
+		l.DebugContext(ctx, "migration lock acquired", "waited", e.Waited)
+	case MigrationStarted:
+		l.DebugContext(ctx, "migration started", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "statements", e.Statements, "resumed", e.Resumed)
+	case StatementDone:
+		l.DebugContext(ctx, "statement done", "version", e.Migration.Version.String(), "index", e.Index, "total", e.Total, "line", e.Line, "duration", e.Duration)
+	case MigrationDone:
+		l.InfoContext(ctx, "migration done", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "duration", e.Duration)
+	case MigrationFailed:
+		l.WarnContext(ctx, "migration failed", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "error", e.Err)
+	case Baselined:
+		l.InfoContext(ctx, "baselined", "version", e.Migration.Version.String(), "name", e.Migration.Name)
+	}
+}
+
+// session is one locked run: the pinned connection, the lock and the
+// context that the lock may cancel.
+type session struct {
+	ctx  context.Context
+	conn *sql.Conn
+	lock heldLock
+}
+
+// withLock pins a connection, takes the migration lock, makes sure the
+// version table exists, and runs fn. The lock is released and the
+// connection returned even when ctx is cancelled.
+func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err error) {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("tide: connect: %w", err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	s := &session{ctx: ctx, conn: conn}
+	locker, useSession := m.d.(dialect.SessionLocker)
+	if m.cfg.lockMode == LockTable {
+		useSession = false
+	}
+	if useSession {
+		unlock, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(LockWaiting{}) })
+		if err != nil {
+			if errors.Is(err, dialect.ErrLockTimeout) {
+				return fmt.Errorf("%w: another migrator held it for %s; retry later or raise the lock wait", ErrLockTimeout, m.cfg.lockWait)
+			}
+			return fmt.Errorf("tide: %w", err)
+		}
+		s.lock = sessionLock{unlock: unlock}
+	} else {
+		l := newLease(m.db, m.d, m.cfg.table, m.cfg.leaseTTL)
+		runCtx, err := l.acquire(ctx, m.cfg.lockWait, func(holder string) { m.emit(LockWaiting{Holder: holder}) })
+		if err != nil {
+			if errors.Is(err, ErrLockTimeout) {
+				return err
+			}
+			return fmt.Errorf("tide: %w", err)
+		}
+		s.ctx, s.lock = runCtx, l
+	}
+	defer func() {
+		if rerr := s.lock.release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
+			err = fmt.Errorf("tide: %w", rerr)
+		}
+	}()
+	m.emit(LockAcquired{Waited: time.Since(start)})
+	if err := m.hist.create(s.ctx, conn); err != nil {
+		return fmt.Errorf("tide: %w", err)
+	}
+	err = fn(s)
+	if cause := context.Cause(s.ctx); err != nil && errors.Is(cause, ErrLockLost) && !errors.Is(err, ErrLockLost) {
+		err = fmt.Errorf("%w (%w)", err, cause)
+	}
+	return err
+}
+
+// records reads the version table, or nothing if it does not exist yet.
+func (m *Migrator) records(ctx context.Context, q dialect.Querier) ([]record, error) {
+	ok, err := m.hist.exists(ctx, q)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return m.hist.list(ctx, q)
+}

@@ -1,0 +1,201 @@
+package tide
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Up applies every pending migration in version order. See [Migrator.UpTo].
+func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
+	return m.UpTo(ctx, Version{})
+}
+
+// UpTo applies the pending migrations up to and including target (all of
+// them when target is zero), in version order, each exactly once even when
+// several migrators race: it checks cheaply whether anything is pending,
+// and only then takes the migration lock and looks again.
+//
+// It refuses to start on drift (*[DriftError]), out-of-order pending
+// migrations (*[OutOfOrderError], unless allowed) or a half-reverted
+// migration (*[PartialError]). A failing migration stops the run with a
+// *[MigrationError]; the results of the migrations applied before it are
+// returned with it.
+func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
+	if err := m.checkTarget(target); err != nil {
+		return nil, err
+	}
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	plan, err := m.planUp(recs, target)
+	if err != nil {
+		return nil, err
+	}
+	if len(plan) == 0 && recs != nil {
+		return nil, nil // nothing to do: no need to queue for the lock
+	}
+	var results []Result
+	err = m.withLock(ctx, func(s *session) error {
+		recs, err := m.hist.list(s.ctx, s.conn)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		plan, err := m.planUp(recs, target)
+		if err != nil {
+			return err
+		}
+		results, err = m.runPlan(s, plan, recs)
+		return err
+	})
+	return results, err
+}
+
+// Down reverts the newest applied migration. It returns no results when
+// nothing is applied.
+func (m *Migrator) Down(ctx context.Context) ([]Result, error) {
+	return m.down(ctx, Version{}, 1)
+}
+
+// DownTo reverts, newest first, every applied migration newer than target,
+// which stays applied. Every migration to revert is checked first (file
+// present and unchanged, down section present): if one cannot be reverted,
+// nothing is.
+func (m *Migrator) DownTo(ctx context.Context, target Version) ([]Result, error) {
+	if target.IsZero() {
+		return nil, fmt.Errorf("tide: DownTo needs a version; use DownAll to revert every migration")
+	}
+	if err := m.checkTarget(target); err != nil {
+		return nil, err
+	}
+	return m.down(ctx, target, 0)
+}
+
+// DownAll reverts every applied migration, newest first.
+func (m *Migrator) DownAll(ctx context.Context) ([]Result, error) {
+	return m.down(ctx, Version{}, -1)
+}
+
+func (m *Migrator) down(ctx context.Context, target Version, n int) ([]Result, error) {
+	var results []Result
+	err := m.withLock(ctx, func(s *session) error {
+		recs, err := m.hist.list(s.ctx, s.conn)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		plan, err := m.planDown(recs, target, n)
+		if err != nil {
+			return err
+		}
+		results, err = m.runPlan(s, plan, recs)
+		return err
+	})
+	return results, err
+}
+
+// Redo reverts the newest applied migration and applies it again, under
+// one hold of the lock.
+func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
+	var results []Result
+	err := m.withLock(ctx, func(s *session) error {
+		recs, err := m.hist.list(s.ctx, s.conn)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		plan, err := m.planDown(recs, Version{}, 1)
+		if err != nil || len(plan) == 0 {
+			return err
+		}
+		if results, err = m.runPlan(s, plan, recs); err != nil {
+			return err
+		}
+		up := Planned{Migration: plan[0].Migration, Direction: Up}
+		r, err := m.run(s, up, nil)
+		results = append(results, r)
+		return err
+	})
+	return results, err
+}
+
+// runPlan runs the planned steps in order and stops at the first failure.
+func (m *Migrator) runPlan(s *session, plan []Planned, recs []record) ([]Result, error) {
+	idx := byVersion(recs)
+	var results []Result
+	for _, p := range plan {
+		var rec *record
+		if r, ok := idx[p.Migration.Version]; ok {
+			rec = &r
+		}
+		r, err := m.run(s, p, rec)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// Baseline records every migration up to and including target as applied
+// without running it, to adopt a database whose schema already has them.
+// Migrations already recorded are left as they are.
+func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, error) {
+	if target.IsZero() {
+		return nil, errors.New("tide: Baseline needs a version")
+	}
+	var todo []*migration
+	for _, mig := range m.migs {
+		if mig.Version.Compare(target) <= 0 {
+			todo = append(todo, mig)
+		}
+	}
+	if len(todo) == 0 {
+		return nil, fmt.Errorf("tide: no migration has a version at or below %s: nothing to baseline", target)
+	}
+	var results []Result
+	err := m.withLock(ctx, func(s *session) error {
+		recs, err := m.hist.list(s.ctx, s.conn)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		done := byVersion(recs)
+		for _, mig := range todo {
+			if _, ok := done[mig.Version]; ok {
+				continue
+			}
+			r := m.appliedRecord(mig, time.Now())
+			r.Kind = kindBaseline
+			r.ExecutionMS = 0
+			if err := m.hist.insert(s.ctx, s.conn, r); err != nil {
+				return fmt.Errorf("tide: %w", err)
+			}
+			m.emit(Baselined{Migration: mig.Migration})
+			results = append(results, Result{Migration: mig.Migration, Direction: Up, Baselined: true})
+		}
+		return nil
+	})
+	return results, err
+}
+
+// Plan returns what UpTo(ctx, target) would run, without changing
+// anything (it does not even create the version table). It returns the
+// same errors as UpTo for drift and out-of-order migrations.
+func (m *Migrator) Plan(ctx context.Context, target Version) ([]Planned, error) {
+	if err := m.checkTarget(target); err != nil {
+		return nil, err
+	}
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	return m.planUp(recs, target)
+}
+
+// checkTarget rejects a target version that names no known migration.
+func (m *Migrator) checkTarget(target Version) error {
+	if !target.IsZero() && m.find(target) == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownVersion, target)
+	}
+	return nil
+}

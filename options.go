@@ -1,0 +1,192 @@
+package tide
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/tidemigrate/tide/source"
+)
+
+// Option configures a [Migrator]. Options validate their input: New
+// returns the first error.
+type Option func(*config) error
+
+// LockMode chooses how migrators exclude each other.
+type LockMode int
+
+const (
+	// LockAuto uses the database's session lock where it has one
+	// (PostgreSQL advisory locks, MySQL GET_LOCK) and the table lease
+	// otherwise (SQLite). It is the default.
+	LockAuto LockMode = iota
+	// LockSession requires the database's session lock.
+	LockSession
+	// LockTable uses a lease row in a table, renewed by a heartbeat and
+	// taken over when it expires. Use it where session state does not hold,
+	// as behind PgBouncer in transaction mode.
+	LockTable
+)
+
+// Defaults of the options.
+const (
+	DefaultTable       = "tide_migrations"
+	DefaultLockWait    = 5 * time.Minute
+	DefaultLeaseTTL    = 30 * time.Second
+	DefaultLockTimeout = 10 * time.Second
+)
+
+type config struct {
+	table           string
+	format          source.Format
+	lockMode        LockMode
+	lockWait        time.Duration
+	leaseTTL        time.Duration
+	lockTimeout     time.Duration
+	allowOutOfOrder bool
+	goMigrations    []GoMigration
+	observer        func(Event)
+	logger          *slog.Logger
+	appliedBy       string
+	appliedHost     string
+}
+
+// WithTable names the version table (default "tide_migrations"). A name
+// "schema.table" puts it in another schema. The table lock uses the table
+// named after it with the suffix "_lock".
+func WithTable(name string) Option {
+	return func(c *config) error {
+		if name == "" {
+			return errors.New("table name is empty")
+		}
+		c.table = name
+		return nil
+	}
+}
+
+// WithFormat reads the migrations with format instead of tide's native
+// format ([source.Native]).
+func WithFormat(f source.Format) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("format is nil")
+		}
+		c.format = f
+		return nil
+	}
+}
+
+// WithLockMode chooses how migrators exclude each other (default
+// [LockAuto]).
+func WithLockMode(mode LockMode) Option {
+	return func(c *config) error {
+		if mode < LockAuto || mode > LockTable {
+			return fmt.Errorf("unknown lock mode %d", mode)
+		}
+		c.lockMode = mode
+		return nil
+	}
+}
+
+// WithLockWait bounds how long a migrator waits for another to release the
+// lock (default 5 minutes) before it fails with [ErrLockTimeout].
+func WithLockWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("lock wait %s is negative", d)
+		}
+		c.lockWait = d
+		return nil
+	}
+}
+
+// WithLeaseTTL sets how long a table lease lives without a heartbeat
+// (default 30 seconds): a migrator killed while holding it is taken over
+// after this time. Heartbeats renew it every third of it.
+func WithLeaseTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 300*time.Millisecond {
+			return fmt.Errorf("lease TTL %s is too short (minimum 300ms)", d)
+		}
+		c.leaseTTL = d
+		return nil
+	}
+}
+
+// WithLockTimeout bounds how long each migration statement waits for a
+// table lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout; default 10
+// seconds), so that DDL queued behind a long query fails fast instead of
+// blocking every query on the table. Zero leaves the server's setting.
+func WithLockTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("lock timeout %s is negative", d)
+		}
+		c.lockTimeout = d
+		return nil
+	}
+}
+
+// WithAllowOutOfOrder lets Up apply pending migrations older than the
+// newest applied one (default false: they are refused).
+func WithAllowOutOfOrder(allow bool) Option {
+	return func(c *config) error {
+		c.allowOutOfOrder = allow
+		return nil
+	}
+}
+
+// WithGoMigrations registers migrations written in Go. They run in version
+// order among the SQL migrations; their versions must not collide with
+// the files'.
+func WithGoMigrations(migs ...GoMigration) Option {
+	return func(c *config) error {
+		for _, m := range migs {
+			if m.Version.IsZero() {
+				return fmt.Errorf("Go migration %q has no version", m.Name)
+			}
+			if m.Up == nil {
+				return fmt.Errorf("Go migration %s %q has no Up function", m.Version, m.Name)
+			}
+		}
+		c.goMigrations = append(c.goMigrations, migs...)
+		return nil
+	}
+}
+
+// WithObserver registers fn to receive every [Event]. fn is called from the
+// goroutine running the operation and must not block for long.
+func WithObserver(fn func(Event)) Option {
+	return func(c *config) error {
+		c.observer = fn
+		return nil
+	}
+}
+
+// WithLogger logs every event to l at debug level (info for migrations
+// done, warn for failures). The library is otherwise silent.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithAppliedBy records user and host in the version table as who applied
+// each migration (default: the operating-system user and the host name).
+func WithAppliedBy(user, host string) Option {
+	return func(c *config) error {
+		c.appliedBy, c.appliedHost = user, host
+		return nil
+	}
+}
+
+// validate rejects a configuration with nothing to migrate.
+func (c *config) validate(fsys fs.FS) error {
+	if fsys == nil && len(c.goMigrations) == 0 {
+		return errors.New("no migrations: fs.FS is nil and no Go migrations are registered")
+	}
+	return nil
+}

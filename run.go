@@ -1,0 +1,268 @@
+package tide
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/tidemigrate/tide/dialect"
+)
+
+// Result reports one migration that an operation applied or reverted.
+type Result struct {
+	Migration Migration
+	Direction Direction
+	Duration  time.Duration
+	// Resumed is the number of leading statements skipped because an
+	// interrupted earlier run had applied them.
+	Resumed int
+	// Baselined reports a migration recorded by Baseline without running.
+	Baselined bool
+}
+
+// progressChecksum identifies the statements that took effect, so that a
+// resumed run can check that they did not change.
+func progressChecksum(stmts []Statement) string {
+	h := sha256.New()
+	for _, s := range stmts {
+		h.Write([]byte(s.SQL))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// transactional reports whether the migration can run in one transaction
+// with its version record.
+func (m *Migrator) transactional(mig *migration, stmts []Statement) bool {
+	if mig.NoTransaction {
+		return false
+	}
+	return !m.commitsImplicitly(stmts)
+}
+
+func (m *Migrator) commitsImplicitly(stmts []Statement) bool {
+	ic, ok := m.d.(dialect.ImplicitCommitter)
+	if !ok {
+		return false
+	}
+	for _, s := range stmts {
+		if ic.CommitsImplicitly(s.SQL) {
+			return true
+		}
+	}
+	return false
+}
+
+// run applies or reverts one planned migration. rec is its current record,
+// if any.
+func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
+	mig := m.find(p.Migration.Version)
+	stmts := mig.statements(p.Direction)
+	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
+	if m.cfg.lockTimeout > 0 {
+		if lt, ok := m.d.(dialect.LockTimeoutSetter); ok {
+			restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
+			if err != nil {
+				return res, fmt.Errorf("tide: %w", err)
+			}
+			defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
+		}
+	}
+	m.emit(MigrationStarted{Migration: mig.Migration, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
+	start := time.Now()
+	var err error
+	switch {
+	case mig.isGo() && mig.NoTransaction:
+		err = m.runGoConn(s, mig, p.Direction, rec, start)
+	case m.transactional(mig, stmts):
+		err = m.runTx(s, mig, p.Direction, stmts, rec, start)
+	default:
+		err = m.runStepwise(s, mig, p.Direction, stmts, rec, start)
+	}
+	res.Duration = time.Since(start)
+	if err != nil {
+		m.emit(MigrationFailed{Migration: mig.Migration, Direction: p.Direction, Err: err})
+		return res, err
+	}
+	m.emit(MigrationDone{Migration: mig.Migration, Direction: p.Direction, Duration: res.Duration})
+	return res, nil
+}
+
+// appliedRecord is the record of a migration fully applied at the end of a
+// run that started at start.
+func (m *Migrator) appliedRecord(mig *migration, start time.Time) record {
+	return record{
+		Version: mig.Version, Name: mig.Name, Kind: kindMigration, Checksum: mig.Checksum,
+		State: stateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: progressChecksum(mig.Up),
+		AppliedAt: time.Now(), ExecutionMS: time.Since(start).Milliseconds(),
+		AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
+	}
+}
+
+// finish records the end of a direction: the applied record after up, no
+// record after down.
+func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration, dir Direction, rec *record, start time.Time) error {
+	if dir == Down {
+		return m.hist.remove(ctx, q, mig.Version)
+	}
+	r := m.appliedRecord(mig, start)
+	if rec != nil {
+		return m.hist.update(ctx, q, r)
+	}
+	return m.hist.insert(ctx, q, r)
+}
+
+// runTx runs the whole migration and its record in one transaction.
+func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+	fail := func(i int, err error) error {
+		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Err: err}
+		if i >= 0 && i < len(stmts) {
+			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
+		}
+		return e
+	}
+	tx, err := s.conn.BeginTx(s.ctx, nil)
+	if err != nil {
+		return fail(-1, fmt.Errorf("begin transaction: %w", err))
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := s.lock.fence(s.ctx, tx); err != nil {
+		return fail(-1, err)
+	}
+	if f := mig.goFunc(dir); f != nil {
+		if err := f(s.ctx, tx); err != nil {
+			return fail(-1, err)
+		}
+	}
+	for i, st := range stmts {
+		t := time.Now()
+		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
+			return fail(i, err)
+		}
+		m.emit(StatementDone{Migration: mig.Migration, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+	}
+	if err := m.finish(s.ctx, tx, mig, dir, rec, start); err != nil {
+		return fail(-1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(-1, fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// runGoConn runs a Go migration marked NoTransaction on the connection.
+func (m *Migrator) runGoConn(s *session, mig *migration, dir Direction, rec *record, start time.Time) error {
+	if err := s.lock.fence(s.ctx, s.conn); err != nil {
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+	}
+	if err := mig.goFunc(dir)(s.ctx, s.conn); err != nil {
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+	}
+	if err := m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start); err != nil {
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+	}
+	return nil
+}
+
+// runStepwise runs a migration that cannot be atomic one statement at a
+// time, recording after each how many took effect. A failed run leaves a
+// partial record from which the next run in the same direction continues.
+func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+	// Writes to the version table must happen even if ctx is cancelled
+	// right after a statement took effect: the record has to say so.
+	bg := context.WithoutCancel(s.ctx)
+	fail := func(i, applied int, err error) error {
+		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Applied: applied, Err: err}
+		if i >= 0 && i < len(stmts) {
+			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
+		}
+		return e
+	}
+	first := 0
+	progress := record{
+		Version: mig.Version, Name: mig.Name, Kind: kindMigration, Checksum: mig.Checksum,
+		State: statePartial, Direction: dir, ProgressChecksum: progressChecksum(nil),
+		AppliedAt: time.Now(), AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
+	}
+	var err error
+	switch {
+	case rec != nil && rec.State == statePartial && rec.Direction == dir:
+		if rec.Done > len(stmts) || progressChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
+			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,
+				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.displayPath())}
+		}
+		first = rec.Done
+		progress = *rec
+	case rec != nil:
+		err = m.hist.update(bg, s.conn, progress)
+	default:
+		err = m.hist.insert(bg, s.conn, progress)
+	}
+	if err != nil {
+		return fail(-1, 0, err)
+	}
+	ic, _ := m.d.(dialect.ImplicitCommitter)
+	for i := first; i < len(stmts); i++ {
+		st := stmts[i]
+		if err := s.lock.fence(s.ctx, s.conn); err != nil {
+			return fail(-1, i, err)
+		}
+		next := progress
+		next.Done = i + 1
+		next.ProgressChecksum = progressChecksum(stmts[:i+1])
+		t := time.Now()
+		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
+			err = m.execWithProgress(s, st, next)
+		} else if _, err = s.conn.ExecContext(s.ctx, st.SQL); err == nil {
+			if err = m.hist.update(bg, s.conn, next); err != nil {
+				return fail(i, i, fmt.Errorf("the statement took effect, but recording it failed (the next run will try it again): %w", err))
+			}
+		}
+		if err != nil {
+			if rerr := m.recordFailure(bg, s.conn, rec, progress, i == 0, err); rerr != nil {
+				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
+			}
+			return fail(i, i, err)
+		}
+		progress = next
+		m.emit(StatementDone{Migration: mig.Migration, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+	}
+	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
+		return fail(-1, len(stmts), err)
+	}
+	return nil
+}
+
+// execWithProgress runs one transactional statement together with the
+// update of the progress record, so that both or neither take effect.
+func (m *Migrator) execWithProgress(s *session, st Statement, progress record) error {
+	tx, err := s.conn.BeginTx(s.ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
+		return err
+	}
+	if err := m.hist.update(s.ctx, tx, progress); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// recordFailure writes what a failed statement-by-statement run left:
+// progress, the last state that took effect, with the error. When nothing
+// of the direction took effect, the record returns to what it was before
+// the run (before; nil: no record).
+func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before *record, progress record, nothing bool, cause error) error {
+	if nothing {
+		if before == nil {
+			return m.hist.remove(ctx, q, progress.Version)
+		}
+		return m.hist.update(ctx, q, *before)
+	}
+	progress.Error = cause.Error()
+	return m.hist.update(ctx, q, progress)
+}

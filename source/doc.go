@@ -1,0 +1,27 @@
+// Package source reads migrations from any [io/fs.FS]: a directory through
+// [os.DirFS], an [embed.FS] compiled into a program, or an in-memory
+// [testing/fstest.MapFS].
+//
+// # Native format
+//
+// One file per migration, named <version>_<name>.sql, where the version is
+// the leading digits (tide new writes a UTC timestamp YYYYMMDDHHMMSS):
+//
+//	-- +tide no-transaction
+//	-- +tide up
+//	CREATE INDEX CONCURRENTLY users_email ON users (email);
+//
+//	-- +tide down
+//	DROP INDEX CONCURRENTLY users_email;
+//
+// Marker lines are case-insensitive. The up section is required; the down
+// section is optional (the migration is then irreversible). Statements are
+// split later, by the dialect's rules; the source keeps each section's text
+// and the line it starts on, so errors can name the file and line.
+//
+// # Versions
+//
+// [Version] orders versions numerically, segment by segment, so that both
+// integer versions (goose, golang-migrate) and dotted versions (Flyway's
+// 1.2.10 after 1.2.9) fit one type.
+package source

@@ -1,0 +1,15 @@
+package source
+
+import "io/fs"
+
+// Format reads the migrations of one file layout (tide's native format, or
+// another tool's) from a file system.
+//
+// Read returns the migrations sorted by version. It reads every file before
+// it returns, and reports all the problems it found, joined; each is a
+// *ParseError naming the file and line. Implementations are safe for
+// concurrent use.
+type Format interface {
+	Name() string
+	Read(fsys fs.FS) ([]Migration, error)
+}

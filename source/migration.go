@@ -1,0 +1,57 @@
+package source
+
+import "fmt"
+
+// Migration is one migration read from a source: its identity, its SQL
+// sections and how it must be run.
+type Migration struct {
+	Version Version
+	Name    string // the descriptive part of the file name, e.g. "add_users"
+	Path    string // the file that holds it, relative to the fs.FS root
+	// Checksum is the hex SHA-256 of the normalised file content (see
+	// [Checksum]); it detects a file changed after it was applied.
+	Checksum string
+	// NoTransaction asks the engine to run the migration outside a
+	// transaction (PostgreSQL CREATE INDEX CONCURRENTLY, for instance).
+	NoTransaction bool
+	// Repeatable marks a migration without a version (a view, a function):
+	// it is re-applied, after the versioned ones, whenever its checksum
+	// changes. Its Version is zero; Name identifies it.
+	Repeatable bool
+	Up         Section
+	Down       *Section // nil when the migration has no down section
+}
+
+// Section is the SQL of one direction of a migration.
+type Section struct {
+	Path string // the file that holds the section
+	// Line is the 1-based line of Path on which SQL begins, so that line n
+	// of SQL is line Line+n-1 of the file.
+	Line int
+	SQL  string
+	// Statements, when not nil, fixes the statement boundaries (a format
+	// whose files mark them explicitly); otherwise the engine splits SQL with
+	// the dialect's rules.
+	Statements []Statement
+}
+
+// Statement is one statement whose boundaries the format fixed.
+type Statement struct {
+	SQL  string
+	Line int // 1-based line in the section's file
+}
+
+// ParseError reports a migration file that cannot be read. Path and Line
+// name the place at fault; Line is 0 when the whole file is at fault.
+type ParseError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}

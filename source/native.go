@@ -1,0 +1,153 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// NativePrefix is the marker prefix of tide's own format: "-- +tide up".
+const NativePrefix = "+tide"
+
+// nativeName matches "<version>_<name>.sql".
+var nativeName = regexp.MustCompile(`^([0-9]+)_(.+)\.[sS][qQ][lL]$`)
+
+// Native is tide's own format: one file per migration named
+// <version>_<name>.sql, with sections that begin at the marker lines
+// "-- +tide up" and "-- +tide down", and an optional
+// "-- +tide no-transaction" line before the up section.
+var Native Format = nativeFormat{}
+
+type nativeFormat struct{}
+
+func (nativeFormat) Name() string { return "native" }
+
+// Read reads every *.sql file at the root of fsys. Other files and
+// subdirectories are ignored. All problems are reported together, joined,
+// each a *ParseError.
+func (nativeFormat) Read(fsys fs.FS) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations directory: %w", err)
+	}
+	var migs []Migration
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".sql") {
+			continue
+		}
+		m, err := readNativeFile(fsys, e.Name())
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		migs = append(migs, m)
+	}
+	migs, err = sortUnique(migs)
+	errs = append(errs, err)
+	return migs, errors.Join(errs...)
+}
+
+// ParseNative parses the content of one native migration file. The file
+// name supplies the version and name.
+func ParseNative(name string, content []byte) (Migration, error) {
+	match := nativeName.FindStringSubmatch(path.Base(name))
+	if match == nil {
+		return Migration{}, &ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}
+	}
+	v, err := ParseVersion(match[1])
+	if err != nil {
+		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
+	}
+	m := Migration{Version: v, Name: match[2], Path: name, Checksum: Checksum(content)}
+	if err := parseNativeBody(&m, Normalize(string(content))); err != nil {
+		return Migration{}, err
+	}
+	return m, nil
+}
+
+func readNativeFile(fsys fs.FS, name string) (Migration, error) {
+	content, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Migration{}, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)}
+	}
+	return ParseNative(name, content)
+}
+
+// parseNativeBody splits the file into its sections at the marker lines.
+func parseNativeBody(m *Migration, text string) error {
+	var (
+		up, down   *Section
+		current    *Section
+		body       strings.Builder
+		noTxMarker int
+	)
+	flush := func() {
+		if current != nil {
+			current.SQL = body.String()
+		}
+		body.Reset()
+	}
+	lines := strings.SplitAfter(text, "\n")
+	for i, line := range lines {
+		n := i + 1
+		mk, ok := ParseMarker(line, NativePrefix)
+		if !ok {
+			if current == nil {
+				if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+					return &ParseError{Path: m.Path, Line: n, Msg: "SQL before the first \"-- +tide up\" marker: put statements in an up or down section"}
+				}
+				continue
+			}
+			body.WriteString(line)
+			continue
+		}
+		switch mk.Name {
+		case "up", "down":
+			if len(mk.Args) > 0 {
+				return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unexpected words %q after -- +tide %s", strings.Join(mk.Args, " "), mk.Name)}
+			}
+			target := &up
+			if mk.Name == "down" {
+				target = &down
+			}
+			if *target != nil {
+				return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("second \"-- +tide %s\" section (the first is at line %d)", mk.Name, (*target).Line-1)}
+			}
+			flush()
+			current = &Section{Path: m.Path, Line: n + 1}
+			*target = current
+		case "no-transaction":
+			if up != nil || down != nil {
+				return &ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
+			}
+			noTxMarker = n
+		default:
+			return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, down, no-transaction)", mk.Name)}
+		}
+	}
+	flush()
+	if up == nil {
+		return &ParseError{Path: m.Path, Msg: "no \"-- +tide up\" section: every migration needs one"}
+	}
+	m.Up = *up
+	m.Down = down
+	m.NoTransaction = noTxMarker > 0
+	return nil
+}
+
+// sortUnique sorts migrations by version and reports duplicate versions.
+func sortUnique(migs []Migration) ([]Migration, error) {
+	slices.SortStableFunc(migs, func(a, b Migration) int { return a.Version.Compare(b.Version) })
+	var errs []error
+	for i := 1; i < len(migs); i++ {
+		if migs[i].Version == migs[i-1].Version {
+			errs = append(errs, &ParseError{Path: migs[i].Path, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", migs[i].Version, migs[i-1].Path)})
+		}
+	}
+	return migs, errors.Join(errs...)
+}

@@ -1,0 +1,119 @@
+package tide
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// State is the state of one migration as [Migrator.Status] reports it.
+type State string
+
+// The states of a migration.
+const (
+	StatePending State = "pending" // not applied
+	StateApplied State = "applied" // applied, file unchanged
+	StateChanged State = "changed" // applied, but the file's checksum differs
+	StateMissing State = "missing" // applied, but no file has its version
+	StatePartial State = "partial" // a statement-by-statement run stopped mid-way
+)
+
+// MigrationStatus is the state of one migration.
+type MigrationStatus struct {
+	Migration Migration // for a missing migration, only Version and Name
+	State     State
+	// Baselined reports a migration recorded by Baseline, not run by tide.
+	Baselined   bool
+	AppliedAt   time.Time // zero when pending
+	Duration    time.Duration
+	AppliedBy   string
+	AppliedHost string
+	// Progress describes a partial migration: nil otherwise.
+	Progress *Progress
+}
+
+// Progress is how far an interrupted statement-by-statement run got.
+type Progress struct {
+	Direction Direction
+	Applied   int // statements that took effect
+	Total     int // statements in that direction's section
+	Error     string
+}
+
+// Status returns every migration known from the files or the version
+// table, sorted by version. It changes nothing.
+func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	return m.status(recs), nil
+}
+
+func (m *Migrator) status(recs []record) []MigrationStatus {
+	done := byVersion(recs)
+	var out []MigrationStatus
+	for _, mig := range m.migs {
+		st := MigrationStatus{Migration: mig.Migration, State: StatePending}
+		if r, ok := done[mig.Version]; ok {
+			st.fill(r)
+			switch {
+			case r.State == statePartial:
+				st.State = StatePartial
+				st.Progress = &Progress{Direction: r.Direction, Applied: r.Done, Total: len(mig.statements(r.Direction)), Error: r.Error}
+			case r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum:
+				st.State = StateChanged
+			default:
+				st.State = StateApplied
+			}
+		}
+		out = append(out, st)
+	}
+	for _, r := range recs {
+		if m.find(r.Version) == nil {
+			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name}, State: StateMissing}
+			st.fill(r)
+			out = append(out, st)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b MigrationStatus) int { return a.Migration.Version.Compare(b.Migration.Version) })
+	return out
+}
+
+func (st *MigrationStatus) fill(r record) {
+	st.Baselined = r.Kind == kindBaseline
+	st.AppliedAt = r.AppliedAt
+	st.Duration = time.Duration(r.ExecutionMS) * time.Millisecond
+	st.AppliedBy, st.AppliedHost = r.AppliedBy, r.AppliedHost
+}
+
+// Validate compares the migrations with the version table and returns
+// every problem, joined: drift (*[DriftError]), partially applied
+// migrations (*[PartialError]) and out-of-order pending migrations
+// (*[OutOfOrderError], unless allowed). Problems in the files themselves are
+// reported earlier, by [New]. It changes nothing.
+func (m *Migrator) Validate(ctx context.Context) error {
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return fmt.Errorf("tide: %w", err)
+	}
+	var errs []error
+	if d := m.drift(recs); d != nil {
+		errs = append(errs, d)
+	}
+	for _, r := range recs {
+		if r.State == statePartial {
+			errs = append(errs, &PartialError{Version: r.Version, Name: r.Name, Direction: r.Direction, Applied: r.Done,
+				Reason: fmt.Sprintf("it failed with: %s; fix the file and run tide %s to continue", r.Error, r.Direction)})
+		}
+	}
+	if _, err := m.planUp(recs, Version{}); err != nil {
+		var ooo *OutOfOrderError
+		if errors.As(err, &ooo) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
