@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,6 +69,10 @@ func (l *lease) prepare(ctx context.Context) error {
 	if err := createTable(ctx, l.d, l.db, l.table, l.d.CreateLeaseTable(l.quoted)); err != nil {
 		return err
 	}
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.quoted+` WHERE name = `+l.ph(1), l.name).Scan(&n); err == nil && n > 0 {
+		return nil
+	}
 	_, err := l.db.ExecContext(ctx, `INSERT INTO `+l.quoted+` (name, owner, expires_at, acquired_at) VALUES (`+l.ph(1)+`, '', 0, 0)`, l.name)
 	if err != nil {
 		// A concurrent migrator inserted it first: fine if the row is there.
@@ -92,14 +97,16 @@ func (l *lease) acquire(ctx context.Context, wait time.Duration, waiting func(ho
 	deadline := time.Now().Add(wait)
 	announced := false
 	for {
-		res, err := l.db.ExecContext(ctx, take, l.owner, l.name)
-		if err != nil {
-			return nil, fmt.Errorf("take lease in %s: %w", l.table, err)
+		holder, held := l.holder(ctx)
+		if !held {
+			got, err := l.try(ctx, take, deadline)
+			if err != nil {
+				return nil, err
+			}
+			if got {
+				break
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			break
-		}
-		holder, _ := l.holder(ctx)
 		if !announced && waiting != nil {
 			waiting(holder)
 			announced = true
@@ -117,20 +124,51 @@ func (l *lease) acquire(ctx context.Context, wait time.Duration, waiting func(ho
 	l.renewed = time.Now()
 	runCtx, cancel := context.WithCancelCause(ctx)
 	hbCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	l.cancel, l.stop, l.stopped = cancel, stop, make(chan struct{})
+	l.cancel, l.stop = cancel, stop
 	go l.heartbeat(hbCtx)
 	return runCtx, nil
 }
 
-// holder describes the current owner of the lease and when it expires.
-func (l *lease) holder(ctx context.Context) (string, error) {
+// try makes one attempt to take the lease. A database too busy to answer
+// before the deadline (SQLite while another migrator's transaction holds
+// the write lock) counts as a lease held by another.
+func (l *lease) try(ctx context.Context, take string, deadline time.Time) (bool, error) {
+	attemptCtx, cancel := context.WithDeadline(ctx, deadline.Add(50*time.Millisecond))
+	defer cancel()
+	res, err := l.db.ExecContext(attemptCtx, take, l.owner, l.name)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if attemptCtx.Err() != nil || isBusy(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("take lease in %s: %w", l.table, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// isBusy reports SQLite's "database is locked" errors.
+func isBusy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+}
+
+// holder describes the current owner of the lease and when it expires, and
+// reports whether it is held. Reading first keeps waiters from queueing as
+// writers behind a migration (SQLite) and makes the wait cheap.
+func (l *lease) holder(ctx context.Context) (string, bool) {
 	var owner string
 	var left int64
 	err := l.db.QueryRowContext(ctx, `SELECT owner, expires_at - `+l.d.NowMillis()+` FROM `+l.quoted+` WHERE name = `+l.ph(1), l.name).Scan(&owner, &left)
-	if err != nil {
-		return "another migrator", err
+	if err != nil || owner == "" {
+		return "another migrator", false
 	}
-	return fmt.Sprintf("%s (lease expires in %s unless renewed)", owner, (time.Duration(left) * time.Millisecond).Round(time.Millisecond)), nil
+	if left < 0 {
+		return fmt.Sprintf("%s (lease expired %s ago)", owner, (time.Duration(-left) * time.Millisecond).Round(time.Millisecond)), false
+	}
+	return fmt.Sprintf("%s (lease expires in %s unless renewed)", owner, (time.Duration(left) * time.Millisecond).Round(time.Millisecond)), true
 }
 
 // renew extends the lease if this migrator still owns it.
@@ -155,7 +193,6 @@ func (l *lease) renew(ctx context.Context, q dialect.Querier) error {
 }
 
 func (l *lease) heartbeat(ctx context.Context) {
-	defer close(l.stopped)
 	t := time.NewTicker(l.ttl / 3)
 	defer t.Stop()
 	for {
@@ -187,8 +224,9 @@ func (l *lease) fence(ctx context.Context, q dialect.Querier) error {
 // release stops the heartbeat and frees the lease if this migrator still
 // owns it.
 func (l *lease) release(ctx context.Context) error {
+	// The heartbeat may be waiting on a busy database: do not wait for it.
+	// A renewal that lands after the release finds another owner and fails.
 	l.stop()
-	<-l.stopped
 	l.cancel(nil)
 	_, err := l.db.ExecContext(ctx, `UPDATE `+l.quoted+` SET owner = '', expires_at = 0 WHERE name = `+l.ph(1)+` AND owner = `+l.ph(2), l.name, l.owner)
 	if err != nil {

@@ -1,0 +1,15 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/tidemigrate/tide/dialect/dialecttest"
+	"github.com/tidemigrate/tide/internal/testdb"
+)
+
+func TestConformance(t *testing.T) {
+	dialecttest.Run(t, func(t *testing.T) dialecttest.Database {
+		db := testdb.New(t, testdb.Postgres)
+		return dialecttest.Database{DB: db.DB, Dialect: db.Dialect, Open: db.Open}
+	})
+}
