@@ -1,0 +1,61 @@
+package dburl
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		"postgres://app:s3cretpw@db:5432/app?sslmode=disable": "postgres://app:xxxxx@db:5432/app?sslmode=disable",
+		"mysql://root:p%40ss@127.0.0.1:3306/test":             "mysql://root:xxxxx@127.0.0.1:3306/test",
+		"postgres://app@db/app":                               "postgres://app@db/app",
+		"sqlite:app.db":                                       "sqlite:app.db",
+		"postgres://u:bad pw%zz@h/db":                         "postgres://u:xxxxx@h/db",
+	}
+	for in, want := range tests {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOpenErrorsHidePassword(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, u := range []string{
+		"postgres://app:s3cretpw@127.0.0.1:1/app?connect_timeout=1",
+		"mysql://app:s3cretpw@127.0.0.1:1/app?timeout=1s",
+		"mysql://app:s3cretpw@127.0.0.1:1/",
+		"postgres://app:s3cretpw@[::1/app",
+		"oracle://app:s3cretpw@host/db",
+	} {
+		_, _, err := Open(ctx, u)
+		if err == nil {
+			t.Errorf("Open(%s) succeeded", Redact(u))
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cretpw") {
+			t.Errorf("error shows the password: %v", err)
+		}
+	}
+}
+
+func TestOpenSQLiteForms(t *testing.T) {
+	dir := t.TempDir()
+	for _, u := range []string{"sqlite:" + dir + "/a.db", "sqlite://" + dir + "/b.db", "sqlite3:" + dir + "/c.db"} {
+		db, d, err := Open(context.Background(), u)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", u, err)
+		}
+		if d.Name() != "sqlite" {
+			t.Errorf("Open(%s) dialect %s", u, d.Name())
+		}
+		db.Close()
+	}
+	if _, _, err := Open(context.Background(), "sqlite:"); err == nil {
+		t.Error("sqlite: without a path was accepted")
+	}
+}
