@@ -51,7 +51,7 @@ func (e *MigrationError) Error() string {
 	case e.Path != "":
 		fmt.Fprintf(&b, "%s: ", e.Path)
 	}
-	fmt.Fprintf(&b, "%s %s %s", e.Direction, e.Version, e.Name)
+	fmt.Fprintf(&b, "%s %s", e.Direction, label(e.Version, e.Name))
 	if e.Statement > 0 {
 		fmt.Fprintf(&b, ": statement %d", e.Statement)
 	}
@@ -118,6 +118,14 @@ type PartialError struct {
 }
 
 func (e *PartialError) Error() string {
-	return fmt.Sprintf("tide: migration %s %s is partially applied (%s: %d statement(s) took effect): %s",
-		e.Version, e.Name, e.Direction, e.Applied, e.Reason)
+	return fmt.Sprintf("tide: migration %s is partially applied (%s: %d statement(s) took effect): %s",
+		label(e.Version, e.Name), e.Direction, e.Applied, e.Reason)
+}
+
+// label names a migration in messages; a repeatable one has no version.
+func label(v Version, name string) string {
+	if v.IsZero() {
+		return "repeatable " + name
+	}
+	return v.String() + " " + name
 }

@@ -14,8 +14,10 @@ import (
 
 // Record kinds and states of the version table.
 const (
-	kindMigration = "migration"
-	kindBaseline  = "baseline"
+	kindMigration  = "migration"
+	kindBaseline   = "baseline"
+	kindRepeatable = "repeatable"
+	kindAdopted    = "adopted"
 
 	stateApplied = "applied"
 	statePartial = "partial"
@@ -23,7 +25,8 @@ const (
 
 // record is one row of the version table.
 type record struct {
-	Version          Version
+	Key              string  // the version column: Version, or R__<name>
+	Version          Version // zero for a repeatable migration
 	Name             string
 	Kind             string
 	Checksum         string
@@ -92,8 +95,11 @@ func (h *history) list(ctx context.Context, q dialect.Querier) ([]record, error)
 			&r.Done, &r.ProgressChecksum, &r.Error, &applied, &r.ExecutionMS, &r.AppliedBy, &r.AppliedHost); err != nil {
 			return nil, fmt.Errorf("read version table %s: %w", h.table, err)
 		}
-		if r.Version, err = ParseVersion(version); err != nil {
-			return nil, fmt.Errorf("read version table %s: bad version %q: %w", h.table, version, err)
+		r.Key = version
+		if r.Kind != kindRepeatable {
+			if r.Version, err = ParseVersion(version); err != nil {
+				return nil, fmt.Errorf("read version table %s: bad version %q: %w", h.table, version, err)
+			}
 		}
 		r.Direction = Direction(dir)
 		if r.AppliedAt, err = scanTime(applied); err != nil {
@@ -104,7 +110,12 @@ func (h *history) list(ctx context.Context, q dialect.Querier) ([]record, error)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read version table %s: %w", h.table, err)
 	}
-	slices.SortFunc(recs, func(a, b record) int { return a.Version.Compare(b.Version) })
+	slices.SortFunc(recs, func(a, b record) int {
+		if c := a.Version.Compare(b.Version); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	return recs, nil
 }
 
@@ -116,10 +127,10 @@ func (h *history) insert(ctx context.Context, q dialect.Querier, r record) error
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO `+h.quoted+` (`+strings.Join(dialect.HistoryColumns, ", ")+
 		`) VALUES (`+strings.Join(ph, ", ")+`)`,
-		r.Version.String(), r.Name, r.Kind, r.Checksum, r.State, string(r.Direction),
+		r.Key, r.Name, r.Kind, r.Checksum, r.State, string(r.Direction),
 		r.Done, r.ProgressChecksum, r.Error, r.AppliedAt.UTC(), r.ExecutionMS, r.AppliedBy, r.AppliedHost)
 	if err != nil {
-		return fmt.Errorf("record version %s in %s: %w", r.Version, h.table, err)
+		return fmt.Errorf("record %s in %s: %w", r.Key, h.table, err)
 	}
 	return nil
 }
@@ -135,26 +146,26 @@ func (h *history) update(ctx context.Context, q dialect.Querier, r record) error
 		` WHERE version = `+h.d.Placeholder(len(cols)+1),
 		r.Name, r.Kind, r.Checksum, r.State, string(r.Direction),
 		r.Done, r.ProgressChecksum, r.Error, r.AppliedAt.UTC(), r.ExecutionMS, r.AppliedBy, r.AppliedHost,
-		r.Version.String())
+		r.Key)
 	if err != nil {
-		return fmt.Errorf("update version %s in %s: %w", r.Version, h.table, err)
+		return fmt.Errorf("update %s in %s: %w", r.Key, h.table, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		// MySQL counts changed rows, not matched ones: make sure it exists.
 		var one int
-		err := q.QueryRowContext(ctx, `SELECT 1 FROM `+h.quoted+` WHERE version = `+h.d.Placeholder(1), r.Version.String()).Scan(&one)
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM `+h.quoted+` WHERE version = `+h.d.Placeholder(1), r.Key).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("update version %s in %s: the record is gone", r.Version, h.table)
+			return fmt.Errorf("update %s in %s: the record is gone", r.Key, h.table)
 		}
 	}
 	return nil
 }
 
-// remove deletes the record of v.
-func (h *history) remove(ctx context.Context, q dialect.Querier, v Version) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM `+h.quoted+` WHERE version = `+h.d.Placeholder(1), v.String())
+// remove deletes the record with key.
+func (h *history) remove(ctx context.Context, q dialect.Querier, key string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM `+h.quoted+` WHERE version = `+h.d.Placeholder(1), key)
 	if err != nil {
-		return fmt.Errorf("delete version %s from %s: %w", v, h.table, err)
+		return fmt.Errorf("delete %s from %s: %w", key, h.table, err)
 	}
 	return nil
 }

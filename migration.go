@@ -24,9 +24,42 @@ type Migration struct {
 	// NoTransaction reports that the migration runs outside a transaction,
 	// statement by statement.
 	NoTransaction bool
-	Reversible    bool        // it has a down section (or a Go down function)
-	Up            []Statement // nil for a Go migration
-	Down          []Statement // nil for a Go migration or one without down
+	// Repeatable marks a migration without a version, identified by Name,
+	// that Up applies again, after the versioned ones, whenever its file
+	// changes (views, functions, procedures).
+	Repeatable bool
+	Reversible bool        // it has a down section (or a Go down function)
+	Up         []Statement // nil for a Go migration
+	Down       []Statement // nil for a Go migration or one without down
+}
+
+// repeatablePrefix starts the version-table key of a repeatable migration.
+const repeatablePrefix = "R__"
+
+// key identifies the migration in the version table: its version, or
+// R__<name> for a repeatable migration.
+func (m Migration) key() string {
+	if m.Repeatable {
+		return repeatablePrefix + m.Name
+	}
+	return m.Version.String()
+}
+
+// label names the migration in messages: "20261122093000 add_users" or
+// "repeatable users_view".
+func (m Migration) label() string {
+	if m.Repeatable {
+		return "repeatable " + m.Name
+	}
+	return m.Version.String() + " " + m.Name
+}
+
+// kind is the record kind of a migration run by tide.
+func (m Migration) kind() string {
+	if m.Repeatable {
+		return kindRepeatable
+	}
+	return kindMigration
 }
 
 func (m Migration) displayPath() string {

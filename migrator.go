@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -26,7 +27,8 @@ type Migrator struct {
 	db   *sql.DB
 	cfg  config
 	hist *history
-	migs []*migration // sorted by version
+	migs []*migration // versioned migrations, sorted by version
+	reps []*migration // repeatable migrations, sorted by name
 }
 
 // New reads and checks every migration in fsys (and the Go migrations
@@ -90,11 +92,14 @@ func (m *Migrator) load(fsys fs.FS) error {
 		}
 		for _, f := range files {
 			mig, err := m.compile(f)
-			if err != nil {
+			switch {
+			case err != nil:
 				errs = append(errs, err)
-				continue
+			case mig.Repeatable:
+				m.reps = append(m.reps, mig)
+			default:
+				m.migs = append(m.migs, mig)
 			}
-			m.migs = append(m.migs, mig)
 		}
 	}
 	for _, g := range m.cfg.goMigrations {
@@ -104,6 +109,7 @@ func (m *Migrator) load(fsys fs.FS) error {
 		})
 	}
 	slices.SortStableFunc(m.migs, func(a, b *migration) int { return a.Version.Compare(b.Version) })
+	slices.SortStableFunc(m.reps, func(a, b *migration) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(m.migs); i++ {
 		if a, b := m.migs[i-1], m.migs[i]; a.Version == b.Version && (a.isGo() || b.isGo()) {
 			errs = append(errs, fmt.Errorf("version %s is used by both %s and %s: versions must be unique", a.Version, a.displayPath(), b.displayPath()))
@@ -116,7 +122,7 @@ func (m *Migrator) load(fsys fs.FS) error {
 func (m *Migrator) compile(f source.Migration) (*migration, error) {
 	mig := &migration{Migration: Migration{
 		Version: f.Version, Name: f.Name, Path: f.Path, Checksum: f.Checksum,
-		NoTransaction: f.NoTransaction, Reversible: f.Down != nil,
+		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
 	}}
 	var err error
 	if mig.Up, err = m.splitSection(f.Up); err != nil {
@@ -153,11 +159,15 @@ func (m *Migrator) splitSection(s source.Section) ([]Statement, error) {
 	return out, nil
 }
 
-// Migrations returns every known migration, sorted by version.
+// Migrations returns every known migration: the versioned ones sorted by
+// version, then the repeatable ones sorted by name.
 func (m *Migrator) Migrations() []Migration {
-	out := make([]Migration, len(m.migs))
-	for i, mig := range m.migs {
-		out[i] = mig.Migration
+	out := make([]Migration, 0, len(m.migs)+len(m.reps))
+	for _, mig := range m.migs {
+		out = append(out, mig.Migration)
+	}
+	for _, mig := range m.reps {
+		out = append(out, mig.Migration)
 	}
 	return out
 }
@@ -169,6 +179,19 @@ func (m *Migrator) find(v Version) *migration {
 		return nil
 	}
 	return m.migs[i]
+}
+
+// findKey returns the migration, versioned or repeatable, of a record.
+func (m *Migrator) findKey(r record) *migration {
+	if r.Kind != kindRepeatable {
+		return m.find(r.Version)
+	}
+	for _, mig := range m.reps {
+		if mig.key() == r.Key {
+			return mig
+		}
+	}
+	return nil
 }
 
 func (m *Migrator) emit(e Event) {

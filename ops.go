@@ -111,7 +111,7 @@ func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 		if results, err = m.runPlan(s, plan, recs); err != nil {
 			return err
 		}
-		up := Planned{Migration: plan[0].Migration, Direction: Up}
+		up := planned(plan[0].mig, Up, 0)
 		r, err := m.run(s, up, nil)
 		results = append(results, r)
 		return err
@@ -121,11 +121,11 @@ func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 
 // runPlan runs the planned steps in order and stops at the first failure.
 func (m *Migrator) runPlan(s *session, plan []Planned, recs []record) ([]Result, error) {
-	idx := byVersion(recs)
+	idx := byKey(recs)
 	var results []Result
 	for _, p := range plan {
 		var rec *record
-		if r, ok := idx[p.Migration.Version]; ok {
+		if r, ok := idx[p.Migration.key()]; ok {
 			rec = &r
 		}
 		r, err := m.run(s, p, rec)
@@ -159,9 +159,9 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
-		done := byVersion(recs)
+		done := byKey(recs)
 		for _, mig := range todo {
-			if _, ok := done[mig.Version]; ok {
+			if _, ok := done[mig.key()]; ok {
 				continue
 			}
 			r := m.appliedRecord(mig, time.Now())

@@ -5,26 +5,35 @@ import (
 	"slices"
 )
 
-// byVersion indexes records by version.
-func byVersion(recs []record) map[Version]record {
-	m := make(map[Version]record, len(recs))
+// byKey indexes records by their version-table key.
+func byKey(recs []record) map[string]record {
+	m := make(map[string]record, len(recs))
 	for _, r := range recs {
-		m[r.Version] = r
+		m[r.Key] = r
 	}
 	return m
 }
 
-// drift compares applied records with the known migrations: changed files
-// and records without a migration. Partial records are not drift: their
-// files may be fixed before tide continues.
+// changed reports an applied record whose file no longer matches it.
+func changed(r record, mig *migration) bool {
+	return r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum
+}
+
+// drift compares the records of versioned migrations with the known
+// migrations: changed files and records without a migration. Partial
+// records are not drift (their files may be fixed before tide continues),
+// nor are repeatable migrations (a change means: apply again).
 func (m *Migrator) drift(recs []record) *DriftError {
 	var d DriftError
 	for _, r := range recs {
+		if r.Kind == kindRepeatable {
+			continue
+		}
 		mig := m.find(r.Version)
 		switch {
 		case mig == nil:
 			d.Missing = append(d.Missing, r.Version)
-		case r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum:
+		case changed(r, mig):
 			d.Changed = append(d.Changed, mig.Migration)
 		}
 	}
@@ -41,6 +50,8 @@ type Planned struct {
 	// Resume is the number of leading statements an interrupted earlier run
 	// already applied; they are skipped.
 	Resume int
+
+	mig *migration
 }
 
 // Statements returns the statements the step would run.
@@ -52,14 +63,20 @@ func (p Planned) Statements() []Statement {
 	return s[min(p.Resume, len(s)):]
 }
 
+func planned(mig *migration, dir Direction, resume int) Planned {
+	return Planned{Migration: mig.Migration, Direction: dir, Resume: resume, mig: mig}
+}
+
 // planUp returns the migrations Up would apply, in order, up to target
-// (all when target is zero). It refuses drift, a half-reverted migration,
-// and out-of-order migrations unless they are allowed.
+// (all when target is zero): the pending versioned migrations, then, on a
+// full run, the repeatable migrations that are new or whose files changed.
+// It refuses drift, a half-reverted migration, and out-of-order migrations
+// unless they are allowed.
 func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 	if d := m.drift(recs); d != nil {
 		return nil, d
 	}
-	done := byVersion(recs)
+	done := byKey(recs)
 	var latest Version
 	for _, r := range recs {
 		if r.State == statePartial && r.Direction == Down {
@@ -76,57 +93,96 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 		if !target.IsZero() && mig.Version.Compare(target) > 0 {
 			break
 		}
-		r, ok := done[mig.Version]
+		r, ok := done[mig.key()]
 		switch {
 		case !ok:
 			if mig.Version.Compare(latest) < 0 {
 				early = append(early, mig.Version)
 			}
-			plan = append(plan, Planned{Migration: mig.Migration, Direction: Up})
+			plan = append(plan, planned(mig, Up, 0))
 		case r.State == statePartial:
-			plan = append(plan, Planned{Migration: mig.Migration, Direction: Up, Resume: r.Done})
+			plan = append(plan, planned(mig, Up, r.Done))
 		}
 	}
 	if len(early) > 0 && !m.cfg.allowOutOfOrder {
 		return nil, &OutOfOrderError{Pending: early, Latest: latest}
 	}
+	if !target.IsZero() {
+		return plan, nil
+	}
+	for _, mig := range m.reps {
+		r, ok := done[mig.key()]
+		switch {
+		case !ok:
+			plan = append(plan, planned(mig, Up, 0))
+		case r.State == statePartial && r.Checksum == mig.Checksum:
+			plan = append(plan, planned(mig, Up, r.Done))
+		case r.State == statePartial || r.Checksum != mig.Checksum:
+			plan = append(plan, planned(mig, Up, 0))
+		}
+	}
 	return plan, nil
 }
 
 // planDown returns the migrations to revert, newest first: those above
-// target, or the newest n when target is zero. It checks every one before
+// target, or the newest n when target is zero (every one when n < 0,
+// starting with the repeatable migrations). It checks every one before
 // anything runs: its file must be present and unchanged, and it must have a
 // down section.
 func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, error) {
 	var plan []Planned
 	var d DriftError
+	add := func(r record, mig *migration) error {
+		switch {
+		case r.State == statePartial && r.Direction == Up:
+			return &PartialError{Version: r.Version, Name: r.Name, Direction: Up, Applied: r.Done,
+				Reason: fmt.Sprintf("fix the failing statement %d and run tide up to complete it, then revert it; "+
+					"tide cannot tell which down statements undo only the first %d", r.Done+1, r.Done)}
+		case !mig.Reversible:
+			return &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: Down, Err: ErrNoDown}
+		}
+		resume := 0
+		if r.State == statePartial {
+			resume = r.Done
+		}
+		plan = append(plan, planned(mig, Down, resume))
+		return nil
+	}
+	if n < 0 {
+		for _, r := range slices.Backward(recs) {
+			if r.Kind != kindRepeatable {
+				continue
+			}
+			if mig := m.findKey(r); mig != nil {
+				if err := add(r, mig); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	versioned := 0
 	for _, r := range slices.Backward(recs) {
-		if target.IsZero() && len(plan) == n {
+		if r.Kind == kindRepeatable {
+			continue
+		}
+		if target.IsZero() && n >= 0 && versioned == n {
 			break
 		}
 		if !target.IsZero() && r.Version.Compare(target) <= 0 {
 			break
 		}
+		versioned++
 		mig := m.find(r.Version)
 		switch {
 		case mig == nil:
 			d.Missing = append(d.Missing, r.Version)
-			continue
-		case r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum:
+		case changed(r, mig):
 			d.Changed = append(d.Changed, mig.Migration)
-			continue
-		case r.State == statePartial && r.Direction == Up:
-			return nil, &PartialError{Version: r.Version, Name: r.Name, Direction: Up, Applied: r.Done,
-				Reason: fmt.Sprintf("fix the failing statement %d and run tide up to complete it, then revert it; "+
-					"tide cannot tell which down statements undo only the first %d", r.Done+1, r.Done)}
-		case !mig.Reversible:
-			return nil, &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: Down, Err: ErrNoDown}
+		default:
+			if err := add(r, mig); err != nil {
+				return nil, err
+			}
 		}
-		p := Planned{Migration: mig.Migration, Direction: Down}
-		if r.State == statePartial {
-			p.Resume = r.Done
-		}
-		plan = append(plan, p)
 	}
 	if len(d.Changed) > 0 || len(d.Missing) > 0 {
 		return nil, &d

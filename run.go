@@ -20,6 +20,8 @@ type Result struct {
 	Resumed int
 	// Baselined reports a migration recorded by Baseline without running.
 	Baselined bool
+	// Adopted reports a migration recorded by Adopt: another tool ran it.
+	Adopted bool
 }
 
 // progressChecksum identifies the statements that took effect, so that a
@@ -58,7 +60,7 @@ func (m *Migrator) commitsImplicitly(stmts []Statement) bool {
 // run applies or reverts one planned migration. rec is its current record,
 // if any.
 func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
-	mig := m.find(p.Migration.Version)
+	mig := p.mig
 	stmts := mig.statements(p.Direction)
 	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
 	if m.cfg.lockTimeout > 0 {
@@ -94,7 +96,7 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 // run that started at start.
 func (m *Migrator) appliedRecord(mig *migration, start time.Time) record {
 	return record{
-		Version: mig.Version, Name: mig.Name, Kind: kindMigration, Checksum: mig.Checksum,
+		Key: mig.key(), Version: mig.Version, Name: mig.Name, Kind: mig.kind(), Checksum: mig.Checksum,
 		State: stateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: progressChecksum(mig.Up),
 		AppliedAt: time.Now(), ExecutionMS: time.Since(start).Milliseconds(),
 		AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
@@ -105,7 +107,7 @@ func (m *Migrator) appliedRecord(mig *migration, start time.Time) record {
 // record after down.
 func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration, dir Direction, rec *record, start time.Time) error {
 	if dir == Down {
-		return m.hist.remove(ctx, q, mig.Version)
+		return m.hist.remove(ctx, q, mig.key())
 	}
 	r := m.appliedRecord(mig, start)
 	if rec != nil {
@@ -182,13 +184,16 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 	}
 	first := 0
 	progress := record{
-		Version: mig.Version, Name: mig.Name, Kind: kindMigration, Checksum: mig.Checksum,
+		Key: mig.key(), Version: mig.Version, Name: mig.Name, Kind: mig.kind(), Checksum: mig.Checksum,
 		State: statePartial, Direction: dir, ProgressChecksum: progressChecksum(nil),
 		AppliedAt: time.Now(), AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
 	}
 	var err error
 	switch {
-	case rec != nil && rec.State == statePartial && rec.Direction == dir:
+	case rec != nil && rec.State == statePartial && rec.Direction == dir && rec.Checksum == mig.Checksum && mig.Repeatable:
+		first = rec.Done
+		progress = *rec
+	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
 		if rec.Done > len(stmts) || progressChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
 			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,
 				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.displayPath())}
@@ -259,7 +264,7 @@ func (m *Migrator) execWithProgress(s *session, st Statement, progress record) e
 func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before *record, progress record, nothing bool, cause error) error {
 	if nothing {
 		if before == nil {
-			return m.hist.remove(ctx, q, progress.Version)
+			return m.hist.remove(ctx, q, progress.Key)
 		}
 		return m.hist.update(ctx, q, *before)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,9 @@ const (
 	StateChanged State = "changed" // applied, but the file's checksum differs
 	StateMissing State = "missing" // applied, but no file has its version
 	StatePartial State = "partial" // a statement-by-statement run stopped mid-way
+	// StateOutdated is a repeatable migration whose file changed since it
+	// was applied: the next Up applies it again.
+	StateOutdated State = "outdated"
 )
 
 // MigrationStatus is the state of one migration.
@@ -25,7 +29,9 @@ type MigrationStatus struct {
 	Migration Migration // for a missing migration, only Version and Name
 	State     State
 	// Baselined reports a migration recorded by Baseline, not run by tide.
-	Baselined   bool
+	Baselined bool
+	// Adopted reports a migration recorded by Adopt: another tool ran it.
+	Adopted     bool
 	AppliedAt   time.Time // zero when pending
 	Duration    time.Duration
 	AppliedBy   string
@@ -43,7 +49,8 @@ type Progress struct {
 }
 
 // Status returns every migration known from the files or the version
-// table, sorted by version. It changes nothing.
+// table: the versioned ones sorted by version, then the repeatable ones by
+// name. It changes nothing.
 func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 	recs, err := m.records(ctx, m.db)
 	if err != nil {
@@ -53,17 +60,19 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 }
 
 func (m *Migrator) status(recs []record) []MigrationStatus {
-	done := byVersion(recs)
+	done := byKey(recs)
 	var out []MigrationStatus
-	for _, mig := range m.migs {
+	for _, mig := range slices.Concat(m.migs, m.reps) {
 		st := MigrationStatus{Migration: mig.Migration, State: StatePending}
-		if r, ok := done[mig.Version]; ok {
+		if r, ok := done[mig.key()]; ok {
 			st.fill(r)
 			switch {
 			case r.State == statePartial:
 				st.State = StatePartial
 				st.Progress = &Progress{Direction: r.Direction, Applied: r.Done, Total: len(mig.statements(r.Direction)), Error: r.Error}
-			case r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum:
+			case mig.Repeatable && r.Checksum != mig.Checksum:
+				st.State = StateOutdated
+			case changed(r, mig):
 				st.State = StateChanged
 			default:
 				st.State = StateApplied
@@ -72,18 +81,30 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 		out = append(out, st)
 	}
 	for _, r := range recs {
-		if m.find(r.Version) == nil {
-			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name}, State: StateMissing}
+		if m.findKey(r) == nil {
+			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name, Repeatable: r.Kind == kindRepeatable}, State: StateMissing}
 			st.fill(r)
 			out = append(out, st)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b MigrationStatus) int { return a.Migration.Version.Compare(b.Migration.Version) })
+	slices.SortStableFunc(out, func(a, b MigrationStatus) int {
+		ra, rb := a.Migration.Repeatable, b.Migration.Repeatable
+		switch {
+		case ra != rb && ra:
+			return 1
+		case ra != rb:
+			return -1
+		case ra:
+			return strings.Compare(a.Migration.Name, b.Migration.Name)
+		}
+		return a.Migration.Version.Compare(b.Migration.Version)
+	})
 	return out
 }
 
 func (st *MigrationStatus) fill(r record) {
 	st.Baselined = r.Kind == kindBaseline
+	st.Adopted = r.Kind == kindAdopted
 	st.AppliedAt = r.AppliedAt
 	st.Duration = time.Duration(r.ExecutionMS) * time.Millisecond
 	st.AppliedBy, st.AppliedHost = r.AppliedBy, r.AppliedHost

@@ -36,6 +36,8 @@ var cases = []testCase{
 	{"History", testHistory},
 	{"QuotedTableName", testQuotedTable},
 	{"DialectBodies", testDialectBodies},
+	{"Repeatable", testRepeatable},
+	{"Adopt", testAdopt},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

@@ -1,0 +1,111 @@
+package tide
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Adoption is one migration that another tool applied, to be recorded as
+// applied in tide's version table by [Migrator.Adopt].
+type Adoption struct {
+	Version    Version   // the versioned migration; zero for a repeatable one
+	Name       string    // the repeatable migration's name (ignored otherwise)
+	Repeatable bool      // a repeatable migration, identified by Name
+	AppliedAt  time.Time // when the other tool applied it; zero: unknown (now is recorded)
+}
+
+// Adopt records migrations that another tool (named from, such as "goose")
+// applied, so that tide goes on from the same state with nothing re-run
+// and nothing skipped. Each must match a known migration, or nothing is
+// recorded and the error lists the ones that do not. Migrations that tide
+// has recorded already are left alone, so adopting twice is harmless.
+//
+// With dryRun, Adopt checks and returns what it would record, and changes
+// nothing (it does not even create the version table).
+func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, dryRun bool) ([]Result, error) {
+	if from == "" {
+		return nil, errors.New("tide: Adopt needs the name of the tool the history comes from")
+	}
+	var todo []*migration
+	var unknown []string
+	when := map[*migration]time.Time{}
+	for _, a := range applied {
+		var mig *migration
+		if a.Repeatable {
+			mig = m.findKey(record{Kind: kindRepeatable, Key: repeatablePrefix + a.Name})
+		} else {
+			mig = m.find(a.Version)
+		}
+		if mig == nil {
+			unknown = append(unknown, label(a.Version, a.Name))
+			continue
+		}
+		if _, dup := when[mig]; !dup {
+			todo = append(todo, mig)
+		}
+		when[mig] = a.AppliedAt
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("tide: %s's history lists %d migration(s) with no file here: %s; "+
+			"point --dir at the folder %s ran, or pass the right --format", from, len(unknown), strings.Join(unknown, ", "), from)
+	}
+	apply := func(recs []record, write func(record) error) ([]Result, error) {
+		done := byKey(recs)
+		var results []Result
+		for _, mig := range todo {
+			if _, ok := done[mig.key()]; ok {
+				continue
+			}
+			r := m.appliedRecord(mig, time.Now())
+			r.Kind, r.ExecutionMS = kindAdopted, 0
+			if mig.Repeatable {
+				r.Kind = kindRepeatable
+			}
+			r.AppliedBy = from + " (adopted by " + m.cfg.appliedBy + ")"
+			if t := when[mig]; !t.IsZero() {
+				r.AppliedAt = t
+			}
+			if err := write(r); err != nil {
+				return results, err
+			}
+			results = append(results, Result{Migration: mig.Migration, Direction: Up, Adopted: true})
+		}
+		return results, nil
+	}
+	if dryRun {
+		recs, err := m.records(ctx, m.db)
+		if err != nil {
+			return nil, fmt.Errorf("tide: %w", err)
+		}
+		return apply(recs, func(record) error { return nil })
+	}
+	var results []Result
+	err := m.withLock(ctx, func(s *session) error {
+		recs, err := m.hist.list(s.ctx, s.conn)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		tx, err := s.conn.BeginTx(s.ctx, nil)
+		if err != nil {
+			return fmt.Errorf("tide: begin transaction: %w", err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		if err := s.lock.fence(s.ctx, tx); err != nil {
+			return err
+		}
+		results, err = apply(recs, func(r record) error { return m.hist.insert(s.ctx, tx, r) })
+		if err != nil {
+			results = nil
+			return fmt.Errorf("tide: %w", err)
+		}
+		if err := tx.Commit(); err != nil {
+			results = nil
+			return fmt.Errorf("tide: commit: %w", err)
+		}
+		return nil
+	})
+	return results, err
+}

@@ -1,0 +1,90 @@
+package dialecttest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidemigrate/tide"
+)
+
+func view(body string) string {
+	return migration("DROP VIEW IF EXISTS runs_view;\nCREATE VIEW runs_view AS "+body+";", "DROP VIEW runs_view;")
+}
+
+func testRepeatable(t *testing.T, db Database) {
+	ctx := context.Background()
+	fsys := basic()
+	fsys["R__runs_view.sql"] = files("x", view("SELECT v FROM runs"))["x"]
+	m := newMigrator(t, db, nil, fsys)
+	rs := mustUp(t, m)
+	if got := versions(rs); !slices.Equal(got, []string{"up 1", "up 2", "up 3", "up "}) || rs[3].Migration.Name != "runs_view" {
+		t.Fatalf("Up applied %v", got)
+	}
+	if rs := mustUp(t, m); len(rs) != 0 {
+		t.Fatalf("Up of an unchanged repeatable applied %v", versions(rs))
+	}
+	fsys["R__runs_view.sql"] = files("x", view("SELECT v, v AS w FROM runs"))["x"]
+	m = newMigrator(t, db, nil, fsys)
+	st, err := m.Status(ctx)
+	if err != nil || st[3].State != tide.StateOutdated || !st[3].Migration.Repeatable {
+		t.Fatalf("status of a changed repeatable: %+v, %v", st, err)
+	}
+	if err := m.Validate(ctx); err != nil {
+		t.Fatalf("a changed repeatable is not drift, but Validate says %v", err)
+	}
+	rs = mustUp(t, m)
+	if len(rs) != 1 || !rs[0].Migration.Repeatable {
+		t.Fatalf("Up after changing the repeatable applied %v", versions(rs))
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs_view WHERE w = '1'"); n != 1 {
+		t.Fatalf("the new view is not there: %d rows", n)
+	}
+	rs, err = m.DownAll(ctx)
+	if err != nil || len(rs) != 4 || !rs[0].Migration.Repeatable {
+		t.Fatalf("DownAll = %v, %v; want the repeatable first", versions(rs), err)
+	}
+	if tableExists(t, db, "runs") {
+		t.Fatal("DownAll left runs")
+	}
+}
+
+func testAdopt(t *testing.T, db Database) {
+	ctx := context.Background()
+	for _, s := range []string{"CREATE TABLE runs (v VARCHAR(20))", "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50))"} {
+		if _, err := db.DB.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	when := time.Date(2024, 3, 1, 12, 30, 0, 0, time.UTC)
+	applied := []tide.Adoption{{Version: tide.MustParseVersion("1"), AppliedAt: when}, {Version: tide.MustParseVersion("2")}}
+	m := newMigrator(t, db, nil, basic())
+	if _, err := m.Adopt(ctx, "goose", append(applied, tide.Adoption{Version: tide.MustParseVersion("7")}), false); err == nil || !strings.Contains(err.Error(), "7") {
+		t.Fatalf("Adopt of an unknown version: %v", err)
+	}
+	rs, err := m.Adopt(ctx, "goose", applied, true)
+	if err != nil || len(rs) != 2 || !rs[0].Adopted {
+		t.Fatalf("dry run = %+v, %v", rs, err)
+	}
+	if tableExists(t, db, "tide_migrations") {
+		t.Fatal("dry run created the version table")
+	}
+	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 2 {
+		t.Fatalf("Adopt = %+v, %v", rs, err)
+	}
+	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 0 {
+		t.Fatalf("second Adopt = %+v, %v; want nothing new", rs, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil || !st[0].Adopted || !st[0].AppliedAt.Equal(when) || !strings.HasPrefix(st[0].AppliedBy, "goose") {
+		t.Fatalf("status after adopt: %+v, %v", st[0], err)
+	}
+	if got := versions(mustUp(t, m)); !slices.Equal(got, []string{"up 3"}) {
+		t.Fatalf("Up after adopt applied %v", got)
+	}
+	if got, err := m.DownAll(ctx); err != nil || len(got) != 3 {
+		t.Fatalf("DownAll after adopt = %v, %v", versions(got), err)
+	}
+}
