@@ -1,0 +1,32 @@
+-- MariaDB: anonymous blocks, CREATE OR REPLACE, FOR loops.
+BEGIN NOT ATOMIC
+    DECLARE n INT DEFAULT (SELECT COUNT(*) FROM users);
+    IF n = 0 THEN
+        INSERT INTO users (name) VALUES ('admin');
+    END IF;
+END;
+
+CREATE OR REPLACE DEFINER=`root`@`localhost` PROCEDURE seed()
+BEGIN
+    FOR i IN 1..3 DO
+        INSERT INTO seq VALUES (i);
+    END FOR;
+END;
+
+CREATE OR REPLACE AGGREGATE FUNCTION concat_all(x TEXT) RETURNS TEXT
+BEGIN
+    DECLARE acc TEXT DEFAULT '';
+    DECLARE CONTINUE HANDLER FOR NOT FOUND RETURN acc;
+    LOOP
+        FETCH GROUP NEXT ROW;
+        SET acc = CONCAT(acc, x);
+    END LOOP;
+END;
+
+BEGIN;
+UPDATE users SET active = 1;
+COMMIT;
+BEGIN WORK;
+DELETE FROM seq WHERE n > 2;
+COMMIT WORK;
+/*M!100100 SET STATEMENT max_statement_time=60 FOR */ SELECT 1;
