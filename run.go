@@ -63,14 +63,14 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	mig := p.mig
 	stmts := mig.statements(p.Direction)
 	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
-	if m.cfg.lockTimeout > 0 {
-		if lt, ok := m.d.(dialect.LockTimeoutSetter); ok {
-			restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
-			if err != nil {
-				return res, fmt.Errorf("tide: %w", err)
-			}
-			defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
+	transactional := !(mig.isGo() && mig.NoTransaction) && m.transactional(mig, stmts)
+	_, local := m.d.(dialect.LocalLockTimeoutSetter)
+	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !(transactional && local) {
+		restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
+		if err != nil {
+			return res, fmt.Errorf("tide: %w", err)
 		}
+		defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
 	}
 	m.emit(MigrationStarted{Migration: mig.Migration, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
 	start := time.Now()
@@ -78,7 +78,7 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	switch {
 	case mig.isGo() && mig.NoTransaction:
 		err = m.runGoConn(s, mig, p.Direction, rec, start)
-	case m.transactional(mig, stmts):
+	case transactional:
 		err = m.runTx(s, mig, p.Direction, stmts, rec, start)
 	default:
 		err = m.runStepwise(s, mig, p.Direction, stmts, rec, start)
@@ -132,6 +132,11 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 	defer func() { _ = tx.Rollback() }()
 	if err := s.lock.fence(s.ctx, tx); err != nil {
 		return fail(-1, err)
+	}
+	if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 {
+		if err := lt.SetLocalLockTimeout(s.ctx, tx, m.cfg.lockTimeout); err != nil {
+			return fail(-1, err)
+		}
 	}
 	if f := mig.goFunc(dir); f != nil {
 		if err := f(s.ctx, tx); err != nil {

@@ -103,6 +103,15 @@ type LockTimeoutSetter interface {
 	SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (restore func(context.Context) error, err error)
 }
 
+// LocalLockTimeoutSetter is implemented by databases that can bound lock
+// waits for one transaction only (PostgreSQL SET LOCAL). tide prefers it for
+// transactional migrations: nothing leaks into the session, which matters
+// behind a transaction-mode pooler such as PgBouncer.
+type LocalLockTimeoutSetter interface {
+	// SetLocalLockTimeout bounds lock waits until tx ends.
+	SetLocalLockTimeout(ctx context.Context, tx Querier, d time.Duration) error
+}
+
 // ImplicitCommitter is implemented by databases whose DDL commits the open
 // transaction (MySQL, MariaDB). A migration holding such a statement cannot
 // be atomic; tide then runs it statement by statement and records progress.

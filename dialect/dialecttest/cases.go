@@ -38,6 +38,7 @@ var cases = []testCase{
 	{"DialectBodies", testDialectBodies},
 	{"Repeatable", testRepeatable},
 	{"Adopt", testAdopt},
+	{"LockTimeoutBoundsDDL", testLockTimeout},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

@@ -2,12 +2,14 @@ package dialecttest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
 )
 
 func view(body string) string {
@@ -86,5 +88,43 @@ func testAdopt(t *testing.T, db Database) {
 	}
 	if got, err := m.DownAll(ctx); err != nil || len(got) != 3 {
 		t.Fatalf("DownAll after adopt = %v, %v", versions(got), err)
+	}
+}
+
+// testLockTimeout holds a lock on a table from another transaction and
+// checks that DDL waiting for it fails after the configured lock timeout
+// instead of queueing (and blocking every later query on the table).
+func testLockTimeout(t *testing.T, db Database) {
+	if _, ok := db.Dialect.(dialect.LockTimeoutSetter); !ok {
+		t.Skipf("%s has no lock timeout for DDL", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	fsys := basic()
+	m := newMigrator(t, db, nil, fsys)
+	mustUp(t, m)
+	other := db.Open(t)
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT COUNT(*) FROM users"); err != nil {
+		t.Fatal(err)
+	}
+	if db.Dialect.Name() == "postgres" {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE users IN ACCESS SHARE MODE"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys["4_alter.sql"] = files("x", migration("ALTER TABLE users ADD COLUMN nick VARCHAR(20);", "ALTER TABLE users DROP COLUMN nick;"))["x"]
+	m = newMigrator(t, db, nil, fsys, tide.WithLockTimeout(time.Second))
+	_, err = m.Up(ctx)
+	var me *tide.MigrationError
+	if !errors.As(err, &me) || me.Version.String() != "4" {
+		t.Fatalf("Up while the table is locked = %v, want a MigrationError for 4", err)
+	}
+	tx.Rollback()
+	if got := versions(mustUp(t, m)); !slices.Equal(got, []string{"up 4"}) {
+		t.Fatalf("Up once the lock is gone applied %v", got)
 	}
 }

@@ -23,9 +23,10 @@ import (
 type Dialect struct{}
 
 var (
-	_ dialect.Dialect           = Dialect{}
-	_ dialect.SessionLocker     = Dialect{}
-	_ dialect.LockTimeoutSetter = Dialect{}
+	_ dialect.Dialect                = Dialect{}
+	_ dialect.SessionLocker          = Dialect{}
+	_ dialect.LockTimeoutSetter      = Dialect{}
+	_ dialect.LocalLockTimeoutSetter = Dialect{}
 )
 
 // New returns the PostgreSQL dialect.
@@ -94,6 +95,14 @@ func (Dialect) NowMillis() string {
 // SetLockTimeout sets lock_timeout for the session of conn.
 func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {
 	return setSetting(ctx, conn, "lock_timeout", strconv.FormatInt(d.Milliseconds(), 10)+"ms")
+}
+
+// SetLocalLockTimeout sets lock_timeout until the end of the transaction.
+func (Dialect) SetLocalLockTimeout(ctx context.Context, tx dialect.Querier, d time.Duration) error {
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('lock_timeout', $1, true)`, strconv.FormatInt(d.Milliseconds(), 10)+"ms"); err != nil {
+		return fmt.Errorf("set lock_timeout: %w", err)
+	}
+	return nil
 }
 
 // setSetting sets a session setting and returns a function restoring it.
