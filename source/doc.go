@@ -19,6 +19,18 @@
 // split later, by the dialect's rules; the source keeps each section's text
 // and the line it starts on, so errors can name the file and line.
 //
+// A file named R__<name>.sql, with the same sections, is a repeatable
+// migration (a view, a function): tide applies it after the versioned ones
+// whenever its checksum changes.
+//
+// # Other tools' formats
+//
+// tide runs other tools' folders unchanged: [Goose], [GolangMigrate],
+// [Dbmate], [Flyway] and [Prisma] read them into the same [Migration]
+// values. [Detect] finds the format of a folder (and refuses an ambiguous
+// one), [FormatByName] looks one up by name, and [Write] converts a folder
+// into any of the formats, statements unchanged.
+//
 // # Versions
 //
 // [Version] orders versions numerically, segment by segment, so that both

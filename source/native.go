@@ -47,14 +47,18 @@ func (nativeFormat) Read(fsys fs.FS) ([]Migration, error) {
 		}
 		migs = append(migs, m)
 	}
-	migs, err = sortUnique(migs)
+	migs, err = sortMigrations(migs)
 	errs = append(errs, err)
 	return migs, errors.Join(errs...)
 }
 
 // ParseNative parses the content of one native migration file. The file
-// name supplies the version and name.
+// name supplies the version and name; a file named R__<name>.sql is a
+// repeatable migration: zero Version, Repeatable set.
 func ParseNative(name string, content []byte) (Migration, error) {
+	if isNativeRepeatable(name) {
+		return parseNativeRepeatable(name, content)
+	}
 	match := nativeName.FindStringSubmatch(path.Base(name))
 	if match == nil {
 		return Migration{}, &ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}

@@ -1,0 +1,200 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Formats returns every format of this package, native first, in the order
+// FormatByName lists their names.
+func Formats() []Format {
+	return []Format{Native, Goose, GolangMigrate, Dbmate, Flyway, Prisma}
+}
+
+// FormatByName returns the format named name ("native", "goose",
+// "golang-migrate", "dbmate", "flyway" or "prisma"; case-insensitive), with
+// its default settings.
+func FormatByName(name string) (Format, error) {
+	var names []string
+	for _, f := range Formats() {
+		if strings.EqualFold(f.Name(), name) {
+			return f, nil
+		}
+		names = append(names, f.Name())
+	}
+	return nil, fmt.Errorf("unknown migration format %q (valid: %s)", name, strings.Join(names, ", "))
+}
+
+// detectLines is how many lines of each file Detect reads for markers.
+const detectLines = 200
+
+// goGooseName matches the file names of goose Go migrations.
+var goGooseName = regexp.MustCompile(`^[0-9]+_.*\.go$`)
+
+// Detect returns the format of the migrations folder fsys, from the file
+// names and the markers in the first lines of the files:
+//
+//   - native: "-- +tide" markers (also in R__<name>.sql files)
+//   - goose: "-- +goose" annotations, or Go migrations importing goose
+//   - golang-migrate: <version>_<name>.up.sql or .down.sql files
+//   - dbmate: "-- migrate:up" or "-- migrate:down" markers
+//   - flyway: V<version>__, U<version>__, B<version>__ or R__ files, in any
+//     subfolder (an R__ file with "-- +tide" markers is native)
+//   - prisma: migration_lock.toml, or <version>_<name>/migration.sql folders
+//
+// It returns [Native] when nothing matches (an empty folder, or files
+// without markers, which Native then reports). When the files match several
+// formats, it returns an error that names them, each with a file that
+// matched, and asks for --format.
+func Detect(fsys fs.FS) (Format, error) {
+	evidence := map[string]string{} // format name -> first file that matched
+	note := func(format, file string) {
+		if _, ok := evidence[format]; !ok {
+			evidence[format] = file
+		}
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations directory: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			if detectPrismaDir(fsys, name) {
+				note("prisma", path.Join(name, prismaFile))
+				continue
+			}
+			if f := findFlywayFile(fsys, name); f != "" {
+				note("flyway", f)
+			}
+			continue
+		}
+		switch {
+		case name == "migration_lock.toml":
+			note("prisma", name)
+		case goGooseName.MatchString(name) && !strings.HasSuffix(name, "_test.go"):
+			if head, err := readHead(fsys, name); err == nil && bytes.Contains(head, []byte("github.com/pressly/goose")) {
+				note("goose", name)
+			}
+		case strings.EqualFold(path.Ext(name), ".sql"):
+			for _, format := range detectSQLFile(fsys, name) {
+				note(format, name)
+			}
+		}
+	}
+	var candidates []string
+	for _, f := range Formats() {
+		if file, ok := evidence[f.Name()]; ok {
+			candidates = append(candidates, fmt.Sprintf("%s (%s)", f.Name(), file))
+		}
+	}
+	switch len(candidates) {
+	case 0:
+		return Native, nil
+	case 1:
+		for _, f := range Formats() {
+			if _, ok := evidence[f.Name()]; ok {
+				return f, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("the migrations folder matches several formats: %s; pass --format to choose one", strings.Join(candidates, ", "))
+}
+
+// detectSQLFile returns the formats that a .sql file at the root matches,
+// by its name and the markers in its first lines.
+func detectSQLFile(fsys fs.FS, name string) []string {
+	var formats []string
+	if golangMigrateName.MatchString(name) {
+		formats = append(formats, "golang-migrate")
+	}
+	head, err := readHead(fsys, name)
+	if err != nil {
+		return formats
+	}
+	markers := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(head))
+	sc.Buffer(nil, len(head)+1)
+	for sc.Scan() {
+		line := sc.Text()
+		if _, ok := ParseMarker(line, NativePrefix); ok {
+			markers["native"] = true
+		}
+		if _, ok := ParseMarker(line, GoosePrefix); ok {
+			markers["goose"] = true
+		}
+		if m, ok := ParseMarker(line, DbmatePrefix); ok && (m.Name == "up" || m.Name == "down") {
+			markers["dbmate"] = true
+		}
+	}
+	if f, ok, _ := parseFlywayName(name); ok && !(f.kind == 'R' && markers["native"]) {
+		formats = append(formats, "flyway")
+	}
+	for _, format := range []string{"native", "goose", "dbmate"} {
+		if markers[format] {
+			formats = append(formats, format)
+		}
+	}
+	return formats
+}
+
+// readHead returns the first detectLines lines of a file (at most 64 KiB).
+func readHead(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return nil, err
+	}
+	if i := nthIndex(head, '\n', detectLines); i >= 0 {
+		head = head[:i]
+	}
+	return head, nil
+}
+
+// nthIndex returns the index of the n-th c in b, or -1.
+func nthIndex(b []byte, c byte, n int) int {
+	off := 0
+	for ; n > 0; n-- {
+		i := bytes.IndexByte(b[off:], c)
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	return off - 1
+}
+
+// detectPrismaDir reports whether dir is a Prisma migration folder.
+func detectPrismaDir(fsys fs.FS, dir string) bool {
+	if !prismaDir.MatchString(dir) {
+		return false
+	}
+	_, err := fs.Stat(fsys, path.Join(dir, prismaFile))
+	return err == nil
+}
+
+// findFlywayFile returns the first Flyway migration file under dir, or "".
+func findFlywayFile(fsys fs.FS, dir string) string {
+	var found string
+	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil // unreadable folders are skipped
+		}
+		if _, ok, _ := parseFlywayName(d.Name()); ok {
+			found = p
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}

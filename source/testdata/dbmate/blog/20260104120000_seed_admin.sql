@@ -1,0 +1,5 @@
+-- migrate:up
+INSERT INTO users (email, name) VALUES ('admin@example.com', 'Admin');
+
+-- migrate:down
+

@@ -1,0 +1,5 @@
+CREATE TABLE comments (
+    id      bigserial PRIMARY KEY,
+    post_id bigint NOT NULL REFERENCES posts (id),
+    body    text NOT NULL
+);

@@ -1,0 +1,2 @@
+-- not a migration: Flyway skips names it cannot parse
+SELECT 1;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY posts_title_search ON posts USING gin (to_tsvector('english', title));

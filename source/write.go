@@ -1,0 +1,318 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing/fstest"
+)
+
+// Writer is a [Format] that can also write migrations: tide convert reads
+// a folder with one format and writes it with another.
+//
+// Files returns the files that hold migs in the format, keyed by
+// slash-separated path relative to the output folder. The statements must
+// stay what they were: Files reads its output back with the same format and
+// fails if any migration would change (its version, name, up and down SQL or
+// fixed statements, whether it runs in a transaction). It also fails, naming
+// the migration, for what the format cannot express: a repeatable migration,
+// a dotted version, a down section or no-transaction in a format without
+// them. All problems are reported together, joined.
+//
+// Only formats that fix statement boundaries in the file (goose, with
+// StatementBegin and StatementEnd) keep [Section.Statements]; the others
+// write [Section.SQL] and leave the split to the dialect, as when tide reads
+// them.
+//
+// Every Format of this package implements Writer; Files is safe for
+// concurrent use.
+type Writer interface {
+	Format
+	Files(migs []Migration) (map[string][]byte, error)
+}
+
+var _ Writer = nativeFormat{}
+
+// Write writes migs into the folder dir in format f (which must be a
+// [Writer]), creating dir if needed. It refuses to overwrite: if any file it
+// would write exists, it writes nothing and says which.
+func Write(dir string, f Format, migs []Migration) error {
+	w, ok := f.(Writer)
+	if !ok {
+		return fmt.Errorf("format %s cannot write migrations", f.Name())
+	}
+	files, err := w.Files(migs)
+	if err != nil {
+		return fmt.Errorf("convert to %s: %w", f.Name(), err)
+	}
+	return WriteFiles(dir, files)
+}
+
+// WriteFiles writes files (slash-separated path relative to dir -> content)
+// into dir, creating dir and subfolders as needed. It never overwrites: it
+// first checks that none of the files exists and writes nothing if one does;
+// each file is then created exclusively.
+func WriteFiles(dir string, files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if !fs.ValidPath(name) || name == "." {
+			return fmt.Errorf("write %s: invalid file name", name)
+		}
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var exist []string
+	for _, name := range names {
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+			exist = append(exist, name)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	if len(exist) > 0 {
+		return fmt.Errorf("write %s: refusing to overwrite existing files: %s", dir, strings.Join(exist, ", "))
+	}
+	for _, name := range names {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		_, err = f.Write(files[name])
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Files writes migs as native files: <version>_<name>.sql, and
+// R__<name>.sql for repeatable migrations. Versions must be integers.
+func (n nativeFormat) Files(migs []Migration) (map[string][]byte, error) {
+	files := make(map[string][]byte, len(migs))
+	var errs []error
+	for _, m := range migs {
+		name := "R__" + m.Name + ".sql"
+		if !m.Repeatable {
+			v, err := integerVersion(m, "native", "")
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			name = v + "_" + m.Name + ".sql"
+		}
+		var b strings.Builder
+		if m.NoTransaction {
+			b.WriteString("-- +tide no-transaction\n")
+		}
+		b.WriteString("-- +tide up\n")
+		b.WriteString(sectionText(m.Up.SQL))
+		if m.Down != nil {
+			b.WriteString("\n-- +tide down\n")
+			b.WriteString(sectionText(m.Down.SQL))
+		}
+		files[name] = []byte(b.String())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := checkWritten(n, files, migs); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// sectionText returns sql without its leading empty lines and trailing
+// white space, ending with a newline ("" when nothing is left).
+func sectionText(sql string) string {
+	for {
+		line, rest, ok := strings.Cut(sql, "\n")
+		if !ok || strings.TrimSpace(line) != "" {
+			break
+		}
+		sql = rest
+	}
+	sql = strings.TrimRight(sql, " \t\r\n")
+	if sql == "" {
+		return ""
+	}
+	return sql + "\n"
+}
+
+// writeErrorf returns an error naming the migration that cannot be written
+// in format.
+func writeErrorf(m Migration, format, msg string, args ...any) error {
+	return fmt.Errorf("%s: cannot write as %s: %s", migrationLabel(m), format, fmt.Sprintf(msg, args...))
+}
+
+// migrationLabel names a migration in errors: its version (or repeatable
+// name) and the file it came from.
+func migrationLabel(m Migration) string {
+	id := m.Version.String() + "_" + m.Name
+	if m.Repeatable {
+		id = "repeatable " + m.Name
+	}
+	if m.Path != "" {
+		return fmt.Sprintf("migration %s (%s)", id, m.Path)
+	}
+	return "migration " + id
+}
+
+// Largest versions of the formats with fixed-size integer versions.
+const (
+	maxInt64  = "9223372036854775807"  // goose
+	maxUint64 = "18446744073709551615" // golang-migrate
+)
+
+// integerVersion returns the version of m for a file name in a format with
+// integer versions no larger than limit ("": any). It keeps the zero padding
+// of the original file name (00001_x.sql) when it came from one.
+func integerVersion(m Migration, format string, limit string) (string, error) {
+	if m.Repeatable {
+		return "", writeErrorf(m, format, "%s has no repeatable migrations", format)
+	}
+	v := m.Version.String()
+	if v == "" {
+		return "", writeErrorf(m, format, "the migration has no version")
+	}
+	if strings.Contains(v, ".") {
+		return "", writeErrorf(m, format, "version %s has several segments; %s versions are integers", v, format)
+	}
+	if limit != "" && compareDigits(v, limit) > 0 {
+		return "", writeErrorf(m, format, "version %s is larger than %s allows (%s)", v, format, limit)
+	}
+	base := strings.TrimLeft(path.Base(m.Path), "VUB")
+	digits := base[:len(base)-len(strings.TrimLeft(base, "0123456789"))]
+	if pv, err := ParseVersion(digits); err == nil && pv == m.Version {
+		return digits, nil
+	}
+	return v, nil
+}
+
+// padVersions left-pads the integer versions in vs with zeros to one width,
+// for formats that order their files by name (dbmate, Prisma).
+func padVersions(vs []string) {
+	width := 0
+	for _, v := range vs {
+		width = max(width, len(v))
+	}
+	for i, v := range vs {
+		vs[i] = strings.Repeat("0", width-len(v)) + v
+	}
+}
+
+// checkWritten reads files back with f and reports every migration of migs
+// that would not come back unchanged.
+func checkWritten(f Format, files map[string][]byte, migs []Migration) error {
+	fsys := make(fstest.MapFS, len(files))
+	for name, content := range files {
+		fsys[name] = &fstest.MapFile{Data: content, Mode: 0o644}
+	}
+	back, err := f.Read(fsys)
+	if err != nil {
+		return fmt.Errorf("the %s files would not read back: %w", f.Name(), err)
+	}
+	type key struct {
+		v    Version
+		name string
+	}
+	keyOf := func(m Migration) key {
+		if m.Repeatable {
+			return key{name: m.Name}
+		}
+		return key{v: m.Version}
+	}
+	byKey := make(map[key]Migration, len(back))
+	for _, m := range back {
+		byKey[keyOf(m)] = m
+	}
+	var errs []error
+	for _, m := range migs {
+		got, ok := byKey[keyOf(m)]
+		if !ok {
+			errs = append(errs, writeErrorf(m, f.Name(), "it does not read back"))
+			continue
+		}
+		if diff := migrationDiff(m, got); diff != "" {
+			errs = append(errs, writeErrorf(m, f.Name(), "it would read back changed: %s", diff))
+		}
+	}
+	if len(back) != len(migs) && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("the %s files hold %d migrations instead of %d", f.Name(), len(back), len(migs)))
+	}
+	return errors.Join(errs...)
+}
+
+// migrationDiff describes how got differs from want in what runs ("" when
+// it does not): name, transaction mode, down section presence, and each
+// section's statements or SQL.
+func migrationDiff(want, got Migration) string {
+	switch {
+	case want.Name != got.Name:
+		return fmt.Sprintf("name %q instead of %q", got.Name, want.Name)
+	case want.Repeatable != got.Repeatable:
+		return "repeatable flag lost"
+	case want.NoTransaction != got.NoTransaction:
+		return "no-transaction flag lost"
+	case (want.Down == nil) != (got.Down == nil):
+		return "down section lost or added"
+	}
+	if d := sectionDiff(want.Up, got.Up); d != "" {
+		return "up section: " + d
+	}
+	if want.Down != nil {
+		if d := sectionDiff(*want.Down, *got.Down); d != "" {
+			return "down section: " + d
+		}
+	}
+	return ""
+}
+
+// sectionDiff compares the fixed statements of two sections when got has
+// them, and their SQL otherwise, ignoring surrounding white space. Leading
+// comment lines of fixed statements are ignored: goose drops them.
+func sectionDiff(want, got Section) string {
+	if got.Statements == nil {
+		if want.Statements != nil && len(want.Statements) == 0 && strings.TrimSpace(got.SQL) == "" {
+			return ""
+		}
+		if strings.TrimSpace(want.SQL) != strings.TrimSpace(got.SQL) {
+			return "SQL text changed (a line may read as a marker of the format)"
+		}
+		return ""
+	}
+	if want.Statements == nil {
+		return "statement boundaries would be fixed by the format's markers"
+	}
+	if len(want.Statements) != len(got.Statements) {
+		return fmt.Sprintf("%d statements instead of %d", len(got.Statements), len(want.Statements))
+	}
+	for i := range want.Statements {
+		if stripLeadingComments(want.Statements[i].SQL) != stripLeadingComments(got.Statements[i].SQL) {
+			return fmt.Sprintf("statement %d changed", i+1)
+		}
+	}
+	return ""
+}
+
+// stripLeadingComments trims s and drops its leading "--" comment lines and
+// empty lines.
+func stripLeadingComments(s string) string {
+	s = strings.TrimSpace(s)
+	for strings.HasPrefix(s, "--") {
+		_, rest, _ := strings.Cut(s, "\n")
+		s = strings.TrimSpace(rest)
+	}
+	return s
+}

@@ -1,0 +1,327 @@
+package source
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// formatTestParseErrors returns the *ParseErrors joined in err, failing
+// the test if err holds any other kind of error.
+func formatTestParseErrors(t *testing.T, err error) []*ParseError {
+	t.Helper()
+	var out []*ParseError
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			t.Errorf("error %q (%T) is not a *ParseError", err, err)
+			return
+		}
+		out = append(out, pe)
+	}
+	walk(err)
+	return out
+}
+
+// formatTestRead reads a fixture folder under testdata with f.
+func formatTestRead(t *testing.T, f Format, dir string) []Migration {
+	t.Helper()
+	migs, err := f.Read(os.DirFS(filepath.Join("testdata", filepath.FromSlash(dir))))
+	if err != nil {
+		t.Fatalf("read %s as %s: %v", dir, f.Name(), err)
+	}
+	return migs
+}
+
+// formatTestSameRun fails the test if got differs from want in what the
+// engine would run: identity, flags, sections' SQL (trimmed) and fixed
+// statements.
+func formatTestSameRun(t *testing.T, want, got []Migration) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%d migrations, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if w.Version != g.Version || w.Name != g.Name || w.Repeatable != g.Repeatable {
+			t.Errorf("migration %d is %s %q (repeatable %v), want %s %q (repeatable %v)", i, g.Version, g.Name, g.Repeatable, w.Version, w.Name, w.Repeatable)
+			continue
+		}
+		if w.NoTransaction != g.NoTransaction {
+			t.Errorf("%s: NoTransaction = %v, want %v", w.Name, g.NoTransaction, w.NoTransaction)
+		}
+		formatTestSameSection(t, w.Name+" up", w.Up, g.Up)
+		switch {
+		case (w.Down == nil) != (g.Down == nil):
+			t.Errorf("%s: down section present = %v, want %v", w.Name, g.Down != nil, w.Down != nil)
+		case w.Down != nil:
+			formatTestSameSection(t, w.Name+" down", *w.Down, *g.Down)
+		}
+	}
+}
+
+func formatTestSameSection(t *testing.T, what string, want, got Section) {
+	t.Helper()
+	if want.Statements == nil && strings.TrimSpace(want.SQL) != strings.TrimSpace(got.SQL) {
+		t.Errorf("%s: SQL\n%s\nwant\n%s", what, got.SQL, want.SQL)
+	}
+	if (want.Statements == nil) != (got.Statements == nil) || len(want.Statements) != len(got.Statements) {
+		t.Errorf("%s: statements %+v, want %+v", what, got.Statements, want.Statements)
+		return
+	}
+	for i := range want.Statements {
+		if stripLeadingComments(want.Statements[i].SQL) != stripLeadingComments(got.Statements[i].SQL) {
+			t.Errorf("%s: statement %d\n%s\nwant\n%s", what, i+1, got.Statements[i].SQL, want.Statements[i].SQL)
+		}
+	}
+}
+
+// formatTestAdapt drops from migs what format f cannot express, so that a
+// round trip through f can be compared with the result.
+func formatTestAdapt(f Format, migs []Migration) []Migration {
+	var out []Migration
+	for _, m := range migs {
+		name := f.Name()
+		if m.Repeatable && name != "native" && name != "flyway" {
+			continue
+		}
+		if name == "golang-migrate" || name == "prisma" {
+			m.NoTransaction = false
+		}
+		if name == "prisma" || (name == "flyway" && m.Repeatable) {
+			m.Down = nil
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestWriteRoundTripThroughEveryFormat(t *testing.T) {
+	native := formatTestRead(t, Native, "native/blog")
+	for _, f := range Formats() {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			want := formatTestAdapt(f, native)
+			foreign := t.TempDir()
+			if err := Write(foreign, f, want); err != nil {
+				t.Fatalf("write as %s: %v", f.Name(), err)
+			}
+			back, err := f.Read(os.DirFS(foreign))
+			if err != nil {
+				t.Fatalf("read back as %s: %v", f.Name(), err)
+			}
+			formatTestSameRun(t, want, back)
+			if got, err := Detect(os.DirFS(foreign)); err != nil || got.Name() != f.Name() {
+				t.Errorf("Detect(written %s folder) = %v, %v", f.Name(), got, err)
+			}
+
+			again := t.TempDir()
+			if err := Write(again, Native, back); err != nil {
+				t.Fatalf("write back as native: %v", err)
+			}
+			formatTestSameRun(t, want, formatTestReadDir(t, Native, again))
+		})
+	}
+}
+
+func formatTestReadDir(t *testing.T, f Format, dir string) []Migration {
+	t.Helper()
+	migs, err := f.Read(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("read %s as %s: %v", dir, f.Name(), err)
+	}
+	return migs
+}
+
+func TestWriteGooseKeepsFixedStatements(t *testing.T) {
+	env := func(string) (string, bool) { return "", false }
+	g := GooseFormat{LookupEnv: env}
+	migs := formatTestRead(t, g, "goose/blog")
+	files, err := g.Files(migs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(files["00003_post_count_trigger.sql"])
+	if n := strings.Count(got, "-- +goose StatementBegin\n"); n != 5 {
+		t.Errorf("00003 has %d StatementBegin blocks, want one per fixed statement (5):\n%s", n, got)
+	}
+	fsys := fstest.MapFS{}
+	for name, content := range files {
+		fsys[name] = &fstest.MapFile{Data: content}
+	}
+	back, err := g.Read(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formatTestSameRun(t, migs, back)
+
+	// Through a format that cannot fix boundaries, the SQL text is kept.
+	dir := t.TempDir()
+	if err := Write(dir, Native, migs); err != nil {
+		t.Fatal(err)
+	}
+	native := formatTestReadDir(t, Native, dir)
+	if native[2].Up.Statements != nil || strings.TrimSpace(native[2].Up.SQL) != strings.TrimSpace(migs[2].Up.SQL) {
+		t.Errorf("native copy of 00003: statements %v, SQL\n%s", native[2].Up.Statements, native[2].Up.SQL)
+	}
+}
+
+func TestWriteFlywayConfFiles(t *testing.T) {
+	migs := []Migration{
+		{Version: MustParseVersion("1.2.10"), Name: "Search", NoTransaction: true, Path: "sql/V1_2_10__Search.sql",
+			Up: Section{SQL: "CREATE INDEX CONCURRENTLY s ON posts (title);\n"}, Down: &Section{SQL: "DROP INDEX CONCURRENTLY s;\n"}},
+		{Version: MustParseVersion("2"), Name: "Dollar_brace", Up: Section{SQL: "SELECT '${not_a_placeholder}';\n"}},
+		{Repeatable: true, Name: "View", Up: Section{SQL: "CREATE OR REPLACE VIEW v AS SELECT 1;\n"}},
+	}
+	files, err := Flyway.(Writer).Files(migs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"V1_2_10__Search.sql":       "CREATE INDEX CONCURRENTLY s ON posts (title);\n",
+		"V1_2_10__Search.sql.conf":  "executeInTransaction=false\n",
+		"U1_2_10__Search.sql":       "DROP INDEX CONCURRENTLY s;\n",
+		"U1_2_10__Search.sql.conf":  "executeInTransaction=false\n",
+		"V2__Dollar_brace.sql":      "SELECT '${not_a_placeholder}';\n",
+		"V2__Dollar_brace.sql.conf": "placeholderReplacement=false\n",
+		"R__View.sql":               "CREATE OR REPLACE VIEW v AS SELECT 1;\n",
+	}
+	if len(files) != len(want) {
+		t.Errorf("files %q, want %d files", formatTestNames(files), len(want))
+	}
+	for name, content := range want {
+		if string(files[name]) != content {
+			t.Errorf("%s = %q, want %q", name, files[name], content)
+		}
+	}
+}
+
+func formatTestNames(files map[string][]byte) []string {
+	var names []string
+	for n := range files {
+		names = append(names, n)
+	}
+	return names
+}
+
+func TestWritePadsVersionsForNameOrderedFormats(t *testing.T) {
+	migs := []Migration{
+		{Version: MustParseVersion("9"), Name: "a", Up: Section{SQL: "SELECT 1;\n"}},
+		{Version: MustParseVersion("10"), Name: "b", Up: Section{SQL: "SELECT 2;\n"}},
+	}
+	for _, tc := range []struct {
+		f     Format
+		names []string
+	}{
+		{Dbmate, []string{"09_a.sql", "10_b.sql"}},
+		{Prisma, []string{"09_a/migration.sql", "10_b/migration.sql"}},
+		{Goose, []string{"9_a.sql", "10_b.sql"}},
+	} {
+		files, err := tc.f.(Writer).Files(migs)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.f.Name(), err)
+		}
+		for _, n := range tc.names {
+			if _, ok := files[n]; !ok {
+				t.Errorf("%s: no file %s in %q", tc.f.Name(), n, formatTestNames(files))
+			}
+		}
+	}
+}
+
+func TestWriteRefusesWhatTheFormatCannotExpress(t *testing.T) {
+	up := Section{SQL: "SELECT 1;\n"}
+	down := &Section{SQL: "SELECT 2;\n"}
+	v := MustParseVersion
+	tests := []struct {
+		name string
+		f    Format
+		m    Migration
+		want string
+	}{
+		{"prisma down", Prisma, Migration{Version: v("1"), Name: "with_down", Up: up, Down: down}, "1_with_down"},
+		{"prisma no-transaction", Prisma, Migration{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "outside a transaction"},
+		{"golang-migrate no-transaction", GolangMigrate, Migration{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "1_notx"},
+		{"goose repeatable", Goose, Migration{Repeatable: true, Name: "view", Up: up}, "repeatable view"},
+		{"dbmate repeatable", Dbmate, Migration{Repeatable: true, Name: "view", Up: up}, "no repeatable"},
+		{"native dotted version", Native, Migration{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
+		{"goose version too large", Goose, Migration{Version: v("99999999999999999999"), Name: "x", Up: up}, "larger than goose allows"},
+		{"native marker in SQL", Native, Migration{Version: v("1"), Name: "x", Up: Section{SQL: "SELECT 1;\n-- +tide down\nSELECT 2;\n"}}, "1_x"},
+		{"flyway repeatable down", Flyway, Migration{Repeatable: true, Name: "view", Up: up, Down: down}, "repeatable view"},
+		{"goose annotation in SQL", Goose, Migration{Version: v("1"), Name: "x", Up: Section{SQL: "-- +goose Down\nSELECT 2;\n"}}, "1_x"},
+		{"dbmate empty down", Dbmate, Migration{Version: v("1"), Name: "x", Up: up, Down: &Section{}}, "empty down"},
+		{"native empty name", Native, Migration{Version: v("1"), Name: "", Up: up}, "would not read back"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			err := Write(dir, tc.f, []Migration{tc.m})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Write = %v, want an error containing %q", err, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("Write left %d files after failing", len(entries))
+			}
+		})
+	}
+}
+
+func TestWriteFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	files := map[string][]byte{"a.sql": []byte("A"), "sub/b.sql": []byte("B")}
+	if err := WriteFiles(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	err := WriteFiles(dir, map[string][]byte{"new.sql": []byte("N"), "sub/b.sql": []byte("changed")})
+	if err == nil || !strings.Contains(err.Error(), "sub/b.sql") {
+		t.Fatalf("WriteFiles over an existing file = %v, want a refusal naming sub/b.sql", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.sql")); !os.IsNotExist(err) {
+		t.Errorf("new.sql was written although the write was refused")
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "sub", "b.sql")); string(got) != "B" {
+		t.Errorf("sub/b.sql was overwritten: %q", got)
+	}
+	if err := WriteFiles(dir, map[string][]byte{"../escape.sql": nil}); err == nil {
+		t.Errorf("WriteFiles accepted a name outside the folder")
+	}
+}
+
+func FuzzFiles(f *testing.F) {
+	f.Add("add_users", "CREATE TABLE users (id int);\n", "DROP TABLE users;\n", true, false)
+	f.Add("x", "-- +goose Down\n-- migrate:up\n-- +tide up\n${a}\n", "", false, true)
+	f.Add("a/b", "SELECT 1", "", false, false)
+	f.Fuzz(func(t *testing.T, name, up, down string, hasDown, noTx bool) {
+		m := Migration{Version: MustParseVersion("20260101120000"), Name: name, NoTransaction: noTx, Up: Section{SQL: up}}
+		if hasDown {
+			m.Down = &Section{SQL: down}
+		}
+		for _, format := range Formats() {
+			// Files either fails or returns files that read back the same:
+			// it checks that itself; here it must not panic.
+			files, err := format.(Writer).Files([]Migration{m})
+			if err == nil && len(files) == 0 {
+				t.Fatalf("%s: no files and no error", format.Name())
+			}
+		}
+	})
+}
