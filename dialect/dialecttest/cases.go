@@ -39,6 +39,7 @@ var cases = []testCase{
 	{"Repeatable", testRepeatable},
 	{"Adopt", testAdopt},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
+	{"ForeignFormats", testForeignFormats},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.
