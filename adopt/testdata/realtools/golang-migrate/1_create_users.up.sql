@@ -1,0 +1,1 @@
+CREATE TABLE users (id INT PRIMARY KEY, label VARCHAR(100));

@@ -1,0 +1,1 @@
+CREATE TABLE tags (id INT PRIMARY KEY, label VARCHAR(100));

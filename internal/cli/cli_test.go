@@ -1,0 +1,420 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// result is what one in-process run printed.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runTide runs the command line in process with vars as its whole
+// environment.
+func runTide(t *testing.T, ctx context.Context, vars map[string]string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := env{
+		getenv:     func(k string) string { return vars[k] },
+		now:        time.Now,
+		isTerminal: func(io.Writer) bool { return false },
+	}
+	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, e)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// project makes a directory with one migration in migrations/ and returns
+// it.
+func project(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "migrations", "1_create_t.sql"), "-- +tide up\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n\n-- +tide down\nDROP TABLE t;\n")
+	return dir
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// TestDatabaseURLPrecedence checks --database-url, then TIDE_DATABASE_URL,
+// then DATABASE_URL, with the flag before or after the command.
+func TestDatabaseURLPrecedence(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		flag     bool // pass --database-url sqlite:<dir>/flag.db
+		tideEnv  bool // TIDE_DATABASE_URL=sqlite:<dir>/tide.db
+		plainEnv bool // DATABASE_URL=sqlite:<dir>/plain.db
+		before   bool // the flag before the command
+		want     string
+	}{
+		{name: "flag wins", flag: true, tideEnv: true, plainEnv: true, want: "flag.db"},
+		{name: "flag before the command", flag: true, tideEnv: true, before: true, want: "flag.db"},
+		{name: "TIDE_DATABASE_URL before DATABASE_URL", tideEnv: true, plainEnv: true, want: "tide.db"},
+		{name: "DATABASE_URL", plainEnv: true, want: "plain.db"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := project(t)
+			vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations")}
+			if tt.tideEnv {
+				vars["TIDE_DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "tide.db")
+			}
+			if tt.plainEnv {
+				vars["DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "plain.db")
+			}
+			args := []string{"up"}
+			if tt.flag {
+				f := []string{"--database-url", "sqlite:" + filepath.Join(dir, "flag.db")}
+				if tt.before {
+					args = append(f, args...)
+				} else {
+					args = append(args, f...)
+				}
+			}
+			res := runTide(t, t.Context(), vars, args...)
+			if res.code != 0 {
+				t.Fatalf("exit %d\n%s", res.code, res.stderr)
+			}
+			if strings.Contains(res.stderr, "no database URL") {
+				t.Errorf("stderr notes the default database although a URL was given:\n%s", res.stderr)
+			}
+			for _, db := range []string{"flag.db", "tide.db", "plain.db"} {
+				if got := exists(filepath.Join(dir, db)); got != (db == tt.want) {
+					t.Errorf("%s exists: %v, want %v", db, got, db == tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestDatabaseURLDefault(t *testing.T) {
+	t.Parallel()
+	a := &app{env: env{getenv: func(string) string { return "" }}}
+	u, isDefault := a.databaseURL()
+	if u != "sqlite:tide.db" || !isDefault {
+		t.Errorf("databaseURL() = %q, %v; want sqlite:tide.db, true", u, isDefault)
+	}
+	a.flags.databaseURL = "  "
+	if _, isDefault := a.databaseURL(); !isDefault {
+		t.Error("a blank --database-url is not the default")
+	}
+}
+
+func TestMigrationsDirPrecedence(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fromEnv, fromFlag := filepath.Join(dir, "env"), filepath.Join(dir, "flag")
+	vars := map[string]string{"TIDE_DIR": fromEnv}
+
+	res := runTide(t, t.Context(), vars, "new", "x")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, fromEnv+string(filepath.Separator)) {
+		t.Errorf("with TIDE_DIR: exit %d, stdout %q; want a file in %s", res.code, res.stdout, fromEnv)
+	}
+	res = runTide(t, t.Context(), vars, "new", "x", "--dir", fromFlag)
+	if res.code != 0 || !strings.HasPrefix(res.stdout, fromFlag+string(filepath.Separator)) {
+		t.Errorf("with --dir after the command: exit %d, stdout %q; want a file in %s", res.code, res.stdout, fromFlag)
+	}
+	res = runTide(t, t.Context(), vars, "--dir", fromFlag, "new", "y")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, fromFlag+string(filepath.Separator)) {
+		t.Errorf("with --dir before the command: exit %d, stdout %q; want a file in %s", res.code, res.stdout, fromFlag)
+	}
+
+	a := &app{env: env{getenv: func(string) string { return "" }}}
+	if got := a.migrationsDir(); got != "migrations" {
+		t.Errorf("default migrations dir = %q, want migrations", got)
+	}
+}
+
+// TestPasswordNeverPrinted runs every command, --help and failing paths
+// with a password in the URL of an unreachable server: the password must
+// never appear in the output.
+func TestPasswordNeverPrinted(t *testing.T) {
+	t.Parallel()
+	const pw = "s3cretpw"
+	urls := []string{
+		"postgres://tide:" + pw + "@127.0.0.1:1/app?sslmode=disable",
+		"mysql://tide:" + pw + "@127.0.0.1:1/app",
+		"mysql://tide:" + pw + "@127.0.0.1:1",          // no database name
+		"postgres://tide:" + pw + "@127.0.0.1:bad/app", // does not parse
+		"oracle://tide:" + pw + "@127.0.0.1:1/app",     // unknown scheme
+		"postgres://tide:" + pw + "%21@127.0.0.1:1/app?sslmode=disable",
+	}
+	commands := [][]string{
+		{"--help"}, {"up", "--help"}, {"up"}, {"up", "--json"}, {"up", "-v"}, {"up", "--to", "1"},
+		{"down"}, {"down", "--all", "--json"}, {"redo"}, {"status"}, {"status", "--json"},
+		{"plan"}, {"plan", "--json"}, {"validate"}, {"validate", "--json"}, {"baseline", "1"},
+		{"new", "x"}, {"bogus"}, {"up", "--bogus"},
+	}
+	for _, u := range urls {
+		// The URL where a command or a flag's value belongs.
+		for _, args := range [][]string{{u}, {"up", u}, {"--database-url=" + u, "up"}, {"--database-ur=" + u, "up"}} {
+			t.Run("", func(t *testing.T) {
+				t.Parallel()
+				res := runTide(t, t.Context(), nil, args...)
+				if strings.Contains(res.stdout+res.stderr, pw) {
+					t.Errorf("tide %q printed the password:\nstdout:\n%s\nstderr:\n%s", args, res.stdout, res.stderr)
+				}
+			})
+		}
+		for _, args := range commands {
+			for _, via := range []string{"flag", "TIDE_DATABASE_URL", "DATABASE_URL"} {
+				t.Run("", func(t *testing.T) {
+					t.Parallel()
+					dir := project(t)
+					vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations")}
+					args := append([]string(nil), args...)
+					if via == "flag" {
+						args = append(args, "--database-url", u)
+					} else {
+						vars[via] = u
+					}
+					res := runTide(t, t.Context(), vars, args...)
+					if strings.Contains(res.stdout+res.stderr, pw) {
+						t.Errorf("tide %q with the URL in %s printed the password:\nstdout:\n%s\nstderr:\n%s", args, via, res.stdout, res.stderr)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--help"}, ExitOK},
+		{[]string{"up"}, ExitOK},
+		{[]string{"status", "-q"}, ExitOK},
+		{[]string{"bogus"}, ExitUsage},
+		{[]string{"up", "--bogus"}, ExitUsage},
+		{[]string{"up", "extra"}, ExitUsage},
+		{[]string{"up", "--to", "v1"}, ExitUsage},
+		{[]string{"down", "--to", "1", "--all"}, ExitUsage},
+		{[]string{"new"}, ExitUsage},
+		{[]string{"new", "!!!"}, ExitUsage},
+		{[]string{"baseline"}, ExitUsage},
+		{[]string{"--lock", "bogus", "status"}, ExitUsage},
+		{[]string{"status", "--lock-wait", "-1s"}, ExitUsage},
+		{[]string{"status", "-q", "-v"}, ExitUsage},
+		{[]string{"up", "--to", "9"}, ExitFailure},
+		{[]string{"status", "--lock", "session"}, ExitFailure}, // SQLite has no session lock
+		{[]string{"status", "--database-url", "postgres://127.0.0.1:1/x?sslmode=disable"}, ExitFailure},
+		{[]string{"status", "--dir", "nowhere"}, ExitFailure},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			dir := project(t)
+			vars := map[string]string{
+				"TIDE_DIR":          filepath.Join(dir, "migrations"),
+				"TIDE_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db"),
+			}
+			res := runTide(t, t.Context(), vars, tt.args...)
+			if res.code != tt.want {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, tt.want, res.stdout, res.stderr)
+			}
+			if res.code != ExitOK && !strings.HasPrefix(res.stderr, "tide: ") {
+				t.Errorf("stderr does not start with \"tide: \":\n%s", res.stderr)
+			}
+		})
+	}
+}
+
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations"), "TIDE_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db")}
+	res := runTide(t, ctx, vars, "up")
+	if res.code != ExitInterrupted || !strings.Contains(res.stderr, "tide: interrupted\n") {
+		t.Errorf("exit %d, want %d, and stderr saying interrupted:\n%s", res.code, ExitInterrupted, res.stderr)
+	}
+}
+
+func TestDefaultDatabaseNote(t *testing.T) {
+	t.Parallel()
+	// No URL and no ./tide.db: validate checks the files only and creates
+	// nothing. (up and status, which would create ./tide.db in the current
+	// directory, are covered by testdata/script/default_db.txtar.)
+	dir := project(t)
+	res := runTide(t, t.Context(), map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations")}, "validate")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stderr, "no database URL given") || !strings.Contains(res.stdout, "files only") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
+	}
+}
+
+func TestSanitizeName(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"add_users":             "add_users",
+		"Add Users":             "add_users",
+		"add-users.email index": "add_users_email_index",
+		"__weird__name__":       "weird_name",
+		"Ünïcödé table":         "n_c_d_table",
+		"v2 ADD column":         "v2_add_column",
+		"!!!":                   "",
+		"  ":                    "",
+	}
+	for in, want := range tests {
+		if got := sanitizeName(in); got != want {
+			t.Errorf("sanitizeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCreateMigration(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.FixedZone("CET", 3600))
+	dir := filepath.Join(t.TempDir(), "db", "migrations") // created on demand
+
+	path, version, err := createMigration(dir, "add_users", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "20261122083000_add_users.sql"); path != want || version != "20261122083000" {
+		t.Errorf("got %s, %s; want %s (the UTC time)", path, version, want)
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(content) != migrationTemplate {
+		t.Errorf("content:\n%s", content)
+	}
+
+	// The same second again, with another name: the version is taken, so
+	// it moves on by a second, and again.
+	for _, want := range []string{"20261122083001_other.sql", "20261122083002_other.sql"} {
+		path, _, err = createMigration(dir, "other", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Base(path) != want {
+			t.Errorf("got %s, want %s", filepath.Base(path), want)
+		}
+	}
+
+	// A version taken with leading zeros counts as taken too.
+	writeFile(t, filepath.Join(dir, "0020261122083003_padded.sql"), migrationTemplate)
+	path, _, _ = createMigration(dir, "next", now)
+	if want := "20261122083004_next.sql"; filepath.Base(path) != want {
+		t.Errorf("got %s, want %s", filepath.Base(path), want)
+	}
+
+	// Nothing was overwritten.
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{"0020261122083003_padded.sql", "20261122083000_add_users.sql", "20261122083001_other.sql", "20261122083002_other.sql", "20261122083004_next.sql"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+}
+
+func TestNewCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	clock := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	e := env{getenv: func(string) string { return "" }, now: clock, isTerminal: func(io.Writer) bool { return false }}
+	code := run(t.Context(), []string{"new", "--dir", dir, "Add", "Users", "Table"}, nil, &stdout, &stderr, e)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if want := filepath.Join(dir, "20260102030405_add_users_table.sql") + "\n"; stdout.String() != want {
+		t.Errorf("stdout %q, want %q", stdout.String(), want)
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	// The template applies as it is: up runs it with no statements.
+	res := runTide(t, t.Context(), map[string]string{"TIDE_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db")}, "up", "--dir", dir)
+	if res.code != 0 || res.stdout != "applied 1 migration\n" {
+		t.Errorf("up on the template: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+}
+
+func TestSplitJoined(t *testing.T) {
+	t.Parallel()
+	a, b, c := errors.New("a"), errors.New("b"), errors.New("c")
+	got := splitJoined(errors.Join(a, errors.Join(b, c)))
+	if len(got) != 3 || got[0] != a || got[1] != b || got[2] != c {
+		t.Errorf("splitJoined = %v", got)
+	}
+	wrapped := fmt.Errorf("%w (%w)", a, b)
+	if got := splitJoined(wrapped); len(got) != 1 || got[0] != wrapped {
+		t.Errorf("splitJoined(fmt.Errorf with two %%w) = %v, want it whole", got)
+	}
+}
+
+func TestURLPasswords(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]string{
+		"postgres://u:pw@h/db":       {"pw"},
+		"postgres://u:p%21w@h/db":    {"p%21w", "p!w"},
+		"postgres://u:pw@h:bad/db":   {"pw"},
+		"postgres://u@h/db":          nil,
+		"sqlite:x.db":                nil,
+		"mysql://u:p@ss:word@h:1/db": {"p@ss:word"},
+		"mysql://u:p%40ss@h:1/db":    {"p%40ss", "p@ss"},
+		"postgres://pg:pg@h/db":      nil, // the user name is no secret
+		"postgres://u:pw@h:x:y/db":   {"pw"},
+	}
+	for in, want := range tests {
+		if diff := cmp.Diff(want, urlPasswords(in)); diff != "" {
+			t.Errorf("urlPasswords(%q) (-want +got):\n%s", in, diff)
+		}
+	}
+}
+
+func TestScrub(t *testing.T) {
+	t.Parallel()
+	a := &app{}
+	a.addPasswords("postgres://postgres:postgres@db:5432/app")
+	a.addPasswords("mysql://app:s3cretpw@db/app")
+	tests := map[string]string{
+		"connect to postgres://postgres:xxxxx@db:5432/app: refused": "connect to postgres://postgres:xxxxx@db:5432/app: refused",
+		`unknown command "mysql://app:s3cretpw@db/app"`:             `unknown command "mysql://app:xxxxx@db/app"`,
+		`unknown command "mysql://root:other@db/app"`:               `unknown command "mysql://root:xxxxx@db/app"`,
+		"password s3cretpw rejected":                                "password xxxxx rejected",
+		"tide_migrations for user postgres":                         "tide_migrations for user postgres",
+	}
+	for in, want := range tests {
+		if got := a.scrub(in); got != want {
+			t.Errorf("scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/dialect/mysql"
+	"github.com/tidemigrate/tide/dialect/postgres"
+	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/internal/dburl"
+)
+
+// Environment variables read after the flags are parsed.
+const (
+	envDatabaseURL       = "TIDE_DATABASE_URL"
+	envDatabaseURLAlt    = "DATABASE_URL"
+	envMigrationsDir     = "TIDE_DIR"
+	defaultMigrationsDir = "migrations"
+)
+
+// databaseURL returns the database URL to use and whether it is the
+// embedded SQLite default.
+func (a *app) databaseURL() (rawURL string, isDefault bool) {
+	for _, u := range []string{a.flags.databaseURL, a.getenv(envDatabaseURL), a.getenv(envDatabaseURLAlt)} {
+		if u = strings.TrimSpace(u); u != "" {
+			return u, false
+		}
+	}
+	return "sqlite:" + dburl.DefaultSQLitePath, true
+}
+
+// migrationsDir returns the migrations directory to use.
+func (a *app) migrationsDir() string {
+	for _, d := range []string{a.flags.dir, a.getenv(envMigrationsDir)} {
+		if d != "" {
+			return d
+		}
+	}
+	return defaultMigrationsDir
+}
+
+// open opens the database. Its errors never contain the password.
+func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
+	rawURL, isDefault := a.databaseURL()
+	a.addPasswords(rawURL)
+	if isDefault {
+		a.noteDefaultDatabase()
+	}
+	a.log.Debug("opening database", "url", dburl.Redact(rawURL))
+	db, d, err := dburl.Open(ctx, rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.log.Debug("database open", "dialect", d.Name())
+	return db, d, nil
+}
+
+func (a *app) noteDefaultDatabase() {
+	fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s): using the embedded SQLite database ./%s\n",
+		envDatabaseURL, envDatabaseURLAlt, dburl.DefaultSQLitePath)
+}
+
+// migrator builds the Migrator for db from the migrations directory and the
+// global flags.
+func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event), extra ...tide.Option) (*tide.Migrator, error) {
+	fsys, err := a.migrationsFS()
+	if err != nil {
+		return nil, err
+	}
+	f := &a.flags
+	opts := []tide.Option{
+		tide.WithTable(f.table),
+		tide.WithLockMode(f.lockMode),
+		tide.WithLockWait(f.lockWait),
+		tide.WithLeaseTTL(f.lockTTL),
+		tide.WithLockTimeout(f.lockTimeout),
+	}
+	if observer != nil {
+		opts = append(opts, tide.WithObserver(observer))
+	}
+	if f.verbose {
+		opts = append(opts, tide.WithLogger(a.log))
+	}
+	opts = append(opts, extra...)
+	m, err := tide.New(d, db, fsys, opts...)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", f.table, "lock", f.lock)
+	return m, nil
+}
+
+// migrationsFS checks the migrations directory and returns it as an fs.FS.
+func (a *app) migrationsFS() (fs.FS, error) {
+	a.dir = a.migrationsDir()
+	fi, err := os.Stat(a.dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("migrations directory %s does not exist: create a migration with tide new NAME, or point --dir or %s at yours", a.dir, envMigrationsDir)
+	case err != nil:
+		return nil, fmt.Errorf("migrations directory: %w", err)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("migrations directory %s is not a directory", a.dir)
+	}
+	return os.DirFS(a.dir), nil
+}
+
+// dialectOf returns the dialect of a database URL without connecting, for
+// the checks that need no database.
+func dialectOf(rawURL string) (dialect.Dialect, error) {
+	scheme, _, ok := strings.Cut(rawURL, ":")
+	if ok {
+		switch strings.ToLower(scheme) {
+		case "postgres", "postgresql":
+			return postgres.New(), nil
+		case "mysql", "mariadb":
+			return mysql.New(), nil
+		case "sqlite", "sqlite3", "file":
+			return sqlite.New(), nil
+		}
+	}
+	return nil, fmt.Errorf("database URL %s: unknown scheme", dburl.Redact(rawURL))
+}
+
+// offlineDB is a *sql.DB that never connects: tide.New needs a database
+// but does not touch it, so validate can check the files alone.
+func offlineDB() *sql.DB { return sql.OpenDB(offlineConnector{}) }
+
+type offlineConnector struct{}
+
+var errOffline = errors.New("the database is not reachable")
+
+func (offlineConnector) Connect(context.Context) (driver.Conn, error) { return nil, errOffline }
+func (offlineConnector) Driver() driver.Driver                        { return offlineDriver{} }
+
+type offlineDriver struct{}
+
+func (offlineDriver) Open(string) (driver.Conn, error) { return nil, errOffline }

@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/source"
+)
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// reportedError is a failure the command has already reported in full: it
+// only sets the exit status.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// maxStatementLines bounds how much of a failing statement is shown.
+const maxStatementLines = 8
+
+// printError prints err on stderr as "tide: <error>", one line per joined
+// error, followed, for a failed migration, by the start of the failing
+// statement.
+func (a *app) printError(err error) {
+	for _, e := range splitJoined(err) {
+		fmt.Fprintf(a.stderr, "tide: %s\n", a.errorText(e))
+		var me *tide.MigrationError
+		if errors.As(e, &me) && me.SQL != "" {
+			where := a.displayPath(me.Path)
+			if me.Line > 0 {
+				where = fmt.Sprintf("%s:%d", where, me.Line)
+			}
+			fmt.Fprintf(a.stderr, "  failing statement (%s):\n", where)
+			for _, l := range statementHead(a.scrub(me.SQL), maxStatementLines) {
+				fmt.Fprintf(a.stderr, "    %s\n", l)
+			}
+		}
+	}
+}
+
+// splitJoined returns the errors joined in err by errors.Join, or err.
+// Other errors that wrap several (fmt.Errorf with two %w) stay whole, since
+// their text says more than their parts.
+func splitJoined(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	parts := j.Unwrap()
+	texts := make([]string, len(parts))
+	for i, e := range parts {
+		texts[i] = e.Error()
+	}
+	if err.Error() != strings.Join(texts, "\n") {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range parts {
+		out = append(out, splitJoined(e)...)
+	}
+	return out
+}
+
+// errorText is the text of err for display: without the "tide: " prefix
+// the library adds, with migration file paths shown relative to the
+// current directory, and without the database password.
+func (a *app) errorText(err error) string {
+	s := err.Error()
+	for {
+		rest, ok := strings.CutPrefix(s, "tide: ")
+		if !ok {
+			break
+		}
+		s = rest
+	}
+	var pe *source.ParseError
+	var me *tide.MigrationError
+	var de *tide.DriftError
+	switch {
+	case errors.As(err, &pe) && pe.Path != "":
+		s = strings.Replace(s, pe.Path+":", a.displayPath(pe.Path)+":", 1)
+	case errors.As(err, &me) && me.Path != "":
+		s = strings.Replace(s, me.Path+":", a.displayPath(me.Path)+":", 1)
+	case errors.As(err, &de):
+		for _, m := range de.Changed {
+			if m.Path != "" {
+				s = strings.Replace(s, "("+m.Path+")", "("+a.displayPath(m.Path)+")", 1)
+			}
+		}
+	}
+	return a.scrub(s)
+}
+
+// displayPath returns the path of a migration file, which the library
+// names relative to the migrations directory, relative to the current
+// directory instead.
+func (a *app) displayPath(p string) string {
+	if p == "" || a.dir == "" || a.dir == "." {
+		return p
+	}
+	return filepath.Join(a.dir, filepath.FromSlash(p))
+}
+
+// addPasswords adds the password of rawURL, if any, to those scrubbed.
+func (a *app) addPasswords(rawURL string) {
+	for _, pw := range urlPasswords(rawURL) {
+		if !slices.Contains(a.passwords, pw) {
+			a.passwords = append(a.passwords, pw)
+		}
+	}
+	slices.SortStableFunc(a.passwords, func(x, y string) int { return len(y) - len(x) })
+}
+
+// scrub removes the database passwords from s: wherever they appear, and
+// from the userinfo of any URL in s.
+func (a *app) scrub(s string) string {
+	for _, pw := range a.passwords {
+		s = strings.ReplaceAll(s, pw, "xxxxx")
+	}
+	return userinfo.ReplaceAllString(s, "$1:xxxxx@")
+}
+
+// scrubWriter writes to stderr with the passwords scrubbed, for the debug
+// log, which gets the library's errors as they are. slog writes each record
+// in one call.
+type scrubWriter struct{ a *app }
+
+func (w scrubWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(w.a.stderr, w.a.scrub(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// userinfo matches the user and password of a URL: "//user:password@".
+var userinfo = regexp.MustCompile(`(//[^:/@?#\s]*):([^@/?#\s]*)@`)
+
+// urlPasswords returns the password in a database URL, decoded and as
+// written, even from a URL that does not parse. A password equal to the
+// user name is not secret, and not returned: replacing it everywhere would
+// garble messages that name the user (postgres://postgres:postgres@...).
+func urlPasswords(rawURL string) []string {
+	var pws []string
+	add := func(user, pw string) {
+		if pw != "" && pw != user && !slices.Contains(pws, pw) {
+			pws = append(pws, pw)
+		}
+	}
+	if u, err := url.Parse(rawURL); err == nil {
+		if u.User != nil {
+			user := u.User.Username()
+			pw, _ := u.User.Password()
+			add(user, pw)
+			// As written: the userinfo ends at the last "@" of the authority.
+			if _, rest, ok := strings.Cut(rawURL, "//"); ok {
+				if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+					rest = rest[:i]
+				}
+				if at := strings.LastIndex(rest, "@"); at >= 0 {
+					if u, written, ok := strings.Cut(rest[:at], ":"); ok {
+						add(u, written)
+					}
+				}
+			}
+		}
+	} else if m := userinfo.FindStringSubmatch(rawURL); m != nil {
+		user := strings.TrimPrefix(m[1], "//")
+		add(user, m[2])
+		if pw, err := url.PathUnescape(m[2]); err == nil {
+			add(user, pw)
+		}
+	}
+	// The longest first, so that a password containing another is
+	// replaced whole.
+	slices.SortStableFunc(pws, func(a, b string) int { return len(b) - len(a) })
+	return pws
+}
+
+// statementHead returns the first n non-empty-trailing lines of sql, with
+// "..." when there are more.
+func statementHead(sql string, n int) []string {
+	lines := strings.Split(strings.TrimSpace(sql), "\n")
+	if len(lines) > n {
+		lines = append(lines[:n:n], "...")
+	}
+	return lines
+}

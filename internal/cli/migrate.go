@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemigrate/tide"
+)
+
+// operation runs one locked library operation with the event renderer and
+// prints its outcome: message(results) on success.
+func (a *app) operation(ctx context.Context, command string, opts []tide.Option,
+	op func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error),
+	message func(results []tide.Result) string,
+) error {
+	db, d, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r := a.newRenderer(command)
+	m, err := a.migrator(db, d, r.observe, opts...)
+	if err != nil {
+		return err
+	}
+	results, err := op(ctx, m)
+	msg := ""
+	if err == nil {
+		msg = message(results)
+	}
+	r.finish(results, err, msg)
+	return err
+}
+
+func (a *app) upCommand() *cobra.Command {
+	var to string
+	var outOfOrder bool
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Apply the pending migrations",
+		Long: `Apply every pending migration in version order, or those up to and
+including --to. Each migration runs in a transaction with its record where
+the database allows; otherwise statement by statement, recording progress,
+so that a failed run continues where it stopped.
+
+Several tide up may run at once: they take turns on the migration lock and
+each migration runs exactly once. tide up refuses to run over drift (an
+applied file changed or missing) and, unless --allow-out-of-order, over
+pending migrations older than the newest applied one.`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			target, err := parseTarget("--to", to)
+			if err != nil {
+				return err
+			}
+			return a.operation(cmd.Context(), "up", []tide.Option{tide.WithAllowOutOfOrder(outOfOrder)},
+				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.UpTo(ctx, target) },
+				func(rs []tide.Result) string {
+					if len(rs) == 0 {
+						return "database is up to date"
+					}
+					return fmt.Sprintf("applied %s", plural(len(rs), "migration"))
+				})
+		}),
+	}
+	cmd.Flags().StringVar(&to, "to", "", "apply the pending migrations up to and including `VERSION` only")
+	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "apply pending migrations older than the newest applied one")
+	return cmd
+}
+
+func (a *app) downCommand() *cobra.Command {
+	var to string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Revert the newest applied migration (or more with --to or --all)",
+		Long: `Revert the newest applied migration; with --to VERSION every migration
+newer than VERSION (which stays applied); with --all every applied
+migration. Every migration to revert is checked first (file present and
+unchanged, down section present): if one cannot be reverted, none is.`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			target, err := parseTarget("--to", to)
+			if err != nil {
+				return err
+			}
+			op := func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Down(ctx) }
+			switch {
+			case all:
+				op = func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.DownAll(ctx) }
+			case !target.IsZero():
+				op = func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.DownTo(ctx, target) }
+			}
+			return a.operation(cmd.Context(), "down", nil, op, func(rs []tide.Result) string {
+				switch {
+				case len(rs) > 0:
+					return fmt.Sprintf("reverted %s", plural(len(rs), "migration"))
+				case !target.IsZero():
+					return fmt.Sprintf("nothing to revert: no migration newer than %s is applied", target)
+				}
+				return "nothing to revert: no migration is applied"
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&to, "to", "", "revert every migration newer than `VERSION`, which stays applied")
+	cmd.Flags().BoolVar(&all, "all", false, "revert every applied migration")
+	cmd.MarkFlagsMutuallyExclusive("to", "all")
+	return cmd
+}
+
+func (a *app) redoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "redo",
+		Short: "Revert the newest applied migration and apply it again",
+		Args:  cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			return a.operation(cmd.Context(), "redo", nil,
+				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Redo(ctx) },
+				func(rs []tide.Result) string {
+					if len(rs) == 0 {
+						return "nothing to redo: no migration is applied"
+					}
+					mig := rs[0].Migration
+					return fmt.Sprintf("redid %s %s", mig.Version, mig.Name)
+				})
+		}),
+	}
+}
+
+func (a *app) baselineCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "baseline VERSION",
+		Short: "Record the migrations up to VERSION as applied, without running them",
+		Long: `Record every migration up to and including VERSION as applied without
+running it, to adopt a database whose schema already has them. Migrations
+already recorded are left as they are.`,
+		Args: cobra.ExactArgs(1),
+		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
+			target, err := parseTarget("VERSION", args[0])
+			if err != nil {
+				return err
+			}
+			return a.operation(cmd.Context(), "baseline", nil,
+				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Baseline(ctx, target) },
+				func(rs []tide.Result) string {
+					if len(rs) == 0 {
+						return fmt.Sprintf("nothing to baseline: every migration up to %s is already recorded", target)
+					}
+					return fmt.Sprintf("baselined %s up to %s", plural(len(rs), "migration"), target)
+				})
+		}),
+	}
+}
+
+// parseTarget parses a version given on the command line; "" is the zero
+// version.
+func parseTarget(what, s string) (tide.Version, error) {
+	if s == "" {
+		return tide.Version{}, nil
+	}
+	v, err := tide.ParseVersion(s)
+	if err != nil {
+		return tide.Version{}, usageErrorf("%s: %v", what, err)
+	}
+	return v, nil
+}

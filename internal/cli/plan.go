@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
+)
+
+func (a *app) planCommand() *cobra.Command {
+	var to string
+	var outOfOrder bool
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Print the SQL that up would run, without running it",
+		Long: `Print, in order, the SQL of every migration tide up would apply (up to
+and including --to), each under a header comment naming it. The output is
+a script for the database's own client. It changes nothing, and fails
+where tide up would refuse to start (drift, out-of-order migrations).`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			target, err := parseTarget("--to", to)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, d, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
+			if err != nil {
+				return err
+			}
+			plan, err := m.Plan(ctx, target)
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.planJSON(plan, d)
+			}
+			a.planSQL(a.stdout, plan, d)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&to, "to", "", "plan the pending migrations up to and including `VERSION` only")
+	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "include pending migrations older than the newest applied one")
+	return cmd
+}
+
+// planSQL writes the plan as a script.
+func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
+	if len(plan) == 0 {
+		fmt.Fprintln(w, "-- database is up to date: nothing to apply")
+		return
+	}
+	for i, p := range plan {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		mig := p.Migration
+		if mig.Path == "" {
+			fmt.Fprintf(w, "-- %s %s (Go migration: its code is not shown)\n", mig.Version, mig.Name)
+			continue
+		}
+		fmt.Fprintf(w, "-- %s %s (%s)\n", mig.Version, mig.Name, a.displayPath(mig.Path))
+		stmts := p.Statements()
+		switch {
+		case mig.NoTransaction:
+			fmt.Fprintln(w, "-- no transaction")
+		case commitsImplicitly(d, stmts):
+			fmt.Fprintln(w, "-- no transaction: its DDL commits implicitly, so it runs statement by statement")
+		}
+		if p.Resume > 0 {
+			fmt.Fprintf(w, "-- resuming after statement %d\n", p.Resume)
+		}
+		if len(stmts) == 0 {
+			fmt.Fprintln(w, "-- (no statements)")
+		}
+		for _, st := range stmts {
+			fmt.Fprintln(w, terminate(d, st.SQL))
+		}
+	}
+}
+
+// terminate ends a statement so that the database's own client runs it:
+// with ";", or, for a MySQL statement with semicolons inside (a routine
+// or trigger body), between DELIMITER lines as the mysql client needs.
+func terminate(d dialect.Dialect, sql string) string {
+	if d.Name() != "mysql" || !strings.Contains(sql, ";") {
+		return sql + ";"
+	}
+	delim := "//"
+	for _, c := range []string{"//", "$$", ";;", "@@"} {
+		if !strings.Contains(sql, c) {
+			delim = c
+			break
+		}
+	}
+	return "DELIMITER " + delim + "\n" + sql + "\n" + delim + "\nDELIMITER ;"
+}
+
+func commitsImplicitly(d dialect.Dialect, stmts []tide.Statement) bool {
+	ic, ok := d.(dialect.ImplicitCommitter)
+	if !ok {
+		return false
+	}
+	for _, st := range stmts {
+		if ic.CommitsImplicitly(st.SQL) {
+			return true
+		}
+	}
+	return false
+}
+
+// planJSONStep is one migration in tide plan --json.
+type planJSONStep struct {
+	Version       string              `json:"version"`
+	Name          string              `json:"name"`
+	Path          string              `json:"path"`
+	Direction     string              `json:"direction"`
+	NoTransaction bool                `json:"no_transaction"`
+	Resume        int                 `json:"resume"`
+	Statements    []planJSONStatement `json:"statements"`
+}
+
+type planJSONStatement struct {
+	Line int    `json:"line"`
+	SQL  string `json:"sql"`
+}
+
+func (a *app) planJSON(plan []tide.Planned, d dialect.Dialect) error {
+	steps := make([]planJSONStep, 0, len(plan))
+	for _, p := range plan {
+		stmts := p.Statements()
+		s := planJSONStep{
+			Version: p.Migration.Version.String(), Name: p.Migration.Name, Path: a.displayPath(p.Migration.Path),
+			Direction: string(p.Direction), NoTransaction: p.Migration.NoTransaction || commitsImplicitly(d, stmts),
+			Resume: p.Resume, Statements: make([]planJSONStatement, 0, len(stmts)),
+		}
+		for _, st := range stmts {
+			s.Statements = append(s.Statements, planJSONStatement{Line: st.Line, SQL: st.SQL})
+		}
+		steps = append(steps, s)
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(steps)
+}

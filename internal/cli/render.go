@@ -1,0 +1,367 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/tidemigrate/tide"
+)
+
+// renderer shows the events of one operation: progress bars on a terminal,
+// plain lines otherwise, and ndjson on stdout with --json. The library
+// calls observe from the goroutine running the operation.
+type renderer struct {
+	a       *app
+	command string
+	started time.Time
+
+	mu        sync.Mutex
+	json      *json.Encoder // stdout, with --json
+	plain     bool          // plain progress lines on stderr
+	bars      bool          // progress bars on stderr, a terminal
+	barOpts   []mpb.ContainerOption
+	progress  *mpb.Progress // while bars are shown
+	bar       *mpb.Bar      // the running migration's bar
+	barTime   *barTimer     // its elapsed time
+	announced bool          // "waiting for the lock" was shown
+	lastLine  time.Time     // of the last statement line
+}
+
+// plainStatementLines is the number of statements up to which a migration
+// gets one line per statement; longer ones get at most one a second.
+const plainStatementLines = 50
+
+func (a *app) newRenderer(command string) *renderer {
+	r := &renderer{a: a, command: command, started: a.now()}
+	if a.flags.json {
+		r.json = json.NewEncoder(a.stdout)
+		r.json.SetEscapeHTML(false)
+	}
+	if a.flags.quiet {
+		return r
+	}
+	switch {
+	case a.isTerminal(a.stderr) && !a.flags.verbose:
+		r.bars = true
+	case !a.flags.json:
+		r.plain = true
+	}
+	return r
+}
+
+// observe is the tide.WithObserver callback.
+func (r *renderer) observe(e tide.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.emitJSON(e)
+	switch e := e.(type) {
+	case tide.LockWaiting:
+		holder := e.Holder
+		if holder == "" {
+			holder = "another migrator"
+		}
+		r.line("waiting for the migration lock (held by %s)", r.a.scrub(holder))
+		r.announced = true
+	case tide.LockAcquired:
+		if r.announced {
+			r.line("took the migration lock after %s", fmtDuration(e.Waited))
+		}
+	case tide.MigrationStarted:
+		r.migrationStarted(e)
+	case tide.StatementDone:
+		if r.bar != nil {
+			r.bar.EwmaIncrement(e.Duration)
+		}
+		if r.plain && (e.Total <= plainStatementLines || e.Index == e.Total || time.Since(r.lastLine) >= time.Second) {
+			r.line("  statement %d/%d (line %d) %s", e.Index, e.Total, e.Line, fmtDuration(e.Duration))
+			r.lastLine = time.Now()
+		}
+	case tide.MigrationDone:
+		if r.bar != nil {
+			r.barTime.stop(e.Duration)
+			r.bar.SetTotal(-1, true)
+			r.bar = nil
+		}
+		if r.plain {
+			r.line("%s %s %s in %s", pastVerb(e.Direction), e.Migration.Version, e.Migration.Name, fmtDuration(e.Duration))
+		}
+	case tide.MigrationFailed:
+		if r.bar != nil {
+			r.bar.Abort(false)
+			r.bar = nil
+		}
+		if r.plain {
+			r.line("failed to %s %s %s", verb(e.Direction), e.Migration.Version, e.Migration.Name)
+		}
+	case tide.Baselined:
+		if r.plain {
+			r.line("baselined %s %s", e.Migration.Version, e.Migration.Name)
+		}
+	}
+}
+
+func (r *renderer) migrationStarted(e tide.MigrationStarted) {
+	label := fmt.Sprintf("%s %s %s", progressive(e.Direction), e.Migration.Version, e.Migration.Name)
+	if r.bars {
+		if r.progress == nil {
+			opts := append([]mpb.ContainerOption{mpb.WithOutput(r.a.stderr), mpb.WithWidth(30)}, r.barOpts...)
+			r.progress = mpb.New(opts...)
+		}
+		if e.Resumed > 0 {
+			label += fmt.Sprintf(" (resuming after statement %d)", e.Resumed)
+		}
+		r.barTime = &barTimer{start: time.Now()}
+		r.bar = r.progress.AddBar(int64(e.Statements),
+			mpb.PrependDecorators(
+				decor.Name(label, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.CountersNoUnit("%d/%d", decor.WCSyncWidth),
+			),
+			mpb.AppendDecorators(
+				decor.OnAbort(decor.OnComplete(decor.EwmaSpeed(nil, "%.1f stmt/s", 30, decor.WCSyncSpace), "done"), "failed"),
+				decor.Any(r.barTime.decor, decor.WCSyncSpace),
+			),
+		)
+		return
+	}
+	if r.plain {
+		n := plural(e.Statements, "statement")
+		if e.Resumed > 0 {
+			r.line("%s (%s, resuming after statement %d)", label, n, e.Resumed)
+		} else {
+			r.line("%s (%s)", label, n)
+		}
+		r.lastLine = time.Time{}
+	}
+}
+
+// barTimer is the elapsed-time decorator of a bar: running time while the
+// migration runs, then the duration the library measured.
+type barTimer struct {
+	start time.Time
+	mu    sync.Mutex
+	final time.Duration
+	done  bool
+}
+
+func (t *barTimer) decor(decor.Statistics) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return fmtDuration(t.final)
+	}
+	return fmtDuration(time.Since(t.start).Truncate(100 * time.Millisecond))
+}
+
+func (t *barTimer) stop(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.final, t.done = d, true
+}
+
+// line prints a progress line on stderr, above the bars if they are shown.
+func (r *renderer) line(format string, args ...any) {
+	if !r.plain && !r.bars {
+		return
+	}
+	var w io.Writer = r.a.stderr
+	if r.progress != nil {
+		w = r.progress
+	}
+	fmt.Fprintf(w, format+"\n", args...)
+}
+
+// stop removes the bars, if any.
+func (r *renderer) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.progress == nil {
+		return
+	}
+	if r.bar != nil {
+		r.bar.Abort(false)
+		r.bar = nil
+	}
+	r.progress.Wait()
+	r.progress = nil
+}
+
+// finish ends the operation's output: the summary object with --json, or
+// message on stdout when the operation succeeded.
+func (r *renderer) finish(results []tide.Result, err error, message string) {
+	r.stop()
+	if r.json != nil {
+		s := summaryJSON{Event: "summary", Command: r.command, OK: err == nil, Migrations: []resultJSON{},
+			DurationMS: r.a.now().Sub(r.started).Milliseconds()}
+		for _, res := range results {
+			s.Migrations = append(s.Migrations, resultJSON{
+				Version: res.Migration.Version.String(), Name: res.Migration.Name, Direction: string(res.Direction),
+				DurationMS: res.Duration.Milliseconds(), Resumed: res.Resumed, Baselined: res.Baselined,
+			})
+		}
+		if err != nil {
+			s.Error = r.a.errorText(err)
+			var me *tide.MigrationError
+			if errors.As(err, &me) {
+				s.Failure = &failureJSON{
+					Version: me.Version.String(), Name: me.Name, Path: r.a.displayPath(me.Path), Direction: string(me.Direction),
+					Statement: me.Statement, Line: me.Line, SQL: r.a.scrub(me.SQL), Applied: me.Applied, Transactional: me.Transactional,
+				}
+			}
+		} else {
+			s.Message = message
+		}
+		r.mu.Lock()
+		_ = r.json.Encode(s)
+		r.mu.Unlock()
+		return
+	}
+	if err == nil && message != "" {
+		r.a.info("%s", message)
+	}
+}
+
+func (r *renderer) emitJSON(e tide.Event) {
+	if r.json == nil {
+		return
+	}
+	var v any
+	switch e := e.(type) {
+	case tide.LockWaiting:
+		v = struct {
+			Event  string `json:"event"`
+			Holder string `json:"holder"`
+		}{"lock_waiting", r.a.scrub(e.Holder)}
+	case tide.LockAcquired:
+		v = struct {
+			Event    string `json:"event"`
+			WaitedMS int64  `json:"waited_ms"`
+		}{"lock_acquired", e.Waited.Milliseconds()}
+	case tide.MigrationStarted:
+		v = struct {
+			Event      string `json:"event"`
+			Version    string `json:"version"`
+			Name       string `json:"name"`
+			Path       string `json:"path"`
+			Direction  string `json:"direction"`
+			Statements int    `json:"statements"`
+			Resumed    int    `json:"resumed"`
+		}{"migration_started", e.Migration.Version.String(), e.Migration.Name, r.a.displayPath(e.Migration.Path), string(e.Direction), e.Statements, e.Resumed}
+	case tide.StatementDone:
+		v = struct {
+			Event      string `json:"event"`
+			Version    string `json:"version"`
+			Direction  string `json:"direction"`
+			Index      int    `json:"index"`
+			Total      int    `json:"total"`
+			Line       int    `json:"line"`
+			DurationMS int64  `json:"duration_ms"`
+		}{"statement_done", e.Migration.Version.String(), string(e.Direction), e.Index, e.Total, e.Line, e.Duration.Milliseconds()}
+	case tide.MigrationDone:
+		v = struct {
+			Event      string `json:"event"`
+			Version    string `json:"version"`
+			Name       string `json:"name"`
+			Direction  string `json:"direction"`
+			DurationMS int64  `json:"duration_ms"`
+		}{"migration_done", e.Migration.Version.String(), e.Migration.Name, string(e.Direction), e.Duration.Milliseconds()}
+	case tide.MigrationFailed:
+		v = struct {
+			Event     string `json:"event"`
+			Version   string `json:"version"`
+			Name      string `json:"name"`
+			Direction string `json:"direction"`
+			Error     string `json:"error"`
+		}{"migration_failed", e.Migration.Version.String(), e.Migration.Name, string(e.Direction), r.a.errorText(e.Err)}
+	case tide.Baselined:
+		v = struct {
+			Event   string `json:"event"`
+			Version string `json:"version"`
+			Name    string `json:"name"`
+		}{"baselined", e.Migration.Version.String(), e.Migration.Name}
+	default:
+		return
+	}
+	_ = r.json.Encode(v)
+}
+
+// summaryJSON is the last object printed by the commands that migrate.
+type summaryJSON struct {
+	Event      string       `json:"event"` // "summary"
+	Command    string       `json:"command"`
+	OK         bool         `json:"ok"`
+	Migrations []resultJSON `json:"migrations"`
+	DurationMS int64        `json:"duration_ms"`
+	Message    string       `json:"message,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	Failure    *failureJSON `json:"failure,omitempty"`
+}
+
+type resultJSON struct {
+	Version    string `json:"version"`
+	Name       string `json:"name"`
+	Direction  string `json:"direction"`
+	DurationMS int64  `json:"duration_ms"`
+	Resumed    int    `json:"resumed"`
+	Baselined  bool   `json:"baselined"`
+}
+
+// failureJSON describes a failed migration (a *tide.MigrationError).
+type failureJSON struct {
+	Version       string `json:"version"`
+	Name          string `json:"name"`
+	Path          string `json:"path"`
+	Direction     string `json:"direction"`
+	Statement     int    `json:"statement"`
+	Line          int    `json:"line"`
+	SQL           string `json:"sql"`
+	Applied       int    `json:"applied"`
+	Transactional bool   `json:"transactional"`
+}
+
+func progressive(d tide.Direction) string {
+	if d == tide.Down {
+		return "reverting"
+	}
+	return "applying"
+}
+
+func pastVerb(d tide.Direction) string {
+	if d == tide.Down {
+		return "reverted"
+	}
+	return "applied"
+}
+
+func verb(d tide.Direction) string {
+	if d == tide.Down {
+		return "revert"
+	}
+	return "apply"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// fmtDuration rounds d for display: 412µs, 12ms, 2.35s, 1m3s.
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(10 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemigrate/tide"
+)
+
+func (a *app) statusCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show the state of every migration",
+		Long: `Show every migration known from the files or the version table: its
+state (applied, pending, changed, missing or partial), when it was applied,
+how long it took and by whom. It changes nothing.
+
+States: applied; "applied (baseline)" when recorded by tide baseline;
+pending; changed (applied, but the file was edited since); missing (applied,
+but its file is gone); partial (a statement-by-statement run stopped
+mid-way: how far it got and the error).`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, d, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			m, err := a.migrator(db, d, nil)
+			if err != nil {
+				return err
+			}
+			sts, err := m.Status(ctx)
+			if err != nil {
+				return err
+			}
+			if a.flags.json {
+				return a.statusJSON(sts)
+			}
+			a.statusTable(sts)
+			return nil
+		}),
+	}
+}
+
+// statusJSONRow is one migration in tide status --json. Every key is always
+// present; those without a value are null.
+type statusJSONRow struct {
+	Version     string        `json:"version"`
+	Name        string        `json:"name"`
+	Path        string        `json:"path"`
+	State       string        `json:"state"`
+	AppliedAt   *string       `json:"applied_at"`
+	DurationMS  *int64        `json:"duration_ms"`
+	AppliedBy   string        `json:"applied_by"`
+	AppliedHost string        `json:"applied_host"`
+	Baselined   bool          `json:"baselined"`
+	Reversible  bool          `json:"reversible"`
+	Progress    *progressJSON `json:"progress"`
+}
+
+type progressJSON struct {
+	Direction string `json:"direction"`
+	Applied   int    `json:"applied"`
+	Total     int    `json:"total"`
+	Error     string `json:"error"`
+}
+
+func (a *app) statusJSON(sts []tide.MigrationStatus) error {
+	rows := make([]statusJSONRow, 0, len(sts))
+	for _, st := range sts {
+		row := statusJSONRow{
+			Version: st.Migration.Version.String(), Name: st.Migration.Name, Path: a.displayPath(st.Migration.Path),
+			State: string(st.State), AppliedBy: st.AppliedBy, AppliedHost: st.AppliedHost,
+			Baselined: st.Baselined, Reversible: st.Migration.Reversible,
+		}
+		if !st.AppliedAt.IsZero() {
+			at := st.AppliedAt.UTC().Format(time.RFC3339)
+			ms := st.Duration.Milliseconds()
+			row.AppliedAt, row.DurationMS = &at, &ms
+		}
+		if p := st.Progress; p != nil {
+			row.Progress = &progressJSON{Direction: string(p.Direction), Applied: p.Applied, Total: p.Total, Error: a.scrub(p.Error)}
+		}
+		rows = append(rows, row)
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}
+
+func (a *app) statusTable(sts []tide.MigrationStatus) {
+	if len(sts) == 0 {
+		fmt.Fprintf(a.stdout, "no migrations in %s\n", a.dir)
+		return
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT\tDURATION\tBY")
+	counts := map[string]int{}
+	var order []string
+	for _, st := range sts {
+		state := stateText(st)
+		var at, dur, by string
+		if !st.AppliedAt.IsZero() {
+			at = st.AppliedAt.UTC().Format(time.RFC3339)
+			dur = fmtDuration(st.Duration)
+			if st.Duration < time.Second {
+				dur = fmt.Sprintf("%dms", st.Duration.Milliseconds())
+			}
+			if st.Baselined || st.State == tide.StatePartial {
+				dur = "-"
+			}
+			by = st.AppliedBy
+			if st.AppliedHost != "" {
+				by += "@" + st.AppliedHost
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Migration.Version, st.Migration.Name, a.scrub(state), at, dur, by)
+		key := string(st.State)
+		if counts[key] == 0 {
+			order = append(order, key)
+		}
+		counts[key]++
+	}
+	tw.Flush()
+	var parts []string
+	for _, k := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+	}
+	fmt.Fprintln(a.stdout, strings.Join(parts, ", "))
+}
+
+// stateText is the STATE column of tide status.
+func stateText(st tide.MigrationStatus) string {
+	switch {
+	case st.State == tide.StatePartial && st.Progress != nil:
+		p := st.Progress
+		s := fmt.Sprintf("partial: %s %d/%d statements", p.Direction, p.Applied, p.Total)
+		if p.Error != "" {
+			s += ", error: " + truncate(oneLine(p.Error), maxErrorCell)
+		}
+		return s
+	case st.State == tide.StateApplied && st.Baselined:
+		return "applied (baseline)"
+	}
+	return string(st.State)
+}
+
+// maxErrorCell bounds the error shown in the STATE column; --json has it
+// whole.
+const maxErrorCell = 120
+
+// truncate shortens s to n runes, marking the cut with "...".
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-3]) + "..."
+}
+
+// oneLine joins the lines of s, for a table cell.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
