@@ -93,9 +93,11 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 			return fmt.Errorf("tide: begin transaction: %w", err)
 		}
 		defer func() { _ = tx.Rollback() }()
-		if err := s.lock.fence(s.ctx, tx); err != nil {
+		done, err := s.lock.fenceTx(s.ctx, tx)
+		if err != nil {
 			return err
 		}
+		defer done()
 		results, err = apply(recs, func(r record) error { return m.hist.insert(s.ctx, tx, r) })
 		if err != nil {
 			results = nil

@@ -20,6 +20,10 @@ type heldLock interface {
 	// fence checks, inside the migration's transaction, that the lock is
 	// still held; a table lease is renewed there too. nil for session locks.
 	fence(ctx context.Context, q dialect.Querier) error
+	// fenceTx fences q, a transaction, and marks it open until done is
+	// called: while it is open, the lease row is locked by it and the
+	// transaction itself renews the lease before it commits.
+	fenceTx(ctx context.Context, tx dialect.Querier) (done func(), err error)
 	release(ctx context.Context) error
 }
 
@@ -29,7 +33,10 @@ type sessionLock struct {
 }
 
 func (sessionLock) fence(context.Context, dialect.Querier) error { return nil }
-func (l sessionLock) release(ctx context.Context) error          { return l.unlock(ctx) }
+func (sessionLock) fenceTx(context.Context, dialect.Querier) (func(), error) {
+	return func() {}, nil
+}
+func (l sessionLock) release(ctx context.Context) error { return l.unlock(ctx) }
 
 // lease is the table lock: one row per version table naming its owner and
 // the time its lease expires, by the database's clock. A heartbeat renews it
@@ -45,9 +52,9 @@ type lease struct {
 	ttl    time.Duration
 
 	stop    context.CancelFunc
-	stopped chan struct{}
 	mu      sync.Mutex
 	renewed time.Time // last successful renewal, by the local clock
+	openTx  int       // fenced transactions open: they hold the lease row
 	cancel  context.CancelCauseFunc
 }
 
@@ -201,6 +208,17 @@ func (l *lease) heartbeat(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		l.mu.Lock()
+		if l.openTx > 0 {
+			// A migration's transaction holds the lease row locked (and, on
+			// SQLite, the database): nobody can take the lease over, and a
+			// renewal from here would only wait for that transaction. It
+			// renews the lease itself before it commits.
+			l.renewed = time.Now()
+			l.mu.Unlock()
+			continue
+		}
+		l.mu.Unlock()
 		err := l.renew(ctx, l.db)
 		l.mu.Lock()
 		switch {
@@ -219,6 +237,21 @@ func (l *lease) heartbeat(ctx context.Context) {
 
 func (l *lease) fence(ctx context.Context, q dialect.Querier) error {
 	return l.renew(ctx, q)
+}
+
+func (l *lease) fenceTx(ctx context.Context, tx dialect.Querier) (func(), error) {
+	if err := l.renew(ctx, tx); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.openTx++
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		l.openTx--
+		l.renewed = time.Now()
+		l.mu.Unlock()
+	}, nil
 }
 
 // release stops the heartbeat and frees the lease if this migrator still

@@ -240,6 +240,11 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		return fmt.Errorf("tide: connect: %w", err)
 	}
 	defer conn.Close()
+	if sc, ok := m.d.(dialect.SessionConfigurer); ok {
+		if err := sc.ConfigureSession(ctx, conn); err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+	}
 	start := time.Now()
 	s := &session{ctx: ctx, conn: conn}
 	locker, useSession := m.d.(dialect.SessionLocker)
@@ -267,10 +272,11 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		s.ctx, s.lock = runCtx, l
 	}
 	defer func() {
-		if rerr := s.lock.release(context.WithoutCancel(ctx)); rerr != nil && err == nil {
-			err = fmt.Errorf("tide: %w", rerr)
+		if rerr := s.lock.release(context.WithoutCancel(ctx)); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("tide: %w", rerr))
 		}
 	}()
+	defer m.cancelOnDone(s.ctx, conn)()
 	m.emit(LockAcquired{Waited: time.Since(start)})
 	if err := m.hist.create(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
@@ -280,6 +286,27 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		err = fmt.Errorf("%w (%w)", err, cause)
 	}
 	return err
+}
+
+// cancelOnDone arranges that when ctx is cancelled, the statement running
+// on conn is cancelled on the server too (a driver may only drop the
+// connection, leaving the statement running with its locks). The returned
+// function disarms it; call it before the lock is released.
+func (m *Migrator) cancelOnDone(ctx context.Context, conn *sql.Conn) func() {
+	c, ok := m.d.(dialect.Canceler)
+	if !ok {
+		return func() {}
+	}
+	id, err := c.SessionID(ctx, conn)
+	if err != nil {
+		return func() {}
+	}
+	stop := context.AfterFunc(ctx, func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = c.CancelSession(cctx, m.db, id)
+	})
+	return func() { stop() }
 }
 
 // records reads the version table, or nothing if it does not exist yet.

@@ -130,9 +130,11 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 		return fail(-1, fmt.Errorf("begin transaction: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := s.lock.fence(s.ctx, tx); err != nil {
+	done, err := s.lock.fenceTx(s.ctx, tx)
+	if err != nil {
 		return fail(-1, err)
 	}
+	defer done()
 	if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 {
 		if err := lt.SetLocalLockTimeout(s.ctx, tx, m.cfg.lockTimeout); err != nil {
 			return fail(-1, err)
@@ -151,6 +153,11 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 		m.emit(StatementDone{Migration: mig.Migration, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
 	if err := m.finish(s.ctx, tx, mig, dir, rec, start); err != nil {
+		return fail(-1, err)
+	}
+	// Renew the lease as the transaction ends, so that a long migration
+	// does not commit a lease that has already run out.
+	if err := s.lock.fence(s.ctx, tx); err != nil {
 		return fail(-1, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -112,6 +112,28 @@ type LocalLockTimeoutSetter interface {
 	SetLocalLockTimeout(ctx context.Context, tx Querier, d time.Duration) error
 }
 
+// Canceler is implemented by databases whose running statement can be
+// cancelled from another session (PostgreSQL pg_cancel_backend, MySQL KILL
+// QUERY). A driver that gives up on a cancelled context may leave the
+// statement running on the server, still holding its locks; tide cancels
+// it there too.
+type Canceler interface {
+	// SessionID identifies the session of conn.
+	SessionID(ctx context.Context, conn *sql.Conn) (string, error)
+	// CancelSession cancels the statement the session id is running, if
+	// any, through q (another session).
+	CancelSession(ctx context.Context, q Querier, id string) error
+}
+
+// SessionConfigurer is implemented by databases that need settings on the
+// session that runs migrations (PostgreSQL: notice a vanished client
+// during a long statement).
+type SessionConfigurer interface {
+	// ConfigureSession prepares conn before tide takes its lock and runs
+	// migrations on it. Settings it cannot apply are skipped.
+	ConfigureSession(ctx context.Context, conn *sql.Conn) error
+}
+
 // ImplicitCommitter is implemented by databases whose DDL commits the open
 // transaction (MySQL, MariaDB). A migration holding such a statement cannot
 // be atomic; tide then runs it statement by statement and records progress.

@@ -40,6 +40,7 @@ var cases = []testCase{
 	{"Adopt", testAdopt},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
 	{"ForeignFormats", testForeignFormats},
+	{"CancelStopsServerStatement", testCancelServerSide},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

@@ -128,3 +128,45 @@ func testLockTimeout(t *testing.T, db Database) {
 		t.Fatalf("Up once the lock is gone applied %v", got)
 	}
 }
+
+// testCancelServerSide cancels a migration while the server runs a long
+// statement: the statement must stop on the server too, so that its locks
+// and the migration lock are free at once, not when it would have ended.
+func testCancelServerSide(t *testing.T, db Database) {
+	var sleep string
+	switch db.Dialect.Name() {
+	case "postgres":
+		sleep = "SELECT pg_sleep(60);"
+	case "mysql":
+		sleep = "SELECT SLEEP(60);"
+	default:
+		t.Skipf("%s runs in process: nothing to cancel on a server", db.Dialect.Name())
+	}
+	fsys := basic()
+	fsys["4_slow.sql"] = files("x", migration("INSERT INTO runs (v) VALUES ('4');\n"+sleep, ""))["x"]
+	mustUp(t, newMigrator(t, db, nil, basic()))
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	var once bool
+	m := newMigrator(t, db, db.Open(t), fsys, tide.WithObserver(func(e tide.Event) {
+		if s, ok := e.(tide.StatementDone); ok && s.Index == 1 && !once {
+			once = true
+			close(started)
+		}
+	}))
+	done := make(chan error, 1)
+	go func() { _, err := m.Up(ctx); done <- err }()
+	<-started
+	time.Sleep(200 * time.Millisecond) // let the sleep start on the server
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("cancelled Up succeeded")
+	}
+	other := newMigrator(t, db, db.Open(t), basic(), tide.WithLockWait(20*time.Second))
+	if _, err := other.DownTo(context.Background(), tide.MustParseVersion("2")); err != nil {
+		t.Fatalf("after the cancel, the lock or the table stayed held: %v", err)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs WHERE v = '4'"); n != 0 {
+		t.Fatalf("the cancelled migration left %d rows", n)
+	}
+}
