@@ -52,32 +52,9 @@ func (dbmateFormat) Name() string { return "dbmate" }
 // Read reads every *.sql file at the root of fsys. All problems are
 // reported together, each a *ParseError.
 func (dbmateFormat) Read(fsys fs.FS) ([]Migration, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("read migrations directory: %w", err)
-	}
-	var migs []Migration
-	var errs []error
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || path.Ext(name) != ".sql" {
-			continue
-		}
-		content, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
-			continue
-		}
-		m, err := parseDbmate(name, content)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		migs = append(migs, m)
-	}
-	migs, err = sortMigrations(migs)
-	errs = append(errs, err)
-	return migs, errors.Join(errs...)
+	return readFiles(fsys, func(name string) (bool, error) {
+		return path.Ext(name) == ".sql", nil
+	}, parseDbmate)
 }
 
 // parseDbmate parses one dbmate file; name is its path in the folder.

@@ -91,43 +91,18 @@ func (GooseFormat) Name() string { return "goose" }
 // migrations, see [GooseFormat]). Subdirectories are ignored, as goose does.
 // All problems are reported together, each a *ParseError.
 func (g GooseFormat) Read(fsys fs.FS) ([]Migration, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("read migrations directory: %w", err)
-	}
-	var migs []Migration
-	var errs []error
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() {
-			continue
-		}
+	return readFiles(fsys, func(name string) (bool, error) {
 		switch path.Ext(name) {
 		case ".sql":
+			return true, nil
 		case ".go":
 			if g.SkipGoFiles || strings.HasSuffix(name, "_test.go") || !gooseName.MatchString(name) {
-				continue
+				return false, nil
 			}
-			errs = append(errs, &ParseError{Path: name, Msg: "goose Go migration: tide cannot run Go code from a migrations folder; register it with tide.WithGoMigrations, then read the folder with GooseFormat{SkipGoFiles: true}"})
-			continue
-		default:
-			continue
+			return false, &ParseError{Path: name, Msg: "goose Go migration: tide cannot run Go code from a migrations folder; register it with tide.WithGoMigrations, then read the folder with GooseFormat{SkipGoFiles: true}"}
 		}
-		content, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
-			continue
-		}
-		m, err := g.parse(name, content)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		migs = append(migs, m)
-	}
-	migs, err = sortMigrations(migs)
-	errs = append(errs, err)
-	return migs, errors.Join(errs...)
+		return false, nil
+	}, g.parse)
 }
 
 // parse parses one goose SQL file; name is its path in the folder.

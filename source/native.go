@@ -30,26 +30,9 @@ func (nativeFormat) Name() string { return "native" }
 // subdirectories are ignored. All problems are reported together, joined,
 // each a *ParseError.
 func (nativeFormat) Read(fsys fs.FS) ([]Migration, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, fmt.Errorf("read migrations directory: %w", err)
-	}
-	var migs []Migration
-	var errs []error
-	for _, e := range entries {
-		if e.IsDir() || !strings.EqualFold(path.Ext(e.Name()), ".sql") {
-			continue
-		}
-		m, err := readNativeFile(fsys, e.Name())
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		migs = append(migs, m)
-	}
-	migs, err = sortMigrations(migs)
-	errs = append(errs, err)
-	return migs, errors.Join(errs...)
+	return readFiles(fsys, func(name string) (bool, error) {
+		return strings.EqualFold(path.Ext(name), ".sql"), nil
+	}, ParseNative)
 }
 
 // ParseNative parses the content of one native migration file. The file
@@ -72,14 +55,6 @@ func ParseNative(name string, content []byte) (Migration, error) {
 		return Migration{}, err
 	}
 	return m, nil
-}
-
-func readNativeFile(fsys fs.FS, name string) (Migration, error) {
-	content, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return Migration{}, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)}
-	}
-	return ParseNative(name, content)
 }
 
 // parseNativeBody splits the file into its sections at the marker lines.
