@@ -36,12 +36,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // streams; tests replace it.
 type env struct {
 	getenv     func(string) string
+	lookupEnv  func(string) (string, bool) // nil: from getenv, set when not empty
 	now        func() time.Time
 	isTerminal func(w io.Writer) bool
 }
 
 func processEnv() env {
-	return env{getenv: os.Getenv, now: time.Now, isTerminal: isTerminal}
+	return env{getenv: os.Getenv, lookupEnv: os.LookupEnv, now: time.Now, isTerminal: isTerminal}
 }
 
 // isTerminal reports whether w is a terminal.
@@ -61,6 +62,10 @@ type app struct {
 	ran       bool     // a command started running: its errors are not usage errors
 	dir       string   // the migrations directory, once resolved
 	passwords []string // of the database URL in use, scrubbed from every error
+	// dirFormat is the --format of the migrations directory: the --format
+	// flag, except where the command gives that flag another meaning
+	// (adopt); "" detects it.
+	dirFormat string
 }
 
 // globalFlags are the persistent flags of every command.
@@ -68,6 +73,7 @@ type globalFlags struct {
 	databaseURL string
 	dir         string
 	table       string
+	format      string
 	lock        string
 	lockMode    tide.LockMode
 	lockWait    time.Duration
@@ -109,7 +115,11 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Database migrations for PostgreSQL, MySQL and SQLite",
 		Long: `tide applies and reverts SQL migrations: one file per migration in the
 migrations directory, named <version>_<name>.sql, with "-- +tide up" and
-"-- +tide down" sections (tide new writes one).
+"-- +tide down" sections (tide new writes one). It runs the folders of
+goose, golang-migrate, dbmate, Flyway and Prisma as they are (--format, else
+detected from the files), takes a database over from those tools and from
+Knex, Sequelize, TypeORM and Alembic (tide adopt), and converts folders
+between the formats (tide convert).
 
 The database comes from --database-url, else $TIDE_DATABASE_URL, else
 $DATABASE_URL, else the embedded SQLite file ./tide.db:
@@ -122,7 +132,7 @@ Exit status: 0 on success, 1 on failure, 2 on a usage error, 130 when
 interrupted.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
-		PersistentPreRunE: func(*cobra.Command, []string) error { return a.setup() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.setup(cmd) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
 	f := &a.flags
@@ -132,6 +142,7 @@ interrupted.`,
 	pf.StringVar(&f.databaseURL, "database-url", "", "database URL (default $TIDE_DATABASE_URL, else $DATABASE_URL, else sqlite:tide.db)")
 	pf.StringVar(&f.dir, "dir", "", "migrations directory (default $TIDE_DIR, else ./migrations)")
 	pf.StringVar(&f.table, "table", tide.DefaultTable, "version table; the table lock uses <table>_lock")
+	pf.StringVar(&f.format, "format", "", "format of the migrations directory: "+formatNames()+" (default: detected from the files)")
 	pf.StringVar(&f.lock, "lock", "auto", "how migrators exclude each other: session (advisory lock), table (lease row) or auto")
 	pf.DurationVar(&f.lockWait, "lock-wait", tide.DefaultLockWait, "how long to wait for another migrator to release the lock")
 	pf.DurationVar(&f.lockTTL, "lock-ttl", tide.DefaultLeaseTTL, "table lock lease lifetime: the lock of a migrator that died is taken over after it")
@@ -149,12 +160,14 @@ interrupted.`,
 		a.planCommand(),
 		a.validateCommand(),
 		a.baselineCommand(),
+		a.adoptCommand(),
+		a.convertCommand(),
 	)
 	return root
 }
 
 // setup checks the global flags once they are parsed.
-func (a *app) setup() error {
+func (a *app) setup(cmd *cobra.Command) error {
 	f := &a.flags
 	switch f.lock {
 	case "auto":
@@ -176,6 +189,9 @@ func (a *app) setup() error {
 	}
 	if f.quiet && f.verbose {
 		return usageErrorf("--quiet and --verbose contradict each other")
+	}
+	if err := a.setupFormat(cmd); err != nil {
+		return err
 	}
 	if f.verbose {
 		a.log = slog.New(slog.NewTextHandler(scrubWriter{a}, &slog.HandlerOptions{Level: slog.LevelDebug}))

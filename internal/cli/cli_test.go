@@ -169,6 +169,8 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		{"down"}, {"down", "--all", "--json"}, {"redo"}, {"status"}, {"status", "--json"},
 		{"plan"}, {"plan", "--json"}, {"validate"}, {"validate", "--json"}, {"baseline", "1"},
 		{"new", "x"}, {"bogus"}, {"up", "--bogus"},
+		{"adopt"}, {"adopt", "--dry-run", "--json"}, {"adopt", "--format", "goose"}, {"status", "--format", "goose"},
+		{"convert", "--to", "goose", "--out", "OUT"}, // OUT: a folder in the test's directory
 	}
 	for _, u := range urls {
 		// The URL where a command or a flag's value belongs.
@@ -188,6 +190,11 @@ func TestPasswordNeverPrinted(t *testing.T) {
 					dir := project(t)
 					vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations")}
 					args := append([]string(nil), args...)
+					for i, arg := range args {
+						if arg == "OUT" {
+							args[i] = filepath.Join(dir, "out")
+						}
+					}
 					if via == "flag" {
 						args = append(args, "--database-url", u)
 					} else {
@@ -223,6 +230,15 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--lock", "bogus", "status"}, ExitUsage},
 		{[]string{"status", "--lock-wait", "-1s"}, ExitUsage},
 		{[]string{"status", "-q", "-v"}, ExitUsage},
+		{[]string{"status", "--format", "bogus"}, ExitUsage},
+		{[]string{"status", "--format", "knex"}, ExitUsage}, // a history source, not a folder format
+		{[]string{"adopt", "--format", "bogus"}, ExitUsage},
+		{[]string{"adopt", "--source-table", "x"}, ExitUsage},
+		{[]string{"adopt", "--baseline", "v1"}, ExitUsage},
+		{[]string{"adopt"}, ExitFailure}, // no history table
+		{[]string{"convert", "--to", "goose"}, ExitUsage},
+		{[]string{"convert", "--to", "bogus", "--out", "nowhere"}, ExitUsage},
+		{[]string{"status", "--format", "goose"}, ExitFailure}, // the native file is no goose file
 		{[]string{"up", "--to", "9"}, ExitFailure},
 		{[]string{"status", "--lock", "session"}, ExitFailure}, // SQLite has no session lock
 		{[]string{"status", "--database-url", "postgres://127.0.0.1:1/x?sslmode=disable"}, ExitFailure},

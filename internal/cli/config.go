@@ -10,12 +10,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/dialect/mysql"
 	"github.com/tidemigrate/tide/dialect/postgres"
 	"github.com/tidemigrate/tide/dialect/sqlite"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/source"
 )
 
 // Environment variables read after the flags are parsed.
@@ -75,8 +79,13 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
+	format, err := a.readFormat(fsys)
+	if err != nil {
+		return nil, err
+	}
 	f := &a.flags
 	opts := []tide.Option{
+		tide.WithFormat(format),
 		tide.WithTable(f.table),
 		tide.WithLockMode(f.lockMode),
 		tide.WithLockWait(f.lockWait),
@@ -111,6 +120,75 @@ func (a *app) migrationsFS() (fs.FS, error) {
 		return nil, fmt.Errorf("migrations directory %s is not a directory", a.dir)
 	}
 	return os.DirFS(a.dir), nil
+}
+
+// formatNames lists the names --format takes for a migrations directory.
+func formatNames() string {
+	var names []string
+	for _, f := range source.Formats() {
+		names = append(names, f.Name())
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// setupFormat checks --format. It names the format of the migrations
+// directory, except for adopt, where it names the other tool, whose
+// folder format it also is when that tool has one.
+func (a *app) setupFormat(cmd *cobra.Command) error {
+	name := a.flags.format
+	if name == "" {
+		return nil
+	}
+	if cmd.Name() == "adopt" {
+		if _, err := adopt.SourceByName(name); err != nil {
+			return usageErrorf("--format: %v", strings.TrimPrefix(err.Error(), "adopt: "))
+		}
+		if _, err := source.FormatByName(name); err == nil {
+			a.dirFormat = name
+		}
+		return nil
+	}
+	if _, err := source.FormatByName(name); err != nil {
+		return usageErrorf("--format: %v", err)
+	}
+	a.dirFormat = name
+	return nil
+}
+
+// readFormat returns the format to read the migrations directory fsys
+// with: the one --format names, else the one [source.Detect] finds, which
+// is noted on stderr unless it is native. An ambiguous folder is an error
+// that lists the candidates and asks for --format.
+func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
+	var f source.Format
+	var err error
+	if a.dirFormat != "" {
+		if f, err = source.FormatByName(a.dirFormat); err != nil {
+			return nil, usageErrorf("--format: %v", err)
+		}
+	} else {
+		if f, err = source.Detect(fsys); err != nil {
+			return nil, fmt.Errorf("%s: %w", a.dir, err)
+		}
+		if f.Name() != source.Native.Name() {
+			a.note("%s holds %s migrations (detected from the files; --format overrides)", a.dir, f.Name())
+		}
+	}
+	a.log.Debug("migrations format", "format", f.Name())
+	if _, ok := f.(source.GooseFormat); ok {
+		// goose's ENVSUB reads the environment tide was given.
+		f = source.GooseFormat{LookupEnv: a.lookupEnvironment}
+	}
+	return f, nil
+}
+
+// lookupEnvironment looks up an environment variable.
+func (a *app) lookupEnvironment(key string) (string, bool) {
+	if a.lookupEnv != nil {
+		return a.lookupEnv(key)
+	}
+	v := a.getenv(key)
+	return v, v != ""
 }
 
 // dialectOf returns the dialect of a database URL without connecting, for

@@ -15,6 +15,17 @@
 // as a flag default, so --help cannot print a password. Every URL printed
 // is redacted.
 //
+// # Other tools
+//
+// --format names the format of the migrations directory (native, goose,
+// golang-migrate, dbmate, flyway or prisma); without it the format is
+// detected with [source.Detect] and, unless native, noted on stderr. For
+// tide adopt, --format names the other tool whose history to read, and is
+// the folder's format too when that tool has one. The mapping of another
+// tool's history to the migrations to record is in adopt.go; the library
+// records them ([tide.Migrator.Adopt]). tide convert rewrites a folder in
+// another format with [source.Write]'s checks, and needs no database.
+//
 // # Output
 //
 // Results go to stdout; progress, notes and errors to stderr. With --json,

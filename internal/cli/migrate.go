@@ -123,7 +123,7 @@ func (a *app) redoCommand() *cobra.Command {
 						return "nothing to redo: no migration is applied"
 					}
 					mig := rs[0].Migration
-					return fmt.Sprintf("redid %s %s", mig.Version, mig.Name)
+					return "redid " + migrationLabel(mig)
 				})
 		}),
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/source"
 )
 
 func (a *app) newCommand() *cobra.Command {
@@ -32,6 +33,9 @@ created if it is missing. No database is needed.`,
 				return usageErrorf("the migration name %q has no letters or digits", strings.Join(args, " "))
 			}
 			a.dir = a.migrationsDir()
+			if err := a.checkNativeDir(); err != nil {
+				return err
+			}
 			path, version, err := createMigration(a.dir, name, a.now())
 			if err != nil {
 				return err
@@ -49,6 +53,27 @@ created if it is missing. No database is needed.`,
 			return nil
 		}),
 	}
+}
+
+// checkNativeDir refuses to write a native file into a folder of another
+// format, which would then mix two formats.
+func (a *app) checkNativeDir() error {
+	name := a.dirFormat
+	if name == "" {
+		if _, err := os.Stat(a.dir); err != nil {
+			return nil // created by createMigration
+		}
+		f, err := source.Detect(os.DirFS(a.dir))
+		if err != nil {
+			return nil // ambiguous or unreadable: createMigration says what is wrong, if anything
+		}
+		name = f.Name()
+	}
+	if name == source.Native.Name() {
+		return nil
+	}
+	return fmt.Errorf("%s holds %s migrations, and tide new writes native ones: create the file the %s way, "+
+		"or convert the folder first (tide convert --to native --out NEWDIR)", a.dir, name, name)
 }
 
 var nameJunk = regexp.MustCompile(`[^a-z0-9_]+`)

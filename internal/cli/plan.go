@@ -66,10 +66,10 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
 		}
 		mig := p.Migration
 		if mig.Path == "" {
-			fmt.Fprintf(w, "-- %s %s (Go migration: its code is not shown)\n", mig.Version, mig.Name)
+			fmt.Fprintf(w, "-- %s (Go migration: its code is not shown)\n", migrationLabel(mig))
 			continue
 		}
-		fmt.Fprintf(w, "-- %s %s (%s)\n", mig.Version, mig.Name, a.displayPath(mig.Path))
+		fmt.Fprintf(w, "-- %s (%s)\n", migrationLabel(mig), a.displayPath(mig.Path))
 		stmts := p.Statements()
 		switch {
 		case mig.NoTransaction:
@@ -121,8 +121,9 @@ func commitsImplicitly(d dialect.Dialect, stmts []tide.Statement) bool {
 
 // planJSONStep is one migration in tide plan --json.
 type planJSONStep struct {
-	Version       string              `json:"version"`
+	Version       string              `json:"version"` // "" for a repeatable migration
 	Name          string              `json:"name"`
+	Repeatable    bool                `json:"repeatable"`
 	Path          string              `json:"path"`
 	Direction     string              `json:"direction"`
 	NoTransaction bool                `json:"no_transaction"`
@@ -140,7 +141,7 @@ func (a *app) planJSON(plan []tide.Planned, d dialect.Dialect) error {
 	for _, p := range plan {
 		stmts := p.Statements()
 		s := planJSONStep{
-			Version: p.Migration.Version.String(), Name: p.Migration.Name, Path: a.displayPath(p.Migration.Path),
+			Version: p.Migration.Version.String(), Name: p.Migration.Name, Repeatable: p.Migration.Repeatable, Path: a.displayPath(p.Migration.Path),
 			Direction: string(p.Direction), NoTransaction: p.Migration.NoTransaction || commitsImplicitly(d, stmts),
 			Resume: p.Resume, Statements: make([]planJSONStatement, 0, len(stmts)),
 		}

@@ -32,6 +32,7 @@ type renderer struct {
 	barTime   *barTimer     // its elapsed time
 	announced bool          // "waiting for the lock" was shown
 	lastLine  time.Time     // of the last statement line
+	adopt     *adoptJSON    // tide adopt's part of the summary
 }
 
 // plainStatementLines is the number of statements up to which a migration
@@ -90,7 +91,7 @@ func (r *renderer) observe(e tide.Event) {
 			r.bar = nil
 		}
 		if r.plain {
-			r.line("%s %s %s in %s", pastVerb(e.Direction), e.Migration.Version, e.Migration.Name, fmtDuration(e.Duration))
+			r.line("%s %s in %s", pastVerb(e.Direction), migrationLabel(e.Migration), fmtDuration(e.Duration))
 		}
 	case tide.MigrationFailed:
 		if r.bar != nil {
@@ -98,17 +99,17 @@ func (r *renderer) observe(e tide.Event) {
 			r.bar = nil
 		}
 		if r.plain {
-			r.line("failed to %s %s %s", verb(e.Direction), e.Migration.Version, e.Migration.Name)
+			r.line("failed to %s %s", verb(e.Direction), migrationLabel(e.Migration))
 		}
 	case tide.Baselined:
 		if r.plain {
-			r.line("baselined %s %s", e.Migration.Version, e.Migration.Name)
+			r.line("baselined %s", migrationLabel(e.Migration))
 		}
 	}
 }
 
 func (r *renderer) migrationStarted(e tide.MigrationStarted) {
-	label := fmt.Sprintf("%s %s %s", progressive(e.Direction), e.Migration.Version, e.Migration.Name)
+	label := fmt.Sprintf("%s %s", progressive(e.Direction), migrationLabel(e.Migration))
 	if r.bars {
 		if r.progress == nil {
 			opts := append([]mpb.ContainerOption{mpb.WithOutput(r.a.stderr), mpb.WithWidth(30)}, r.barOpts...)
@@ -198,11 +199,12 @@ func (r *renderer) finish(results []tide.Result, err error, message string) {
 	r.stop()
 	if r.json != nil {
 		s := summaryJSON{Event: "summary", Command: r.command, OK: err == nil, Migrations: []resultJSON{},
-			DurationMS: r.a.now().Sub(r.started).Milliseconds()}
+			DurationMS: r.a.now().Sub(r.started).Milliseconds(), Adopt: r.adopt}
 		for _, res := range results {
 			s.Migrations = append(s.Migrations, resultJSON{
-				Version: res.Migration.Version.String(), Name: res.Migration.Name, Direction: string(res.Direction),
-				DurationMS: res.Duration.Milliseconds(), Resumed: res.Resumed, Baselined: res.Baselined,
+				Version: res.Migration.Version.String(), Name: res.Migration.Name, Repeatable: res.Migration.Repeatable,
+				Direction: string(res.Direction), DurationMS: res.Duration.Milliseconds(), Resumed: res.Resumed,
+				Baselined: res.Baselined, Adopted: res.Adopted,
 			})
 		}
 		if err != nil {
@@ -301,15 +303,20 @@ type summaryJSON struct {
 	Message    string       `json:"message,omitempty"`
 	Error      string       `json:"error,omitempty"`
 	Failure    *failureJSON `json:"failure,omitempty"`
+	Adopt      *adoptJSON   `json:"adopt,omitempty"` // tide adopt only
 }
 
+// resultJSON is one migration in a summary. A repeatable migration has
+// the version "".
 type resultJSON struct {
 	Version    string `json:"version"`
 	Name       string `json:"name"`
+	Repeatable bool   `json:"repeatable"`
 	Direction  string `json:"direction"`
 	DurationMS int64  `json:"duration_ms"`
 	Resumed    int    `json:"resumed"`
 	Baselined  bool   `json:"baselined"`
+	Adopted    bool   `json:"adopted"`
 }
 
 // failureJSON describes a failed migration (a *tide.MigrationError).
@@ -323,6 +330,15 @@ type failureJSON struct {
 	SQL           string `json:"sql"`
 	Applied       int    `json:"applied"`
 	Transactional bool   `json:"transactional"`
+}
+
+// migrationLabel names a migration in messages: "20261122093000 add_users",
+// or "repeatable users_view" for one without a version.
+func migrationLabel(m tide.Migration) string {
+	if m.Repeatable {
+		return "repeatable " + m.Name
+	}
+	return m.Version.String() + " " + m.Name
 }
 
 func progressive(d tide.Direction) string {

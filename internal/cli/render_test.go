@@ -130,7 +130,7 @@ func TestJSONEvents(t *testing.T) {
 			"error": "migrations/20261122093000_add_users.sql:7: down 20261122093000 add_users: statement 1: boom (rolled back: nothing of this migration was applied)"},
 		{"event": "baselined", "version": "20261122093000", "name": "add_users"},
 		{"event": "summary", "command": "up", "ok": true, "message": "applied 1 migration", "migrations": []any{
-			map[string]any{"version": "20261122093000", "name": "add_users", "direction": "up", "duration_ms": 2360.0, "resumed": 0.0, "baselined": false},
+			map[string]any{"version": "20261122093000", "name": "add_users", "repeatable": false, "direction": "up", "duration_ms": 2360.0, "resumed": 0.0, "baselined": false, "adopted": false},
 		}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -17,13 +17,16 @@ func (a *app) statusCommand() *cobra.Command {
 		Use:   "status",
 		Short: "Show the state of every migration",
 		Long: `Show every migration known from the files or the version table: its
-state (applied, pending, changed, missing or partial), when it was applied,
-how long it took and by whom. It changes nothing.
+state, when it was applied, how long it took and by whom. The versioned
+migrations come first, by version, then the repeatable ones (no version),
+by name. It changes nothing.
 
 States: applied; "applied (baseline)" when recorded by tide baseline;
-pending; changed (applied, but the file was edited since); missing (applied,
-but its file is gone); partial (a statement-by-statement run stopped
-mid-way: how far it got and the error).`,
+"adopted (goose)" when recorded by tide adopt from another tool's history;
+pending; changed (applied, but the file was edited since); outdated (a
+repeatable migration whose file changed: tide up applies it again);
+missing (applied, but its file is gone); partial (a statement-by-statement
+run stopped mid-way: how far it got and the error).`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -50,10 +53,12 @@ mid-way: how far it got and the error).`,
 }
 
 // statusJSONRow is one migration in tide status --json. Every key is always
-// present; those without a value are null.
+// present; those without a value are null. A repeatable migration has the
+// version "" and repeatable true.
 type statusJSONRow struct {
 	Version     string        `json:"version"`
 	Name        string        `json:"name"`
+	Repeatable  bool          `json:"repeatable"`
 	Path        string        `json:"path"`
 	State       string        `json:"state"`
 	AppliedAt   *string       `json:"applied_at"`
@@ -61,6 +66,7 @@ type statusJSONRow struct {
 	AppliedBy   string        `json:"applied_by"`
 	AppliedHost string        `json:"applied_host"`
 	Baselined   bool          `json:"baselined"`
+	AdoptedFrom *string       `json:"adopted_from"` // the tool tide adopt took it over from
 	Reversible  bool          `json:"reversible"`
 	Progress    *progressJSON `json:"progress"`
 }
@@ -76,9 +82,12 @@ func (a *app) statusJSON(sts []tide.MigrationStatus) error {
 	rows := make([]statusJSONRow, 0, len(sts))
 	for _, st := range sts {
 		row := statusJSONRow{
-			Version: st.Migration.Version.String(), Name: st.Migration.Name, Path: a.displayPath(st.Migration.Path),
-			State: string(st.State), AppliedBy: st.AppliedBy, AppliedHost: st.AppliedHost,
+			Version: st.Migration.Version.String(), Name: st.Migration.Name, Repeatable: st.Migration.Repeatable,
+			Path: a.displayPath(st.Migration.Path), State: string(st.State), AppliedBy: st.AppliedBy, AppliedHost: st.AppliedHost,
 			Baselined: st.Baselined, Reversible: st.Migration.Reversible,
+		}
+		if from, ok := adoptedFrom(st); ok {
+			row.AdoptedFrom = &from
 		}
 		if !st.AppliedAt.IsZero() {
 			at := st.AppliedAt.UTC().Format(time.RFC3339)
@@ -114,7 +123,7 @@ func (a *app) statusTable(sts []tide.MigrationStatus) {
 			if st.Duration < time.Second {
 				dur = fmt.Sprintf("%dms", st.Duration.Milliseconds())
 			}
-			if st.Baselined || st.State == tide.StatePartial {
+			if _, adopted := adoptedFrom(st); adopted || st.Baselined || st.State == tide.StatePartial {
 				dur = "-"
 			}
 			by = st.AppliedBy
@@ -149,8 +158,27 @@ func stateText(st tide.MigrationStatus) string {
 		return s
 	case st.State == tide.StateApplied && st.Baselined:
 		return "applied (baseline)"
+	case st.State == tide.StateApplied:
+		if from, ok := adoptedFrom(st); ok {
+			return "adopted (" + from + ")"
+		}
 	}
 	return string(st.State)
+}
+
+// adoptedSuffix ends the applied_by that tide adopt records: "goose
+// (adopted by alice)".
+const adoptedSuffix = " (adopted by "
+
+// adoptedFrom returns the tool that applied a migration tide adopted. The
+// library flags adopted versioned migrations; adopted repeatable ones are
+// known by who applied them.
+func adoptedFrom(st tide.MigrationStatus) (string, bool) {
+	from, _, found := strings.Cut(st.AppliedBy, adoptedSuffix)
+	if !found && !st.Adopted {
+		return "", false
+	}
+	return from, true
 }
 
 // maxErrorCell bounds the error shown in the STATE column; --json has it

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidemigrate/tide/source"
+)
+
+func (a *app) convertCommand() *cobra.Command {
+	var from, to, out string
+	cmd := &cobra.Command{
+		Use:   "convert --to FORMAT --out DIR",
+		Short: "Write the migrations in another tool's format",
+		Long: `Read the migrations directory (in the format --from names, else the one
+detected) and write the same migrations into the new folder --out in the
+format --to: native, goose, golang-migrate, dbmate, flyway or prisma. The
+statements stay exactly what they were: every file written is read back
+and compared, and a migration the target format cannot express (a down
+section for Prisma, a dotted version for goose, a repeatable migration for
+dbmate) is an error that names it. Nothing is written then, and nothing is
+ever overwritten. No database is needed.
+
+Versions and names are kept, so a database adopted from one tool, or
+migrated by tide, stays in step with the converted folder.`,
+		Example: `  tide convert --dir db/migrations --to native --out migrations
+  tide convert --to goose --out ../goose-migrations   # to leave tide`,
+		Args: cobra.NoArgs,
+		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
+			if from == "" {
+				from = a.flags.format
+			}
+			toFormat, err := source.FormatByName(to)
+			if err != nil {
+				return usageErrorf("--to: %v", err)
+			}
+			if from != "" {
+				if _, err := source.FormatByName(from); err != nil {
+					return usageErrorf("--from: %v", err)
+				}
+			}
+			a.dirFormat = from
+			fsys, err := a.migrationsFS()
+			if err != nil {
+				return err
+			}
+			if sameDir(out, a.dir) {
+				return usageErrorf("--out must be a new folder, not the migrations directory %s", a.dir)
+			}
+			fromFormat, err := a.readFormat(fsys)
+			if err != nil {
+				return err
+			}
+			migs, err := fromFormat.Read(fsys)
+			if err != nil {
+				return err
+			}
+			w, ok := toFormat.(source.Writer)
+			if !ok {
+				return fmt.Errorf("format %s cannot write migrations", toFormat.Name())
+			}
+			files, err := w.Files(migs)
+			if err != nil {
+				return fmt.Errorf("convert to %s: %w", toFormat.Name(), err)
+			}
+			if err := source.WriteFiles(out, files); err != nil {
+				return err
+			}
+			names := make([]string, 0, len(files))
+			for name := range files {
+				names = append(names, filepath.Join(out, filepath.FromSlash(name)))
+			}
+			slices.Sort(names)
+			if a.flags.json {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				return enc.Encode(struct {
+					From       string   `json:"from"`
+					To         string   `json:"to"`
+					Out        string   `json:"out"`
+					Migrations int      `json:"migrations"`
+					Files      []string `json:"files"`
+				}{fromFormat.Name(), toFormat.Name(), out, len(migs), names})
+			}
+			for _, n := range names {
+				a.info("%s", n)
+			}
+			a.note("converted %s from %s to %s in %s", plural(len(migs), "migration"), fromFormat.Name(), toFormat.Name(), out)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&from, "from", "", "format of the migrations directory: "+formatNames()+" (default: --format, else detected)")
+	f.StringVar(&to, "to", "", "format to write: "+formatNames())
+	f.StringVar(&out, "out", "", "the new folder to write into (created; existing files are never overwritten)")
+	_ = cmd.MarkFlagRequired("to")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+// sameDir reports whether the folder names x and y name the same folder.
+func sameDir(x, y string) bool {
+	ax, err := filepath.Abs(x)
+	if err != nil {
+		return false
+	}
+	ay, err := filepath.Abs(y)
+	return err == nil && ax == ay
+}
