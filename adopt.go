@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// adoptedBy joins the tool and the user in the applied_by column of an
+// adopted migration: "goose (adopted by alice)".
+const adoptedBy = " (adopted by "
+
 // Adoption is one migration that another tool applied, to be recorded as
 // applied in tide's version table by [Migrator.Adopt].
 type Adoption struct {
@@ -35,7 +39,7 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 	for _, a := range applied {
 		var mig *migration
 		if a.Repeatable {
-			mig = m.findKey(record{Kind: kindRepeatable, Key: repeatablePrefix + a.Name})
+			mig = m.findKey(record{Key: repeatablePrefix + a.Name})
 		} else {
 			mig = m.find(a.Version)
 		}
@@ -61,10 +65,7 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 			}
 			r := m.appliedRecord(mig, time.Now())
 			r.Kind, r.ExecutionMS = kindAdopted, 0
-			if mig.Repeatable {
-				r.Kind = kindRepeatable
-			}
-			r.AppliedBy = from + " (adopted by " + m.cfg.appliedBy + ")"
+			r.AppliedBy = from + adoptedBy + m.cfg.appliedBy + ")"
 			if t := when[mig]; !t.IsZero() {
 				r.AppliedAt = t
 			}
@@ -72,6 +73,9 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 				return results, err
 			}
 			results = append(results, Result{Migration: mig.Migration, Direction: Up, Adopted: true})
+			if !dryRun {
+				m.emit(Adopted{Migration: mig.Migration, From: from})
+			}
 		}
 		return results, nil
 	}

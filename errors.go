@@ -124,8 +124,11 @@ func (e *PartialError) Error() string {
 
 // label names a migration in messages; a repeatable one has no version.
 func label(v Version, name string) string {
-	if v.IsZero() {
+	switch {
+	case v.IsZero():
 		return "repeatable " + name
+	case name == "":
+		return v.String()
 	}
 	return v.String() + " " + name
 }

@@ -57,6 +57,13 @@ type Baselined struct {
 	Migration Migration
 }
 
+// Adopted is reported for each migration that Adopt records as applied by
+// another tool.
+type Adopted struct {
+	Migration Migration
+	From      string // the tool, such as "goose"
+}
+
 func (LockWaiting) event()      {}
 func (LockAcquired) event()     {}
 func (MigrationStarted) event() {}
@@ -64,3 +71,4 @@ func (StatementDone) event()    {}
 func (MigrationDone) event()    {}
 func (MigrationFailed) event()  {}
 func (Baselined) event()        {}
+func (Adopted) event()          {}

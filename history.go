@@ -41,6 +41,10 @@ type record struct {
 	AppliedHost      string
 }
 
+// repeatable reports a record of a repeatable migration, whose key is
+// R__<name> (a version never starts with a letter).
+func (r record) repeatable() bool { return strings.HasPrefix(r.Key, repeatablePrefix) }
+
 // history reads and writes the version table. It is safe for concurrent
 // use.
 type history struct {
@@ -96,7 +100,7 @@ func (h *history) list(ctx context.Context, q dialect.Querier) ([]record, error)
 			return nil, fmt.Errorf("read version table %s: %w", h.table, err)
 		}
 		r.Key = version
-		if r.Kind != kindRepeatable {
+		if !r.repeatable() {
 			if r.Version, err = ParseVersion(version); err != nil {
 				return nil, fmt.Errorf("read version table %s: bad version %q: %w", h.table, version, err)
 			}

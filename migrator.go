@@ -183,7 +183,7 @@ func (m *Migrator) find(v Version) *migration {
 
 // findKey returns the migration, versioned or repeatable, of a record.
 func (m *Migrator) findKey(r record) *migration {
-	if r.Kind != kindRepeatable {
+	if !r.repeatable() {
 		return m.find(r.Version)
 	}
 	for _, mig := range m.reps {
@@ -220,6 +220,8 @@ func logEvent(l *slog.Logger, e Event) {
 		l.WarnContext(ctx, "migration failed", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "error", e.Err)
 	case Baselined:
 		l.InfoContext(ctx, "baselined", "version", e.Migration.Version.String(), "name", e.Migration.Name)
+	case Adopted:
+		l.InfoContext(ctx, "adopted", "version", e.Migration.Version.String(), "name", e.Migration.Name, "from", e.From)
 	}
 }
 

@@ -26,7 +26,7 @@ func changed(r record, mig *migration) bool {
 func (m *Migrator) drift(recs []record) *DriftError {
 	var d DriftError
 	for _, r := range recs {
-		if r.Kind == kindRepeatable {
+		if r.repeatable() {
 			continue
 		}
 		mig := m.find(r.Version)
@@ -150,7 +150,7 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 	}
 	if n < 0 {
 		for _, r := range slices.Backward(recs) {
-			if r.Kind != kindRepeatable {
+			if !r.repeatable() {
 				continue
 			}
 			if mig := m.findKey(r); mig != nil {
@@ -162,7 +162,7 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 	}
 	versioned := 0
 	for _, r := range slices.Backward(recs) {
-		if r.Kind == kindRepeatable {
+		if r.repeatable() {
 			continue
 		}
 		if target.IsZero() && n >= 0 && versioned == n {

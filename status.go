@@ -30,8 +30,10 @@ type MigrationStatus struct {
 	State     State
 	// Baselined reports a migration recorded by Baseline, not run by tide.
 	Baselined bool
-	// Adopted reports a migration recorded by Adopt: another tool ran it.
+	// Adopted reports a migration recorded by Adopt: another tool, named
+	// by AdoptedFrom, ran it.
 	Adopted     bool
+	AdoptedFrom string
 	AppliedAt   time.Time // zero when pending
 	Duration    time.Duration
 	AppliedBy   string
@@ -82,7 +84,7 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 	}
 	for _, r := range recs {
 		if m.findKey(r) == nil {
-			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name, Repeatable: r.Kind == kindRepeatable}, State: StateMissing}
+			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name, Repeatable: r.repeatable()}, State: StateMissing}
 			st.fill(r)
 			out = append(out, st)
 		}
@@ -105,6 +107,9 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 func (st *MigrationStatus) fill(r record) {
 	st.Baselined = r.Kind == kindBaseline
 	st.Adopted = r.Kind == kindAdopted
+	if st.Adopted {
+		st.AdoptedFrom, _, _ = strings.Cut(r.AppliedBy, adoptedBy)
+	}
 	st.AppliedAt = r.AppliedAt
 	st.Duration = time.Duration(r.ExecutionMS) * time.Millisecond
 	st.AppliedBy, st.AppliedHost = r.AppliedBy, r.AppliedHost

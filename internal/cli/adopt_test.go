@@ -148,8 +148,8 @@ func TestAdoptedFrom(t *testing.T) {
 		st   tide.MigrationStatus
 		want string
 	}{
-		{tide.MigrationStatus{State: tide.StateApplied, Adopted: true, AppliedBy: "goose (adopted by ada)"}, "adopted (goose)"},
-		{tide.MigrationStatus{State: tide.StateApplied, AppliedBy: "flyway (adopted by ada)", Migration: tide.Migration{Repeatable: true}}, "adopted (flyway)"},
+		{tide.MigrationStatus{State: tide.StateApplied, Adopted: true, AdoptedFrom: "goose"}, "adopted (goose)"},
+		{tide.MigrationStatus{State: tide.StateApplied, Adopted: true, AdoptedFrom: "flyway", Migration: tide.Migration{Repeatable: true}}, "adopted (flyway)"},
 		{tide.MigrationStatus{State: tide.StateOutdated, AppliedBy: "flyway (adopted by ada)"}, "outdated"},
 		{tide.MigrationStatus{State: tide.StateApplied, AppliedBy: "ada"}, "applied"},
 		{tide.MigrationStatus{State: tide.StateApplied, Baselined: true}, "applied (baseline)"},

@@ -166,19 +166,9 @@ func stateText(st tide.MigrationStatus) string {
 	return string(st.State)
 }
 
-// adoptedSuffix ends the applied_by that tide adopt records: "goose
-// (adopted by alice)".
-const adoptedSuffix = " (adopted by "
-
-// adoptedFrom returns the tool that applied a migration tide adopted. The
-// library flags adopted versioned migrations; adopted repeatable ones are
-// known by who applied them.
+// adoptedFrom returns the tool that applied a migration tide adopted.
 func adoptedFrom(st tide.MigrationStatus) (string, bool) {
-	from, _, found := strings.Cut(st.AppliedBy, adoptedSuffix)
-	if !found && !st.Adopted {
-		return "", false
-	}
-	return from, true
+	return st.AdoptedFrom, st.Adopted
 }
 
 // maxErrorCell bounds the error shown in the STATE column; --json has it
