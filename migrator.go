@@ -293,7 +293,8 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 // cancelOnDone arranges that when ctx is cancelled, the statement running
 // on conn is cancelled on the server too (a driver may only drop the
 // connection, leaving the statement running with its locks). The returned
-// function disarms it; call it before the lock is released.
+// function disarms it, or waits for a cancellation under way; call it
+// before the lock is released.
 func (m *Migrator) cancelOnDone(ctx context.Context, conn *sql.Conn) func() {
 	c, ok := m.d.(dialect.Canceler)
 	if !ok {
@@ -303,12 +304,18 @@ func (m *Migrator) cancelOnDone(ctx context.Context, conn *sql.Conn) func() {
 	if err != nil {
 		return func() {}
 	}
+	cancelled := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
+		defer close(cancelled)
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = c.CancelSession(cctx, m.db, id)
 	})
-	return func() { stop() }
+	return func() {
+		if !stop() {
+			<-cancelled // let a cancellation under way finish before the process may exit
+		}
+	}
 }
 
 // records reads the version table, or nothing if it does not exist yet.
