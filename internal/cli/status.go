@@ -116,6 +116,9 @@ func (a *app) statusTable(sts []tide.MigrationStatus) {
 	var order []string
 	for _, st := range sts {
 		state := stateText(st)
+		if !st.Migration.Reversible && st.State != tide.StateMissing {
+			state += " (irreversible: no down)"
+		}
 		var at, dur, by string
 		if !st.AppliedAt.IsZero() {
 			at = st.AppliedAt.UTC().Format(time.RFC3339)
