@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -169,38 +168,61 @@ func openSQLite(rest string) (*sql.DB, error) {
 	return db, nil
 }
 
-var userinfo = regexp.MustCompile(`(//[^:/@?#]*):([^@/?#]*)@`)
+// userinfo locates the "user:password" part of rawURL: after "//", up to
+// the last "@" before any query or fragment (so that an unescaped "@" or
+// "/" in a password is still covered). ok is false without a password.
+func userinfo(rawURL string) (start, colon, end int, ok bool) {
+	i := strings.Index(rawURL, "//")
+	if i < 0 {
+		return 0, 0, 0, false
+	}
+	start = i + 2
+	limit := len(rawURL)
+	if j := strings.IndexAny(rawURL[start:], "?#"); j >= 0 {
+		limit = start + j
+	}
+	at := strings.LastIndexByte(rawURL[start:limit], '@')
+	if at < 0 {
+		return 0, 0, 0, false
+	}
+	end = start + at
+	c := strings.IndexByte(rawURL[start:end], ':')
+	if c < 0 {
+		return 0, 0, 0, false
+	}
+	return start, start + c, end, true
+}
 
 // Redact returns rawURL with any password replaced by "xxxxx", for output.
 func Redact(rawURL string) string {
-	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			return strings.Replace(rawURL, u.User.String()+"@", url.UserPassword(u.User.Username(), "xxxxx").String()+"@", 1)
-		}
+	_, colon, end, ok := userinfo(rawURL)
+	if !ok {
 		return rawURL
 	}
-	return userinfo.ReplaceAllString(rawURL, "$1:xxxxx@")
+	return rawURL[:colon+1] + "xxxxx" + rawURL[end:]
 }
 
-// scrub replaces every occurrence of the URL's password in err's text,
-// whatever a driver may have put there.
+// scrub replaces every occurrence of the URL's password in err's text, as
+// written and decoded, whatever a driver may have put there.
 func scrub(err error, rawURL string) error {
-	pw := password(rawURL)
-	if err == nil || pw == "" || !strings.Contains(err.Error(), pw) {
+	_, colon, end, ok := userinfo(rawURL)
+	if err == nil || !ok || colon+1 == end {
 		return err
 	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), pw, "xxxxx"), err: err}
-}
-
-func password(rawURL string) string {
-	if u, err := url.Parse(rawURL); err == nil && u.User != nil {
-		pw, _ := u.User.Password()
-		return pw
+	msg := err.Error()
+	raw := rawURL[colon+1 : end]
+	forms := []string{raw}
+	if dec, derr := url.PathUnescape(raw); derr == nil && dec != raw {
+		forms = append(forms, dec)
 	}
-	if m := userinfo.FindStringSubmatch(rawURL); m != nil {
-		return m[2]
+	changed := msg
+	for _, pw := range forms {
+		changed = strings.ReplaceAll(changed, pw, "xxxxx")
 	}
-	return ""
+	if changed == msg {
+		return err
+	}
+	return &scrubbed{msg: changed, err: err}
 }
 
 // scrubbed is an error whose text had a password removed. It still unwraps

@@ -14,6 +14,9 @@ func TestRedact(t *testing.T) {
 		"postgres://app@db/app":                               "postgres://app@db/app",
 		"sqlite:app.db":                                       "sqlite:app.db",
 		"postgres://u:bad pw%zz@h/db":                         "postgres://u:xxxxx@h/db",
+		"postgres://u:p%24ss@h/db":                            "postgres://u:xxxxx@h/db",
+		"postgres://u:p@ss/w@h/db?x=@":                        "postgres://u:xxxxx@h/db?x=@",
+		"sqlite:///data/a@b.db":                               "sqlite:///data/a@b.db",
 	}
 	for in, want := range tests {
 		if got := Redact(in); got != want {
@@ -58,4 +61,24 @@ func TestOpenSQLiteForms(t *testing.T) {
 	if _, _, err := Open(context.Background(), "sqlite:"); err == nil {
 		t.Error("sqlite: without a path was accepted")
 	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("postgres://app", "s3cretpw", "db:5432/app?sslmode=disable")
+	f.Add("mysql://root", "p@ss:w/rd", "127.0.0.1:3306/test")
+	f.Add("postgresql://u", "x%24y", "[::1]/db")
+	f.Add("//", "000%24", "0") // once kept: Go re-encodes "%24" as "$"
+	f.Add("//", "@000", "000")
+	f.Fuzz(func(t *testing.T, prefix, pw, rest string) {
+		// A password is whatever stands between the first ":" after "//"
+		// and the last "@" before "?" or "#".
+		if !strings.Contains(prefix, "//") || strings.ContainsAny(prefix[strings.Index(prefix, "//")+2:], ":@?#") ||
+			len(pw) < 4 || strings.ContainsAny(pw, "?#") || strings.ContainsAny(rest, "@?#") {
+			return
+		}
+		raw := prefix + ":" + pw + "@" + rest
+		if got, want := Redact(raw), prefix+":xxxxx@"+rest; got != want {
+			t.Fatalf("Redact(%q) = %q, want %q", raw, got, want)
+		}
+	})
 }
