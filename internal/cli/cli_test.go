@@ -396,26 +396,6 @@ func TestSplitJoined(t *testing.T) {
 	}
 }
 
-func TestURLPasswords(t *testing.T) {
-	t.Parallel()
-	tests := map[string][]string{
-		"postgres://u:pw@h/db":       {"pw"},
-		"postgres://u:p%21w@h/db":    {"p%21w", "p!w"},
-		"postgres://u:pw@h:bad/db":   {"pw"},
-		"postgres://u@h/db":          nil,
-		"sqlite:x.db":                nil,
-		"mysql://u:p@ss:word@h:1/db": {"p@ss:word"},
-		"mysql://u:p%40ss@h:1/db":    {"p%40ss", "p@ss"},
-		"postgres://pg:pg@h/db":      nil, // the user name is no secret
-		"postgres://u:pw@h:x:y/db":   {"pw"},
-	}
-	for in, want := range tests {
-		if diff := cmp.Diff(want, urlPasswords(in)); diff != "" {
-			t.Errorf("urlPasswords(%q) (-want +got):\n%s", in, diff)
-		}
-	}
-}
-
 func TestScrub(t *testing.T) {
 	t.Parallel()
 	a := &app{}

@@ -3,8 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/tidemigrate/tide/internal/dburl"
 	"io"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -118,7 +118,7 @@ func (a *app) displayPath(p string) string {
 
 // addPasswords adds the password of rawURL, if any, to those scrubbed.
 func (a *app) addPasswords(rawURL string) {
-	for _, pw := range urlPasswords(rawURL) {
+	for _, pw := range dburl.Passwords(rawURL) {
 		if !slices.Contains(a.passwords, pw) {
 			a.passwords = append(a.passwords, pw)
 		}
@@ -149,47 +149,6 @@ func (w scrubWriter) Write(p []byte) (int, error) {
 
 // userinfo matches the user and password of a URL: "//user:password@".
 var userinfo = regexp.MustCompile(`(//[^:/@?#\s]*):([^@/?#\s]*)@`)
-
-// urlPasswords returns the password in a database URL, decoded and as
-// written, even from a URL that does not parse. A password equal to the
-// user name is not secret, and not returned: replacing it everywhere would
-// garble messages that name the user (postgres://postgres:postgres@...).
-func urlPasswords(rawURL string) []string {
-	var pws []string
-	add := func(user, pw string) {
-		if pw != "" && pw != user && !slices.Contains(pws, pw) {
-			pws = append(pws, pw)
-		}
-	}
-	if u, err := url.Parse(rawURL); err == nil {
-		if u.User != nil {
-			user := u.User.Username()
-			pw, _ := u.User.Password()
-			add(user, pw)
-			// As written: the userinfo ends at the last "@" of the authority.
-			if _, rest, ok := strings.Cut(rawURL, "//"); ok {
-				if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-					rest = rest[:i]
-				}
-				if at := strings.LastIndex(rest, "@"); at >= 0 {
-					if u, written, ok := strings.Cut(rest[:at], ":"); ok {
-						add(u, written)
-					}
-				}
-			}
-		}
-	} else if m := userinfo.FindStringSubmatch(rawURL); m != nil {
-		user := strings.TrimPrefix(m[1], "//")
-		add(user, m[2])
-		if pw, err := url.PathUnescape(m[2]); err == nil {
-			add(user, pw)
-		}
-	}
-	// The longest first, so that a password containing another is
-	// replaced whole.
-	slices.SortStableFunc(pws, func(a, b string) int { return len(b) - len(a) })
-	return pws
-}
 
 // statementHead returns the first n non-empty-trailing lines of sql, with
 // "..." when there are more.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -202,21 +203,42 @@ func Redact(rawURL string) string {
 	return rawURL[:colon+1] + "xxxxx" + rawURL[end:]
 }
 
+// Passwords returns the password of rawURL as written and decoded (the
+// longest first), or nothing. A password equal to the user name is no
+// secret (the user name is shown) and is not returned: replacing it
+// everywhere would garble messages that name the user.
+func Passwords(rawURL string) []string {
+	start, colon, end, ok := userinfo(rawURL)
+	if !ok {
+		return nil
+	}
+	user, raw := rawURL[start:colon], rawURL[colon+1:end]
+	var pws []string
+	for _, pw := range []string{raw, unescape(raw)} {
+		if pw != "" && pw != user && pw != unescape(user) && !slices.Contains(pws, pw) {
+			pws = append(pws, pw)
+		}
+	}
+	slices.SortStableFunc(pws, func(a, b string) int { return len(b) - len(a) })
+	return pws
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
 // scrub replaces every occurrence of the URL's password in err's text, as
 // written and decoded, whatever a driver may have put there.
 func scrub(err error, rawURL string) error {
-	_, colon, end, ok := userinfo(rawURL)
-	if err == nil || !ok || colon+1 == end {
-		return err
+	if err == nil {
+		return nil
 	}
 	msg := err.Error()
-	raw := rawURL[colon+1 : end]
-	forms := []string{raw}
-	if dec, derr := url.PathUnescape(raw); derr == nil && dec != raw {
-		forms = append(forms, dec)
-	}
 	changed := msg
-	for _, pw := range forms {
+	for _, pw := range Passwords(rawURL) {
 		changed = strings.ReplaceAll(changed, pw, "xxxxx")
 	}
 	if changed == msg {

@@ -2,6 +2,7 @@ package dburl
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +82,23 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("Redact(%q) = %q, want %q", raw, got, want)
 		}
 	})
+}
+
+func TestPasswords(t *testing.T) {
+	tests := map[string][]string{
+		"postgres://u:pw@h/db":       {"pw"},
+		"postgres://u:p%21w@h/db":    {"p%21w", "p!w"},
+		"postgres://u:pw@h:bad/db":   {"pw"},
+		"postgres://u@h/db":          nil,
+		"sqlite:x.db":                nil,
+		"mysql://u:p@ss:word@h:1/db": {"p@ss:word"},
+		"mysql://u:p%40ss@h:1/db":    {"p%40ss", "p@ss"},
+		"postgres://pg:pg@h/db":      nil, // the user name is no secret
+		"postgres://u:pw@h:x:y/db":   {"pw"},
+	}
+	for in, want := range tests {
+		if got := Passwords(in); !slices.Equal(got, want) {
+			t.Errorf("Passwords(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
