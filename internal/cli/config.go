@@ -15,9 +15,6 @@ import (
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/dialect/mysql"
-	"github.com/tidemigrate/tide/dialect/postgres"
-	"github.com/tidemigrate/tide/dialect/sqlite"
 	"github.com/tidemigrate/tide/internal/dburl"
 	"github.com/tidemigrate/tide/source"
 )
@@ -189,23 +186,6 @@ func (a *app) lookupEnvironment(key string) (string, bool) {
 	}
 	v := a.getenv(key)
 	return v, v != ""
-}
-
-// dialectOf returns the dialect of a database URL without connecting, for
-// the checks that need no database.
-func dialectOf(rawURL string) (dialect.Dialect, error) {
-	scheme, _, ok := strings.Cut(rawURL, ":")
-	if ok {
-		switch strings.ToLower(scheme) {
-		case "postgres", "postgresql":
-			return postgres.New(), nil
-		case "mysql", "mariadb":
-			return mysql.New(), nil
-		case "sqlite", "sqlite3", "file":
-			return sqlite.New(), nil
-		}
-	}
-	return nil, fmt.Errorf("database URL %s: unknown scheme", dburl.Redact(rawURL))
 }
 
 // offlineDB is a *sql.DB that never connects: tide.New needs a database

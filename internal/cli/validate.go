@@ -105,7 +105,7 @@ func (a *app) openForValidate(cmd *cobra.Command) (db *sql.DB, d dialect.Dialect
 	if cmd.Context().Err() != nil {
 		return nil, nil, false, err
 	}
-	d, derr := dialectOf(rawURL)
+	d, derr := dburl.Dialect(rawURL)
 	if derr != nil {
 		return nil, nil, false, err
 	}

@@ -57,23 +57,40 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, dialect.Dialect, error) 
 	return db, d, nil
 }
 
-func open(rawURL string) (*sql.DB, dialect.Dialect, error) {
-	scheme, rest, ok := strings.Cut(rawURL, ":")
+// Dialect returns the dialect of a database URL, from its scheme, without
+// connecting.
+func Dialect(rawURL string) (dialect.Dialect, error) {
+	scheme, _, ok := strings.Cut(rawURL, ":")
 	if !ok {
-		return nil, nil, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
+		return nil, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
 	}
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
-		db, err := openPostgres(rawURL)
-		return db, postgres.New(), err
+		return postgres.New(), nil
 	case "mysql", "mariadb":
-		db, err := openMySQL(rawURL)
-		return db, mysqldialect.New(), err
+		return mysqldialect.New(), nil
 	case "sqlite", "sqlite3", "file":
-		db, err := openSQLite(rest)
-		return db, sqlite.New(), err
+		return sqlite.New(), nil
 	}
-	return nil, nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+	return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+}
+
+func open(rawURL string) (*sql.DB, dialect.Dialect, error) {
+	d, err := Dialect(rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	var db *sql.DB
+	switch d.Name() {
+	case "postgres":
+		db, err = openPostgres(rawURL)
+	case "mysql":
+		db, err = openMySQL(rawURL)
+	default:
+		_, rest, _ := strings.Cut(rawURL, ":")
+		db, err = openSQLite(rest)
+	}
+	return db, d, err
 }
 
 func openPostgres(rawURL string) (*sql.DB, error) {
