@@ -63,7 +63,7 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	mig := p.mig
 	stmts := mig.statements(p.Direction)
 	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
-	transactional := !(mig.isGo() && mig.NoTransaction) && m.transactional(mig, stmts)
+	transactional := m.transactional(mig, stmts)
 	_, local := m.d.(dialect.LocalLockTimeoutSetter)
 	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !(transactional && local) {
 		restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
