@@ -64,6 +64,20 @@ func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 	return db, d, nil
 }
 
+// openToRead opens the database for a command that only reads it (status,
+// plan). When the embedded default database does not exist yet, it opens an
+// empty in-memory one instead, so that reading does not create ./tide.db.
+func (a *app) openToRead(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
+	if _, isDefault := a.databaseURL(); isDefault {
+		if _, err := os.Stat(dburl.DefaultSQLitePath); errors.Is(err, fs.ErrNotExist) {
+			a.noteDefaultDatabase()
+			fmt.Fprintf(a.stderr, "tide: ./%s does not exist yet: nothing is applied\n", dburl.DefaultSQLitePath)
+			return dburl.Open(ctx, "sqlite::memory:")
+		}
+	}
+	return a.open(ctx)
+}
+
 func (a *app) noteDefaultDatabase() {
 	fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s): using the embedded SQLite database ./%s\n",
 		envDatabaseURL, envDatabaseURLAlt, dburl.DefaultSQLitePath)

@@ -29,7 +29,7 @@ where tide up would refuse to start (drift, out-of-order migrations).`,
 				return err
 			}
 			ctx := cmd.Context()
-			db, d, err := a.open(ctx)
+			db, d, err := a.openToRead(ctx)
 			if err != nil {
 				return err
 			}

@@ -30,7 +30,7 @@ run stopped mid-way: how far it got and the error).`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, d, err := a.open(ctx)
+			db, d, err := a.openToRead(ctx)
 			if err != nil {
 				return err
 			}
