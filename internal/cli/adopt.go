@@ -154,7 +154,9 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 }
 
 // historySource returns the source of the history to adopt: the one
-// --format names, else the one whose table is in the database.
+// --format names, else the one whose table is in the database; when the
+// tables of several tools are there, the one whose format the migrations
+// folder has.
 func (a *app) historySource(ctx context.Context, d dialect.Dialect, db *sql.DB, table string) (adopt.Source, error) {
 	var src adopt.Source
 	var err error
@@ -162,6 +164,11 @@ func (a *app) historySource(ctx context.Context, d dialect.Dialect, db *sql.DB, 
 		src, err = adopt.SourceByName(a.flags.format)
 	} else {
 		src, err = adopt.Detect(ctx, d, db)
+		if ae := (*adopt.AmbiguousError)(nil); errors.As(err, &ae) {
+			if s := a.folderTool(ae.Sources); s != nil {
+				src, err = s, nil
+			}
+		}
 		if errors.Is(err, adopt.ErrNoHistory) {
 			var tables []string
 			for _, s := range adopt.Sources() {
@@ -183,6 +190,31 @@ func (a *app) historySource(ctx context.Context, d dialect.Dialect, db *sql.DB, 
 	}
 	a.note("reading %s's history from %s", src.Name(), src.Table())
 	return src, nil
+}
+
+// folderTool returns the source among found whose format the migrations
+// folder has (a goose folder among goose's and Flyway's tables), or nil,
+// noting the other tables it leaves aside.
+func (a *app) folderTool(found []adopt.Source) adopt.Source {
+	dir := a.migrationsDir()
+	f, err := source.Detect(os.DirFS(dir))
+	if err != nil {
+		return nil
+	}
+	var match adopt.Source
+	var others []string
+	for _, s := range found {
+		if s.Name() == f.Name() {
+			match = s
+		} else {
+			others = append(others, fmt.Sprintf("%s (%s)", s.Name(), s.Table()))
+		}
+	}
+	if match != nil {
+		a.note("also found the history tables of %s: reading %s's, the format of %s (--format chooses another)",
+			strings.Join(others, ", "), match.Name(), dir)
+	}
+	return match
 }
 
 // alembicRevisions lists every revision applied at alembic's heads, read

@@ -93,7 +93,8 @@ func (a *app) openForValidate(cmd *cobra.Command) (db *sql.DB, d dialect.Dialect
 	a.addPasswords(rawURL)
 	if isDefault {
 		if _, err := os.Stat(dburl.DefaultSQLitePath); err != nil {
-			a.note("no database URL given (--database-url, %s, %s) and ./%s does not exist: checking the files only",
+			a.note("no database URL given (--database-url, %s, %s) and ./%s does not exist: checking the files only, "+
+				"with statements split as for SQLite (for PostgreSQL or MySQL, give its URL: an unreachable one still checks the files)",
 				envDatabaseURL, envDatabaseURLAlt, dburl.DefaultSQLitePath)
 			return offlineDB(), sqlite.New(), false, nil
 		}
