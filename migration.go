@@ -20,7 +20,9 @@ type Migration struct {
 	Version  Version
 	Name     string
 	Path     string // the file, relative to the migrations fs.FS; "" for a Go migration
-	Checksum string // hex SHA-256 of the normalised file; "" for a Go migration
+	// Checksum is the hex SHA-256 of the migration's statements (see
+	// [Migrator.Status] for drift); "" for a Go migration.
+	Checksum string
 	// NoTransaction reports that the migration runs outside a transaction,
 	// statement by statement.
 	NoTransaction bool

@@ -2,6 +2,8 @@ package tide
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -121,7 +123,7 @@ func (m *Migrator) load(fsys fs.FS) error {
 // compile splits the sections of a source migration into statements.
 func (m *Migrator) compile(f source.Migration) (*migration, error) {
 	mig := &migration{Migration: Migration{
-		Version: f.Version, Name: f.Name, Path: f.Path, Checksum: f.Checksum,
+		Version: f.Version, Name: f.Name, Path: f.Path,
 		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
 	}}
 	var err error
@@ -133,7 +135,32 @@ func (m *Migrator) compile(f source.Migration) (*migration, error) {
 			return nil, err
 		}
 	}
+	mig.Checksum = checksum(mig.Migration)
 	return mig, nil
+}
+
+// checksum identifies what a migration does: its statements in both
+// directions and whether it runs in a transaction. Comments and blank lines
+// between statements, line endings and the file's format do not count, so a
+// folder converted to another format (tide convert) keeps its checksums,
+// while any change to a statement is drift.
+func checksum(m Migration) string {
+	h := sha256.New()
+	if m.NoTransaction {
+		h.Write([]byte("no-transaction\n"))
+	}
+	for _, s := range m.Up {
+		h.Write([]byte(s.SQL))
+		h.Write([]byte{0})
+	}
+	if m.Reversible {
+		h.Write([]byte{1})
+		for _, s := range m.Down {
+			h.Write([]byte(s.SQL))
+			h.Write([]byte{0})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (m *Migrator) splitSection(s source.Section) ([]Statement, error) {

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/source"
 )
 
 var cases = []testCase{
@@ -234,7 +236,7 @@ func testDrift(t *testing.T, db Database) {
 		t.Fatal(err)
 	}
 	changed := basic()
-	changed["2_users.sql"].Data = append([]byte("-- edited after it ran\n"), changed["2_users.sql"].Data...)
+	changed["2_users.sql"].Data = []byte(strings.Replace(string(changed["2_users.sql"].Data), "name VARCHAR(50)", "name VARCHAR(60)", 1))
 	m2 := newMigrator(t, db, nil, changed)
 	_, err := m2.Up(ctx)
 	var de *tide.DriftError
@@ -250,11 +252,20 @@ func testDrift(t *testing.T, db Database) {
 	if st := states(t, m2); st["2"] != tide.StateChanged {
 		t.Fatalf("status of the changed file = %s", st["2"])
 	}
-	// Line endings do not count as a change.
+	// Line endings and comments between statements do not count as a
+	// change, nor does the same migration in another tool's format.
 	crlf := basic()
-	crlf["2_users.sql"].Data = []byte(strings.ReplaceAll(string(crlf["2_users.sql"].Data), "\n", "\r\n"))
+	crlf["2_users.sql"].Data = []byte("-- a comment added later\n" + strings.ReplaceAll(string(crlf["2_users.sql"].Data), "\n", "\r\n"))
 	if err := newMigrator(t, db, nil, crlf).Validate(ctx); err != nil {
 		t.Fatalf("CRLF copy of an applied file reported as drift: %v", err)
+	}
+	goose := basic()
+	delete(goose, "3_posts.sql")
+	for name, f := range goose {
+		goose[name] = &fstest.MapFile{Data: []byte(strings.NewReplacer("-- +tide up", "-- +goose Up", "-- +tide down", "-- +goose Down").Replace(string(f.Data)))}
+	}
+	if err := newMigrator(t, db, nil, goose, tide.WithFormat(source.Goose)).Validate(ctx); err != nil {
+		t.Fatalf("the applied migrations in goose format reported as drift: %v", err)
 	}
 	missing := basic()
 	delete(missing, "1_runs.sql")
