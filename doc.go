@@ -21,7 +21,8 @@
 //     took effect; after a failure the version table says exactly what was
 //     applied, and once the file is fixed, Up continues from the failed
 //     statement. There is no "dirty" flag to clear by hand.
-//   - Drift: applied files are checksummed (line endings ignored); Up
+//   - Drift: applied migrations are checksummed (their statements and
+//     transaction mode, not comments or the file's format); Up
 //     refuses to run when an applied file changed or vanished
 //     (*[DriftError]), and refuses pending migrations older than the newest
 //     applied one unless allowed (*[OutOfOrderError]).

@@ -67,7 +67,7 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: strings.TrimPrefix(match[2], "_"), Path: name, Checksum: Checksum(content)}
+	m := Migration{Version: v, Name: strings.TrimPrefix(match[2], "_"), Path: name}
 
 	var (
 		up, down *Section

@@ -21,7 +21,7 @@
 //
 // A file named R__<name>.sql, with the same sections, is a repeatable
 // migration (a view, a function): tide applies it after the versioned ones
-// whenever its checksum changes.
+// whenever its statements change.
 //
 // # Other tools' formats
 //

@@ -198,7 +198,6 @@ type flywayScript struct {
 	flywayFile
 	path    string
 	version Version
-	raw     []byte // content as stored
 	sql     string // normalised, placeholders replaced
 	noTx    bool
 }
@@ -249,7 +248,7 @@ func (f FlywayFormat) readScript(fsys fs.FS, p string, name flywayFile) (*flyway
 	if err != nil {
 		return nil, &ParseError{Path: p, Msg: fmt.Sprintf("read: %v", err)}
 	}
-	s := &flywayScript{flywayFile: name, path: p, raw: raw, sql: Normalize(string(raw))}
+	s := &flywayScript{flywayFile: name, path: p, sql: Normalize(string(raw))}
 	if name.kind != 'R' {
 		s.version, _ = parseFlywayVersion(name.version) // checked by parseFlywayName
 	}
@@ -375,12 +374,8 @@ func (f FlywayFormat) assemble(scripts []*flywayScript) ([]Migration, error) {
 	var repeatables []Migration
 	for _, s := range scripts {
 		if s.kind == 'R' {
-			checksum := Checksum(s.raw)
-			if s.sql != Normalize(string(s.raw)) {
-				checksum = Checksum([]byte(s.sql)) // Flyway checksums repeatables after replacement
-			}
 			repeatables = append(repeatables, Migration{
-				Name: s.desc, Path: s.path, Checksum: checksum, Repeatable: true, NoTransaction: s.noTx,
+				Name: s.desc, Path: s.path, Repeatable: true, NoTransaction: s.noTx,
 				Up: Section{Path: s.path, Line: 1, SQL: s.sql},
 			})
 			continue
@@ -424,11 +419,10 @@ func (f FlywayFormat) assemble(scripts []*flywayScript) ([]Migration, error) {
 // flywayMigration makes the migration of a V (or B) file and its U file.
 func flywayMigration(s, undo *flywayScript) Migration {
 	m := Migration{
-		Version: s.version, Name: s.desc, Path: s.path, Checksum: Checksum(s.raw), NoTransaction: s.noTx,
+		Version: s.version, Name: s.desc, Path: s.path, NoTransaction: s.noTx,
 		Up: Section{Path: s.path, Line: 1, SQL: s.sql},
 	}
 	if undo != nil {
-		m.Checksum = pairChecksum(s.raw, undo.raw)
 		m.Down = &Section{Path: undo.path, Line: 1, SQL: undo.sql}
 		m.NoTransaction = m.NoTransaction || undo.noTx
 	}

@@ -48,12 +48,6 @@ func TestFlywayReadBlog(t *testing.T) {
 			t.Errorf("placeholders not replaced: V1_1 lacks %q:\n%s", want, posts)
 		}
 	}
-	if want := pairChecksum(formatTestFile(t, "flyway/blog/V1__Create_users.sql"), formatTestFile(t, "flyway/blog/U1__Create_users.sql")); migs[0].Checksum != want {
-		t.Errorf("V1 checksum does not cover V1 and U1")
-	}
-	if want := Checksum(formatTestFile(t, "flyway/blog/V1_1__Create_posts.sql")); migs[1].Checksum != want {
-		t.Errorf("V1_1 checksum is not that of the file as written")
-	}
 }
 
 func TestFlywayBaselines(t *testing.T) {

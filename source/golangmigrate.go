@@ -103,14 +103,12 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 			continue
 		}
 		m := Migration{
-			Version:  v,
-			Name:     p.name,
-			Path:     p.up,
-			Checksum: Checksum(p.upData),
-			Up:       Section{Path: p.up, Line: 1, SQL: Normalize(string(p.upData))},
+			Version: v,
+			Name:    p.name,
+			Path:    p.up,
+			Up:      Section{Path: p.up, Line: 1, SQL: Normalize(string(p.upData))},
 		}
 		if p.down != "" {
-			m.Checksum = pairChecksum(p.upData, p.downData)
 			m.Down = &Section{Path: p.down, Line: 1, SQL: Normalize(string(p.downData))}
 		}
 		migs = append(migs, m)
@@ -118,13 +116,6 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 	migs, err = sortMigrations(migs)
 	errs = append(errs, err)
 	return migs, errors.Join(errs...)
-}
-
-// pairChecksum is the checksum of a migration kept in two files, an up
-// file and a down file: [Checksum] of both normalised contents joined by a
-// NUL byte.
-func pairChecksum(up, down []byte) string {
-	return Checksum([]byte(Normalize(string(up)) + "\x00" + Normalize(string(down))))
 }
 
 // Files writes migs as <version>_<name>.up.sql files, and .down.sql files

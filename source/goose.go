@@ -118,7 +118,7 @@ func (g GooseFormat) parse(name string, content []byte) (Migration, error) {
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: match[2], Path: name, Checksum: Checksum(content)}
+	m := Migration{Version: v, Name: match[2], Path: name}
 	lookup := g.LookupEnv
 	if lookup == nil {
 		lookup = os.LookupEnv

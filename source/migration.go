@@ -8,9 +8,6 @@ type Migration struct {
 	Version Version
 	Name    string // the descriptive part of the file name, e.g. "add_users"
 	Path    string // the file that holds it, relative to the fs.FS root
-	// Checksum is the hex SHA-256 of the normalised file content (see
-	// [Checksum]); it detects a file changed after it was applied.
-	Checksum string
 	// NoTransaction asks the engine to run the migration outside a
 	// transaction (PostgreSQL CREATE INDEX CONCURRENTLY, for instance).
 	NoTransaction bool

@@ -50,7 +50,7 @@ func ParseNative(name string, content []byte) (Migration, error) {
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: match[2], Path: name, Checksum: Checksum(content)}
+	m := Migration{Version: v, Name: match[2], Path: name}
 	if err := parseNativeBody(&m, Normalize(string(content))); err != nil {
 		return Migration{}, err
 	}

@@ -25,7 +25,7 @@ func parseNativeRepeatable(name string, content []byte) (Migration, error) {
 	if match == nil {
 		return Migration{}, &ParseError{Path: name, Msg: "repeatable migration file name must be R__<name>.sql, for example R__users_view.sql"}
 	}
-	m := Migration{Name: match[1], Path: name, Checksum: Checksum(content), Repeatable: true}
+	m := Migration{Name: match[1], Path: name, Repeatable: true}
 	if err := parseNativeBody(&m, Normalize(string(content))); err != nil {
 		return Migration{}, err
 	}

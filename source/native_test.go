@@ -23,7 +23,7 @@ func TestParseNative(t *testing.T) {
 		t.Fatalf("down section %+v", m.Down)
 	}
 	crlf, err := ParseNative("20261122093000_add_index.sql", []byte(strings.ReplaceAll(content, "\n", "\r\n")))
-	if err != nil || crlf.Checksum != m.Checksum || crlf.Up.SQL != m.Up.SQL {
+	if err != nil || crlf.Up.SQL != m.Up.SQL || crlf.Down.SQL != m.Down.SQL {
 		t.Fatalf("CRLF file differs: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
 			continue
 		}
 		migs = append(migs, Migration{
-			Version: v, Name: match[2], Path: p, Checksum: Checksum(content),
+			Version: v, Name: match[2], Path: p,
 			Up: Section{Path: p, Line: 1, SQL: Normalize(string(content))},
 		})
 	}
