@@ -17,9 +17,9 @@ const (
 
 // Migration describes one migration known to a [Migrator].
 type Migration struct {
-	Version  Version
-	Name     string
-	Path     string // the file, relative to the migrations fs.FS; "" for a Go migration
+	Version Version
+	Name    string
+	Path    string // the file, relative to the migrations fs.FS; "" for a Go migration
 	// Checksum is the hex SHA-256 of the migration's statements (see
 	// [Migrator.Status] for drift); "" for a Go migration.
 	Checksum string
