@@ -55,7 +55,8 @@ func (e *MigrationError) Error() string {
 	if e.Statement > 0 {
 		fmt.Fprintf(&b, ": statement %d", e.Statement)
 	}
-	fmt.Fprintf(&b, ": %v", e.Err)
+	// The sentinels of this package carry its prefix: say it once.
+	fmt.Fprintf(&b, ": %s", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
 	switch {
 	case e.Statement == 0:
 	case e.Transactional:

@@ -133,3 +133,43 @@ func TestDownUnknownTarget(t *testing.T) {
 		t.Fatalf("DownTo(7) = %v, want ErrUnknownVersion", err)
 	}
 }
+
+// golang-migrate numbers from 0: a version-0 migration runs first and is
+// recorded like any other.
+func TestVersionZero(t *testing.T) {
+	fsys := fstest.MapFS{
+		"0_init.up.sql":   {Data: []byte("CREATE TABLE a (id INTEGER);")},
+		"0_init.down.sql": {Data: []byte("DROP TABLE a;")},
+		"1_b.up.sql":      {Data: []byte("CREATE TABLE b (id INTEGER);")},
+		"1_b.down.sql":    {Data: []byte("DROP TABLE b;")},
+	}
+	m, err := tide.New(sqlite.New(), sqliteDB(t), fsys, tide.WithFormat(source.GolangMigrate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rs, err := m.UpTo(ctx, tide.MustParseVersion("0"))
+	if err != nil || len(rs) != 1 || rs[0].Migration.Version.String() != "0" {
+		t.Fatalf("UpTo(0) = %+v, %v", rs, err)
+	}
+	if rs, err := m.Up(ctx); err != nil || len(rs) != 1 {
+		t.Fatalf("Up = %+v, %v", rs, err)
+	}
+	if rs, err := m.DownTo(ctx, tide.MustParseVersion("0")); err != nil || len(rs) != 1 {
+		t.Fatalf("DownTo(0) = %+v, %v", rs, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil || st[0].State != tide.StateApplied || st[1].State != tide.StatePending {
+		t.Fatalf("status = %+v, %v", st, err)
+	}
+	if _, err := source.ParseNative("0_x.sql", []byte("-- +tide up\n")); err == nil {
+		t.Fatal("the native format accepted version 0")
+	}
+}
+
+func TestNoDownErrorText(t *testing.T) {
+	err := &tide.MigrationError{Version: tide.MustParseVersion("3"), Name: "x", Path: "3_x.sql", Direction: tide.Down, Err: tide.ErrNoDown}
+	if got, want := err.Error(), "3_x.sql: down 3 x: migration has no down section and cannot be reverted"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

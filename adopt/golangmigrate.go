@@ -13,8 +13,7 @@ import (
 // dirty): at most one row, the current version. golang-migrate applies
 // versions in order and lists none of them, so the result is UpTo: every
 // migration up to that version. An empty table (or version -1, its "no
-// version") means nothing is applied; version 0 is refused, as tide
-// versions start at 1. A dirty row is refused: the
+// version") means nothing is applied. A dirty row is refused: the
 // migration of that version failed part-way.
 func readGolangMigrate(ctx context.Context, d dialect.Dialect, q dialect.Querier, table string) (*History, error) {
 	type row struct {
@@ -55,8 +54,6 @@ func readGolangMigrate(ctx context.Context, d dialect.Dialect, q dialect.Querier
 	switch {
 	case r.version < 0:
 		return h, nil
-	case r.version == 0:
-		return nil, fmt.Errorf("adopt: read %s: golang-migrate is at version 0, which tide cannot record: tide versions start at 1", table)
 	}
 	v := source.MustParseVersion(strconv.FormatInt(r.version, 10))
 	h.UpTo = v

@@ -274,8 +274,8 @@ func leadingVersion(id string) source.Version {
 		return source.Version{}
 	}
 	v, err := source.ParseVersion(id[:i])
-	if err != nil {
-		return source.Version{}
+	if err != nil || v == source.MustParseVersion("0") {
+		return source.Version{} // 0 is no version for the ORMs' names
 	}
 	return v
 }

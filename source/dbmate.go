@@ -63,7 +63,7 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 	if match == nil {
 		return Migration{}, &ParseError{Path: name, Msg: "dbmate file name must start with its version, for example 20260101120000_add_users.sql"}
 	}
-	v, err := ParseVersion(match[1])
+	v, err := positiveVersion(match[1])
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}

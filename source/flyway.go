@@ -190,7 +190,7 @@ func parseFlywayVersion(s string) (Version, error) {
 	if s == "" {
 		return Version{}, errors.New("no version before \"__\"")
 	}
-	return ParseVersion(strings.ReplaceAll(s, "_", "."))
+	return positiveVersion(strings.ReplaceAll(s, "_", "."))
 }
 
 // flywayScript is one migration file read from the folder.

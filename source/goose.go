@@ -114,7 +114,7 @@ func (g GooseFormat) parse(name string, content []byte) (Migration, error) {
 	if _, err := strconv.ParseInt(match[1], 10, 64); err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: fmt.Sprintf("goose version %s does not fit a 64-bit integer", match[1])}
 	}
-	v, err := ParseVersion(match[1])
+	v, err := positiveVersion(match[1])
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}

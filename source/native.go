@@ -46,7 +46,7 @@ func ParseNative(name string, content []byte) (Migration, error) {
 	if match == nil {
 		return Migration{}, &ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}
 	}
-	v, err := ParseVersion(match[1])
+	v, err := positiveVersion(match[1])
 	if err != nil {
 		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
 	}

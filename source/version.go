@@ -12,6 +12,8 @@ import (
 // segment, so 1.2.10 sorts after 1.2.9 and 10 after 9, with no limit on the
 // size of a segment. Leading zeros and trailing zero segments are not
 // significant: "007" equals "7" and "1.0" equals "1" (as Flyway compares).
+// Version 0 exists (golang-migrate numbers from 0); tide's native format and
+// goose start at 1.
 //
 // Version is comparable with ==; the zero Version means "no version".
 // It is safe for concurrent use.
@@ -20,7 +22,7 @@ type Version struct {
 }
 
 // ParseVersion parses a version such as "20261122093000" or "1.2.10".
-// It rejects empty segments, signs, letters and the version zero.
+// It rejects empty segments, signs and letters.
 func ParseVersion(s string) (Version, error) {
 	if s == "" {
 		return Version{}, fmt.Errorf("version is empty")
@@ -43,9 +45,6 @@ func ParseVersion(s string) (Version, error) {
 	}
 	for len(segs) > 1 && segs[len(segs)-1] == "0" {
 		segs = segs[:len(segs)-1]
-	}
-	if len(segs) == 1 && segs[0] == "0" {
-		return Version{}, fmt.Errorf("version %q: versions start at 1", s)
 	}
 	return Version{s: strings.Join(segs, ".")}, nil
 }
@@ -91,4 +90,14 @@ func compareDigits(x, y string) int {
 		return 1
 	}
 	return strings.Compare(x, y)
+}
+
+// positiveVersion parses the version of a format whose versions start at 1
+// (tide's native format, goose).
+func positiveVersion(s string) (Version, error) {
+	v, err := ParseVersion(s)
+	if err == nil && v.s == "0" {
+		return Version{}, fmt.Errorf("version %q: versions start at 1", s)
+	}
+	return v, err
 }
