@@ -505,3 +505,19 @@ func flywayVersionText(m Migration) string {
 	}
 	return m.Version.String()
 }
+
+// FlywayBaselines lists the baseline migration files (B<version>__*.sql)
+// of a Flyway folder, which [FlywayFormat] leaves out unless UseBaselines
+// is set. Unreadable entries are skipped: Read reports them.
+func FlywayBaselines(fsys fs.FS) []string {
+	var paths []string
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if name, ok, _ := parseFlywayName(d.Name()); ok && name.kind == 'B' {
+				paths = append(paths, p)
+			}
+		}
+		return nil
+	})
+	return paths
+}

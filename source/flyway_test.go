@@ -2,6 +2,7 @@ package source
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -274,4 +275,16 @@ func FuzzFlywayName(f *testing.F) {
 			t.Fatalf("accepted %q with a bad version: %v", name, err)
 		}
 	})
+}
+
+func TestFlywayBaselinesList(t *testing.T) {
+	fsys := fstest.MapFS{
+		"V1__a.sql":        {Data: []byte("SELECT 1;")},
+		"sub/B2__base.sql": {Data: []byte("SELECT 2;")},
+		"B3__later.SQL":    {Data: []byte("SELECT 3;")},
+		"Baseline.sql":     {Data: []byte("not a migration")},
+	}
+	if got := FlywayBaselines(fsys); !slices.Equal(got, []string{"B3__later.SQL", "sub/B2__base.sql"}) {
+		t.Fatalf("FlywayBaselines = %v", got)
+	}
 }

@@ -186,9 +186,18 @@ func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
 		}
 	}
 	a.log.Debug("migrations format", "format", f.Name())
-	if _, ok := f.(source.GooseFormat); ok {
+	switch ff := f.(type) {
+	case source.GooseFormat:
 		// goose's ENVSUB reads the environment tide was given.
 		f = source.GooseFormat{LookupEnv: a.lookupEnvironment}
+	case source.FlywayFormat:
+		if a.flags.flywayBaselines {
+			ff.UseBaselines = true
+			f = ff
+		} else if bs := source.FlywayBaselines(fsys); len(bs) > 0 {
+			a.note("%s: Flyway baseline migrations left out (%s): on an empty database, pass --flyway-baselines to start from the newest instead of the V migrations it covers",
+				a.dir, strings.Join(bs, ", "))
+		}
 	}
 	return f, nil
 }
