@@ -13,6 +13,7 @@ import (
 	"os/user"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -274,6 +275,10 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 			return fmt.Errorf("tide: %w", err)
 		}
 	}
+	// Ctrl-C while waiting for the lock or migrating cancels the statement
+	// on the server too.
+	disarm := sync.OnceFunc(m.cancelOnDone(ctx, conn))
+	defer disarm()
 	start := time.Now()
 	s := &session{ctx: ctx, conn: conn}
 	locker, useSession := m.d.(dialect.SessionLocker)
@@ -300,12 +305,17 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		}
 		s.ctx, s.lock = runCtx, l
 	}
+	if s.ctx != ctx { // the lease may cancel the run when it is lost
+		disarmCtx := disarm
+		disarmLease := sync.OnceFunc(m.cancelOnDone(s.ctx, conn))
+		disarm = func() { disarmLease(); disarmCtx() }
+	}
 	defer func() {
+		disarm() // before the release, so that no cancellation hits it
 		if rerr := s.lock.release(context.WithoutCancel(ctx)); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("tide: %w", rerr))
 		}
 	}()
-	defer m.cancelOnDone(s.ctx, conn)()
 	m.emit(LockAcquired{Waited: time.Since(start)})
 	if err := m.hist.create(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
