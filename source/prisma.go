@@ -74,9 +74,23 @@ func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
 			Up: Section{Path: p, Line: 1, SQL: Normalize(string(content))},
 		})
 	}
+	errs = append(errs, prismaOrder(migs))
 	migs, err = sortMigrations(migs)
 	errs = append(errs, err)
 	return migs, errors.Join(errs...)
+}
+
+// prismaOrder reports folders that Prisma, which orders them by name, would
+// run in another order than tide, which orders them by number ("2_a" and
+// "10_b"). migs are in ReadDir order, which is by name.
+func prismaOrder(migs []Migration) error {
+	for i := 1; i < len(migs); i++ {
+		if a, b := migs[i-1], migs[i]; b.Version.Compare(a.Version) < 0 {
+			return &ParseError{Path: b.Path, Msg: fmt.Sprintf("Prisma runs it after %s (folders by name), tide before it (by number): "+
+				"give every version the same number of digits", a.Path)}
+		}
+	}
+	return nil
 }
 
 // Files writes each migration as <version>_<name>/migration.sql, padding

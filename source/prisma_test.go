@@ -49,3 +49,14 @@ func TestPrismaErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestPrismaVersionWidths(t *testing.T) {
+	fsys := fstest.MapFS{
+		"2_two/migration.sql":  {Data: []byte("SELECT 2;")},
+		"10_ten/migration.sql": {Data: []byte("SELECT 10;")},
+	}
+	_, err := Prisma.Read(fsys)
+	if err == nil || !strings.Contains(err.Error(), "2_two/migration.sql: Prisma runs it after 10_ten/migration.sql") {
+		t.Fatalf("Read of folders whose name and number orders differ: %v", err)
+	}
+}
