@@ -106,7 +106,7 @@ func (f prismaFormat) Files(migs []Migration) (map[string][]byte, error) {
 		case err != nil:
 			errs = append(errs, err)
 		case m.Down != nil:
-			errs = append(errs, writeErrorf(m, "prisma", "Prisma migrations have no down section (drop it first if it can be lost)"))
+			errs = append(errs, writeErrorf(m, "prisma", "Prisma migrations have no down section: delete the down section from the file first if you can do without it"))
 		case m.NoTransaction:
 			errs = append(errs, writeErrorf(m, "prisma", "Prisma migrations cannot be marked to run outside a transaction"))
 		}
