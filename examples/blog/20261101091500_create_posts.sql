@@ -9,5 +9,5 @@ CREATE TABLE posts (
 CREATE INDEX posts_author ON posts (author_id);
 
 -- +tide down
-DROP INDEX posts_author;
-DROP TABLE posts;
+DROP TABLE posts; -- drops its index too
+
