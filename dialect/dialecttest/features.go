@@ -1,0 +1,214 @@
+package dialecttest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
+)
+
+func testGoMigrations(t *testing.T, db Database) {
+	ctx := context.Background()
+	var order []string
+	gm := func(v string, noTx bool) tide.GoMigration {
+		return tide.GoMigration{
+			Version: tide.MustParseVersion(v), Name: "go_" + v, NoTransaction: noTx,
+			Up: func(ctx context.Context, q dialect.Querier) error {
+				order = append(order, v)
+				_, err := q.ExecContext(ctx, "INSERT INTO runs (v) VALUES ('"+v+"')")
+				return err
+			},
+			Down: func(ctx context.Context, q dialect.Querier) error {
+				_, err := q.ExecContext(ctx, "DELETE FROM runs WHERE v = '"+v+"'")
+				return err
+			},
+		}
+	}
+	m := newMigrator(t, db, nil, basic(), tide.WithGoMigrations(gm("2.5", false), gm("4", true)))
+	rs := mustUp(t, m)
+	if got := versions(rs); !slices.Equal(got, []string{"up 1", "up 2", "up 2.5", "up 3", "up 4"}) {
+		t.Fatalf("Up with Go migrations applied %v", got)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs WHERE v IN ('2.5', '4')"); n != 2 {
+		t.Fatalf("Go migrations wrote %d rows, want 2", n)
+	}
+	if _, err := m.DownTo(ctx, tide.MustParseVersion("2")); err != nil {
+		t.Fatalf("DownTo(2): %v", err)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs WHERE v IN ('2.5', '4')"); n != 0 {
+		t.Fatalf("Go downs left %d rows", n)
+	}
+	_, err := tide.New(db.Dialect, db.DB, basic(), tide.WithGoMigrations(gm("2", false)))
+	if err == nil || !strings.Contains(err.Error(), "2_users.sql") {
+		t.Fatalf("Go migration colliding with a file: %v", err)
+	}
+}
+
+func testBaseline(t *testing.T, db Database) {
+	ctx := context.Background()
+	// The schema of migrations 1 and 2 exists already, made by hand.
+	for _, s := range []string{"CREATE TABLE runs (v VARCHAR(20))", "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50))"} {
+		if _, err := db.DB.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newMigrator(t, db, nil, basic())
+	rs, err := m.Baseline(ctx, tide.MustParseVersion("2"))
+	if err != nil || len(rs) != 2 || !rs[0].Baselined {
+		t.Fatalf("Baseline(2) = %+v, %v", rs, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st[0].Baselined || st[0].State != tide.StateApplied || st[2].State != tide.StatePending {
+		t.Fatalf("status after baseline: %+v", st)
+	}
+	rs = mustUp(t, m)
+	if got := versions(rs); !slices.Equal(got, []string{"up 3"}) {
+		t.Fatalf("Up after baseline applied %v", got)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs"); n != 1 {
+		t.Fatalf("baselined migrations ran: runs has %d rows", n)
+	}
+}
+
+func testPlan(t *testing.T, db Database) {
+	ctx := context.Background()
+	m := newMigrator(t, db, nil, basic())
+	plan, err := m.Plan(ctx, tide.Version{})
+	if err != nil || len(plan) != 3 || len(plan[1].Statements()) != 2 {
+		t.Fatalf("Plan = %+v, %v", plan, err)
+	}
+	if tableExists(t, db, "tide_migrations") || tableExists(t, db, "runs") {
+		t.Fatal("Plan changed the database")
+	}
+	if _, err := m.UpTo(ctx, tide.MustParseVersion("1")); err != nil {
+		t.Fatal(err)
+	}
+	plan, err = m.Plan(ctx, tide.MustParseVersion("2"))
+	if err != nil || len(plan) != 1 || plan[0].Migration.Version.String() != "2" {
+		t.Fatalf("Plan(2) after Up(1) = %+v, %v", plan, err)
+	}
+}
+
+func testRedo(t *testing.T, db Database) {
+	m := newMigrator(t, db, nil, basic())
+	mustUp(t, m)
+	rs, err := m.Redo(context.Background())
+	if err != nil || !slices.Equal(versions(rs), []string{"down 3", "up 3"}) {
+		t.Fatalf("Redo = %v, %v", versions(rs), err)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs WHERE v IN ('3', '-3')"); n != 3 {
+		t.Fatalf("runs rows of 3 after Redo: %d, want 3 (up, down, up)", n)
+	}
+}
+
+func testHistory(t *testing.T, db Database) {
+	before := time.Now().Add(-time.Minute)
+	m := newMigrator(t, db, nil, basic(), tide.WithAppliedBy("deployer", "ci-7"))
+	mustUp(t, m)
+	st, err := m.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range st {
+		if s.AppliedBy != "deployer" || s.AppliedHost != "ci-7" || s.AppliedAt.Before(before) || s.AppliedAt.After(time.Now().Add(time.Minute)) {
+			t.Fatalf("history of %s: by %q on %q at %s", s.Migration.Version, s.AppliedBy, s.AppliedHost, s.AppliedAt)
+		}
+	}
+}
+
+func testQuotedTable(t *testing.T, db Database) {
+	m := newMigrator(t, db, nil, basic(), tide.WithTable(`odd "name"`), tide.WithLockMode(tide.LockTable))
+	mustUp(t, m)
+	if !tableExists(t, db, `odd "name"`) || !tableExists(t, db, `odd "name"_lock`) {
+		t.Fatal("version table with an odd name was not created as named")
+	}
+	if rs := mustUp(t, m); len(rs) != 0 {
+		t.Fatalf("second Up applied %v", versions(rs))
+	}
+}
+
+func view(body string) string {
+	return migration("DROP VIEW IF EXISTS runs_view;\nCREATE VIEW runs_view AS "+body+";", "DROP VIEW runs_view;")
+}
+
+func testRepeatable(t *testing.T, db Database) {
+	ctx := context.Background()
+	fsys := basic()
+	fsys["R__runs_view.sql"] = files("x", view("SELECT v FROM runs"))["x"]
+	m := newMigrator(t, db, nil, fsys)
+	rs := mustUp(t, m)
+	if got := versions(rs); !slices.Equal(got, []string{"up 1", "up 2", "up 3", "up "}) || rs[3].Migration.Name != "runs_view" {
+		t.Fatalf("Up applied %v", got)
+	}
+	if rs := mustUp(t, m); len(rs) != 0 {
+		t.Fatalf("Up of an unchanged repeatable applied %v", versions(rs))
+	}
+	fsys["R__runs_view.sql"] = files("x", view("SELECT v, v AS w FROM runs"))["x"]
+	m = newMigrator(t, db, nil, fsys)
+	st, err := m.Status(ctx)
+	if err != nil || st[3].State != tide.StateOutdated || !st[3].Migration.Repeatable {
+		t.Fatalf("status of a changed repeatable: %+v, %v", st, err)
+	}
+	if err := m.Validate(ctx); err != nil {
+		t.Fatalf("a changed repeatable is not drift, but Validate says %v", err)
+	}
+	rs = mustUp(t, m)
+	if len(rs) != 1 || !rs[0].Migration.Repeatable {
+		t.Fatalf("Up after changing the repeatable applied %v", versions(rs))
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs_view WHERE w = '1'"); n != 1 {
+		t.Fatalf("the new view is not there: %d rows", n)
+	}
+	rs, err = m.DownAll(ctx)
+	if err != nil || len(rs) != 4 || !rs[0].Migration.Repeatable {
+		t.Fatalf("DownAll = %v, %v; want the repeatable first", versions(rs), err)
+	}
+	if tableExists(t, db, "runs") {
+		t.Fatal("DownAll left runs")
+	}
+}
+
+func testAdopt(t *testing.T, db Database) {
+	ctx := context.Background()
+	for _, s := range []string{"CREATE TABLE runs (v VARCHAR(20))", "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50))"} {
+		if _, err := db.DB.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	when := time.Date(2024, 3, 1, 12, 30, 0, 0, time.UTC)
+	applied := []tide.Adoption{{Version: tide.MustParseVersion("1"), AppliedAt: when}, {Version: tide.MustParseVersion("2")}}
+	m := newMigrator(t, db, nil, basic())
+	if _, err := m.Adopt(ctx, "goose", append(applied, tide.Adoption{Version: tide.MustParseVersion("7")}), false); err == nil || !strings.Contains(err.Error(), "7") {
+		t.Fatalf("Adopt of an unknown version: %v", err)
+	}
+	rs, err := m.Adopt(ctx, "goose", applied, true)
+	if err != nil || len(rs) != 2 || !rs[0].Adopted {
+		t.Fatalf("dry run = %+v, %v", rs, err)
+	}
+	if tableExists(t, db, "tide_migrations") {
+		t.Fatal("dry run created the version table")
+	}
+	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 2 {
+		t.Fatalf("Adopt = %+v, %v", rs, err)
+	}
+	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 0 {
+		t.Fatalf("second Adopt = %+v, %v; want nothing new", rs, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil || !st[0].Adopted || !st[0].AppliedAt.Equal(when) || !strings.HasPrefix(st[0].AppliedBy, "goose") {
+		t.Fatalf("status after adopt: %+v, %v", st[0], err)
+	}
+	if got := versions(mustUp(t, m)); !slices.Equal(got, []string{"up 3"}) {
+		t.Fatalf("Up after adopt applied %v", got)
+	}
+	if got, err := m.DownAll(ctx); err != nil || len(got) != 3 {
+		t.Fatalf("DownAll after adopt = %v, %v", versions(got), err)
+	}
+}
