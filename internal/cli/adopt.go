@@ -144,8 +144,14 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 		}
 	}
 	if o.dropSource && !o.dryRun {
-		if _, err := db.ExecContext(ctx, "DROP TABLE "+d.QuoteIdent(h.Table)); err != nil {
-			return results, "", fmt.Errorf("adopted, but could not drop %s: %w", h.Table, err)
+		tables := []string{h.Table}
+		if h.Source == "knex" { // knex keeps its migration lock beside its history
+			tables = append(tables, h.Table+"_lock")
+		}
+		for _, t := range tables {
+			if _, err := db.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.QuoteIdent(t)); err != nil {
+				return results, "", fmt.Errorf("adopted, but could not drop %s: %w", t, err)
+			}
 		}
 		r.adopt.Dropped = true
 	}
