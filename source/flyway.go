@@ -355,7 +355,7 @@ func (f FlywayFormat) replacePlaceholders(p, sql string) (string, error) {
 		name := rest[i+2 : i+2+j]
 		v, ok := values[strings.ToLower(name)]
 		if !ok {
-			msg := fmt.Sprintf("no value for the placeholder ${%s}: give it in FlywayFormat.Placeholders, as in flyway.placeholders.%s", name, name)
+			msg := fmt.Sprintf("no value for the placeholder ${%s}: give one with tide --flyway-placeholder %s=VALUE (FlywayFormat.Placeholders in Go), as flyway.placeholders.%s does for Flyway", name, name, name)
 			if strings.HasPrefix(strings.ToLower(name), "flyway:") {
 				msg = fmt.Sprintf("Flyway's default placeholder ${%s} needs a database connection: give its value in FlywayFormat.Placeholders", name)
 			}

@@ -79,14 +79,16 @@ type globalFlags struct {
 	format      string
 	// flywayBaselines reads a Flyway folder's B files (FlywayFormat.UseBaselines).
 	flywayBaselines bool
-	lock            string
-	lockMode        tide.LockMode
-	lockWait        time.Duration
-	lockTTL         time.Duration
-	lockTimeout     time.Duration
-	json            bool
-	quiet           bool
-	verbose         bool
+	// flywayPlaceholders are NAME=VALUE pairs (FlywayFormat.Placeholders).
+	flywayPlaceholders []string
+	lock               string
+	lockMode           tide.LockMode
+	lockWait           time.Duration
+	lockTTL            time.Duration
+	lockTimeout        time.Duration
+	json               bool
+	quiet              bool
+	verbose            bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, e env) int {
@@ -148,6 +150,7 @@ interrupted.`,
 	pf.StringVar(&f.dir, "dir", "", "migrations directory (default $TIDE_DIR, else ./migrations)")
 	pf.StringVar(&f.table, "table", tide.DefaultTable, "version table; the table lock uses <table>_lock")
 	pf.StringVar(&f.format, "format", "", "format of the migrations directory: "+formatNames()+" (default: detected from the files)")
+	pf.StringArrayVar(&f.flywayPlaceholders, "flyway-placeholder", nil, "Flyway folders: the value of a ${NAME} placeholder, as `NAME=VALUE` (repeatable)")
 	pf.BoolVar(&f.flywayBaselines, "flyway-baselines", false, "Flyway folders: let the newest B<version>__ baseline migration replace the V migrations it covers, as Flyway does on an empty database")
 	pf.StringVar(&f.lock, "lock", "auto", "how migrators exclude each other: session (advisory lock), table (lease row) or auto")
 	pf.DurationVar(&f.lockWait, "lock-wait", tide.DefaultLockWait, "how long to wait for another migrator to release the lock")

@@ -191,6 +191,17 @@ func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
 		// goose's ENVSUB reads the environment tide was given.
 		f = source.GooseFormat{LookupEnv: a.lookupEnvironment}
 	case source.FlywayFormat:
+		for _, kv := range a.flags.flywayPlaceholders {
+			name, value, ok := strings.Cut(kv, "=")
+			if !ok || name == "" {
+				return nil, usageErrorf("--flyway-placeholder %q: write NAME=VALUE", kv)
+			}
+			if ff.Placeholders == nil {
+				ff.Placeholders = map[string]string{}
+			}
+			ff.Placeholders[name] = value
+		}
+		f = ff
 		if a.flags.flywayBaselines {
 			ff.UseBaselines = true
 			f = ff
