@@ -43,6 +43,8 @@ type MigrationError struct {
 	Err           error
 }
 
+// Error names the file and line, the migration, the statement and what
+// remains applied.
 func (e *MigrationError) Error() string {
 	var b strings.Builder
 	switch {
@@ -69,6 +71,7 @@ func (e *MigrationError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the database error.
 func (e *MigrationError) Unwrap() error { return e.Err }
 
 // DriftError reports applied migrations whose files changed or vanished
@@ -79,6 +82,7 @@ type DriftError struct {
 	Missing []Version   // applied, but no file or Go migration has the version
 }
 
+// Error lists every changed and missing migration.
 func (e *DriftError) Error() string {
 	var parts []string
 	for _, m := range e.Changed {
@@ -98,6 +102,7 @@ type OutOfOrderError struct {
 	Latest  Version   // the newest applied migration
 }
 
+// Error lists the out-of-order migrations and what to do.
 func (e *OutOfOrderError) Error() string {
 	vs := make([]string, len(e.Pending))
 	for i, v := range e.Pending {
@@ -118,6 +123,7 @@ type PartialError struct {
 	Reason    string    // what blocks the operation and what to do
 }
 
+// Error says how far the interrupted run got and what to do.
 func (e *PartialError) Error() string {
 	return fmt.Sprintf("tide: migration %s is partially applied (%s: %d statement(s) took effect): %s",
 		label(e.Version, e.Name), e.Direction, e.Applied, e.Reason)

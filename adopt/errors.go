@@ -16,6 +16,7 @@ type AmbiguousError struct {
 	Sources []Source // the tools whose tables exist, in the order of [Sources]
 }
 
+// Error lists the history tables found and asks for --format.
 func (e *AmbiguousError) Error() string {
 	found := make([]string, len(e.Sources))
 	names := make([]string, len(e.Sources))
@@ -39,6 +40,7 @@ type IncompleteError struct {
 	Fix    string // what to do about it, naming the tool's own command
 }
 
+// Error names the migration, its state and the fix.
 func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("adopt: %s records migration %s as %s: %s, then adopt again", e.Source, e.ID, e.State, e.Fix)
 }

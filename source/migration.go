@@ -46,6 +46,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error returns "path:line: message" (or "path: message").
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
