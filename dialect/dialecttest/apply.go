@@ -338,3 +338,25 @@ INSERT INTO runs (v) VALUES ('it''s');`
 		t.Fatalf("Down: %v", err)
 	}
 }
+
+// testResumeRefusesChangedPrefix: a partially applied migration resumes only
+// if the statements that took effect are unchanged in the file.
+func testResumeRefusesChangedPrefix(t *testing.T, db Database) {
+	if !implicitCommits(db) {
+		t.Skipf("%s rolls a failed migration back whole: nothing to resume", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	if _, err := newMigrator(t, db, nil, files(fsOf(failing(false))...)).Up(ctx); err == nil {
+		t.Fatal("Up of a failing migration succeeded")
+	}
+	edited := failing(true)
+	edited["2_two.sql"] = strings.Replace(edited["2_two.sql"], "CREATE TABLE t2a", "CREATE TABLE t2x", 1)
+	_, err := newMigrator(t, db, nil, files(fsOf(edited)...)).Up(ctx)
+	var pe *tide.PartialError
+	if !errors.As(err, &pe) || pe.Applied != 1 || !strings.Contains(err.Error(), "changed since they ran") {
+		t.Fatalf("Up after editing an applied statement = %v, want a PartialError", err)
+	}
+	if tableExists(t, db, "t2x") || tableExists(t, db, "t2b") {
+		t.Fatal("Up ran statements of a migration whose applied part changed")
+	}
+}

@@ -13,6 +13,7 @@ var cases = []testCase{
 	{"Targets", testTargets},
 	{"FailureIsAtomicOrRecorded", testFailure},
 	{"ResumeAfterFix", testResumeAfterFix},
+	{"ResumeRefusesChangedPrefix", testResumeRefusesChangedPrefix},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
