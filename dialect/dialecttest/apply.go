@@ -360,3 +360,47 @@ func testResumeRefusesChangedPrefix(t *testing.T, db Database) {
 		t.Fatal("Up ran statements of a migration whose applied part changed")
 	}
 }
+
+// testDownResume: a statement-by-statement down that fails mid-way is
+// recorded; up refuses until it is finished, and down continues from the
+// failed statement once the file is fixed.
+func testDownResume(t *testing.T, db Database) {
+	if !implicitCommits(db) {
+		t.Skipf("%s rolls a failed down back whole", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	down := func(bad bool) string {
+		second := "DROP TABLE b;"
+		if bad {
+			second = "DROP TABLE no_such_table;"
+		}
+		return migration("CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE b (id INTEGER PRIMARY KEY);\nCREATE TABLE c (id INTEGER PRIMARY KEY);",
+			"DROP TABLE c;\n"+second+"\nDROP TABLE a;")
+	}
+	mustUp(t, newMigrator(t, db, nil, files("1_abc.sql", down(true))))
+	_, err := newMigrator(t, db, nil, files("1_abc.sql", down(true))).Down(ctx)
+	var me *tide.MigrationError
+	if !errors.As(err, &me) || me.Applied != 1 || me.Direction != tide.Down {
+		t.Fatalf("failing down = %v", err)
+	}
+	fixed := newMigrator(t, db, nil, files("1_abc.sql", down(false)))
+	if st := states(t, fixed); st["1"] != tide.StatePartial {
+		t.Fatalf("state after a failed down = %s, want partial", st["1"])
+	}
+	var pe *tide.PartialError
+	if _, err := fixed.Up(ctx); !errors.As(err, &pe) || pe.Direction != tide.Down {
+		t.Fatalf("Up over a half-reverted migration = %v, want a PartialError", err)
+	}
+	rs, err := fixed.Down(ctx)
+	if err != nil || len(rs) != 1 || rs[0].Resumed != 1 {
+		t.Fatalf("resumed down = %+v, %v", rs, err)
+	}
+	for _, table := range []string{"a", "b", "c"} {
+		if tableExists(t, db, table) {
+			t.Fatalf("table %s left after the resumed down", table)
+		}
+	}
+	if st := states(t, fixed); st["1"] != tide.StatePending {
+		t.Fatalf("state after the resumed down = %s, want pending", st["1"])
+	}
+}

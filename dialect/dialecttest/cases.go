@@ -14,6 +14,7 @@ var cases = []testCase{
 	{"FailureIsAtomicOrRecorded", testFailure},
 	{"ResumeAfterFix", testResumeAfterFix},
 	{"ResumeRefusesChangedPrefix", testResumeRefusesChangedPrefix},
+	{"DownResumes", testDownResume},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
