@@ -63,7 +63,9 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	mig := p.mig
 	stmts := mig.statements(p.Direction)
 	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
-	transactional := m.transactional(mig, stmts)
+	// A migration left partial by an earlier run continues statement by
+	// statement, where the statements that took effect are checked.
+	transactional := m.transactional(mig, stmts) && (rec == nil || rec.State != statePartial)
 	_, local := m.d.(dialect.LocalLockTimeoutSetter)
 	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !(transactional && local) {
 		restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)

@@ -404,3 +404,30 @@ func testDownResume(t *testing.T, db Database) {
 		t.Fatalf("state after the resumed down = %s, want pending", st["1"])
 	}
 }
+
+// testResumeAsDMLOnly: a partial migration whose fixed file would run in one
+// transaction still resumes statement by statement, checking what took effect.
+func testResumeAsDMLOnly(t *testing.T, db Database) {
+	if !implicitCommits(db) {
+		t.Skipf("%s rolls a failed migration back whole: nothing to resume", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	mustUp(t, newMigrator(t, db, nil, files("1_t.sql", migration("CREATE TABLE t (id INTEGER PRIMARY KEY);", "DROP TABLE t;"))))
+	bad := files("1_t.sql", migration("CREATE TABLE t (id INTEGER PRIMARY KEY);", "DROP TABLE t;"),
+		"2_u.sql", migration("CREATE TABLE u (id INTEGER PRIMARY KEY);\nINSERT INTO nope VALUES (1);", "DROP TABLE u;"))
+	if _, err := newMigrator(t, db, nil, bad).Up(ctx); err == nil {
+		t.Fatal("Up of a failing migration succeeded")
+	}
+	// The new file holds DML only (it would be transactional), and its first
+	// statement is not the one that took effect.
+	dml := files("1_t.sql", migration("CREATE TABLE t (id INTEGER PRIMARY KEY);", "DROP TABLE t;"),
+		"2_u.sql", migration("INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);", "DELETE FROM t;"))
+	_, err := newMigrator(t, db, nil, dml).Up(ctx)
+	var pe *tide.PartialError
+	if !errors.As(err, &pe) {
+		t.Fatalf("Up of a rewritten partial migration = %v, want a PartialError", err)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM t"); n != 0 {
+		t.Fatalf("the rewritten migration ran: t has %d rows", n)
+	}
+}

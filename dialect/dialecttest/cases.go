@@ -15,6 +15,7 @@ var cases = []testCase{
 	{"ResumeAfterFix", testResumeAfterFix},
 	{"ResumeRefusesChangedPrefix", testResumeRefusesChangedPrefix},
 	{"DownResumes", testDownResume},
+	{"ResumeOfRewrittenMigration", testResumeAsDMLOnly},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
