@@ -46,6 +46,7 @@ type config struct {
 	leaseTTL        time.Duration
 	lockTimeout     time.Duration
 	allowOutOfOrder bool
+	partialRevert   bool
 	goMigrations    []GoMigration
 	observer        func(Event)
 	logger          *slog.Logger
@@ -134,6 +135,20 @@ func WithLockTimeout(d time.Duration) Option {
 func WithAllowOutOfOrder(allow bool) Option {
 	return func(c *config) error {
 		c.allowOutOfOrder = allow
+		return nil
+	}
+}
+
+// WithPartialRevert lets Down revert a migration that a failed
+// statement-by-statement run left partially applied (MySQL DDL,
+// no-transaction migrations), when its down section mirrors its up
+// section: as many statements, down statement n-1-i undoing up statement
+// i. Down then runs only the undos of the statements that took effect,
+// newest first. Without it (the default) Down refuses a partial migration:
+// complete it with Up, then revert it.
+func WithPartialRevert(allow bool) Option {
+	return func(c *config) error {
+		c.partialRevert = allow
 		return nil
 	}
 }

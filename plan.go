@@ -134,10 +134,18 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 	var d DriftError
 	add := func(r record, mig *migration) error {
 		switch {
+		case r.State == statePartial && r.Direction == Up && m.cfg.partialRevert && mig.Reversible && len(mig.Down) == len(mig.Up):
+			// Mirrored sections: skip the undos of the statements that never ran.
+			plan = append(plan, planned(mig, Down, len(mig.Down)-r.Done))
+			return nil
 		case r.State == statePartial && r.Direction == Up:
+			hint := ""
+			if mig.Reversible && len(mig.Down) == len(mig.Up) {
+				hint = "; or, if each down statement undoes the up statement at the mirrored position, revert the first " +
+					fmt.Sprint(r.Done) + " with the partial-revert option (tide down --partial)"
+			}
 			return &PartialError{Version: r.Version, Name: r.Name, Direction: Up, Applied: r.Done,
-				Reason: fmt.Sprintf("fix the failing statement %d and run tide up to complete it, then revert it; "+
-					"tide cannot tell which down statements undo only the first %d", r.Done+1, r.Done)}
+				Reason: fmt.Sprintf("fix the failing statement %d and run tide up to complete it, then revert it%s", r.Done+1, hint)}
 		case !mig.Reversible:
 			return &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: Down, Err: ErrNoDown}
 		}

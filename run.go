@@ -207,6 +207,17 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 	case rec != nil && rec.State == statePartial && rec.Direction == dir && rec.Checksum == mig.Checksum && mig.Repeatable:
 		first = rec.Done
 		progress = *rec
+	case rec != nil && rec.State == statePartial && rec.Direction == Up && dir == Down:
+		// A partial revert (WithPartialRevert): the applied up statements
+		// must be those the record names; the down statements mirroring the
+		// ones that never ran are skipped.
+		if rec.Done > len(mig.Up) || progressChecksum(mig.Up[:rec.Done]) != rec.ProgressChecksum {
+			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: Up, Applied: rec.Done,
+				Reason: fmt.Sprintf("its first %d up statement(s) changed since they ran; restore them in %s", rec.Done, mig.displayPath())}
+		}
+		first = len(stmts) - rec.Done
+		progress.Done, progress.ProgressChecksum = first, progressChecksum(stmts[:first])
+		err = m.hist.update(bg, s.conn, progress)
 	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
 		if rec.Done > len(stmts) || progressChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
 			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,

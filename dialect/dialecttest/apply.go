@@ -431,3 +431,31 @@ func testResumeAsDMLOnly(t *testing.T, db Database) {
 		t.Fatalf("the rewritten migration ran: t has %d rows", n)
 	}
 }
+
+// testPartialRevert: with WithPartialRevert, Down reverts exactly the
+// statements of a partial migration that took effect, through its mirrored
+// down section; without it, Down refuses and says how.
+func testPartialRevert(t *testing.T, db Database) {
+	if !implicitCommits(db) {
+		t.Skipf("%s rolls a failed migration back whole", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	fsys := files(fsOf(failing(false))...)
+	if _, err := newMigrator(t, db, nil, fsys).Up(ctx); err == nil {
+		t.Fatal("Up of a failing migration succeeded")
+	}
+	var pe *tide.PartialError
+	if _, err := newMigrator(t, db, nil, fsys).Down(ctx); !errors.As(err, &pe) || !strings.Contains(err.Error(), "partial-revert") {
+		t.Fatalf("Down of a partial migration = %v, want a PartialError naming the partial-revert option", err)
+	}
+	rs, err := newMigrator(t, db, nil, fsys, tide.WithPartialRevert(true)).Down(ctx)
+	if err != nil || len(rs) != 1 || rs[0].Migration.Version.String() != "2" || rs[0].Resumed != 2 {
+		t.Fatalf("partial revert = %+v, %v; want migration 2 with its first 2 down statements skipped", rs, err)
+	}
+	if tableExists(t, db, "t2a") || !tableExists(t, db, "t1") {
+		t.Fatal("the partial revert did not undo exactly statement 1 of migration 2")
+	}
+	if st := states(t, newMigrator(t, db, nil, fsys)); st["2"] != tide.StatePending || st["1"] != tide.StateApplied {
+		t.Fatalf("after the partial revert: %v", st)
+	}
+}

@@ -16,6 +16,7 @@ var cases = []testCase{
 	{"ResumeRefusesChangedPrefix", testResumeRefusesChangedPrefix},
 	{"DownResumes", testDownResume},
 	{"ResumeOfRewrittenMigration", testResumeAsDMLOnly},
+	{"PartialRevert", testPartialRevert},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},

@@ -110,14 +110,20 @@ func (a *app) refuseUnadopted(ctx context.Context, db *sql.DB, d dialect.Dialect
 
 func (a *app) downCommand() *cobra.Command {
 	var to string
-	var all bool
+	var all, partial bool
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Revert the newest applied migration (or more with --to or --all)",
 		Long: `Revert the newest applied migration; with --to VERSION every migration
 newer than VERSION (which stays applied); with --all every applied
 migration. Every migration to revert is checked first (file present and
-unchanged, down section present): if one cannot be reverted, none is.`,
+unchanged, down section present): if one cannot be reverted, none is.
+
+A migration that a failed statement-by-statement run left partially applied
+(MySQL DDL, no-transaction migrations) is refused: complete it with tide up.
+With --partial, when its down section mirrors its up section (as many
+statements, each undoing the up statement at the mirrored position), only
+the undos of the statements that took effect run.`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			target, err := parseTarget("--to", to)
@@ -131,7 +137,7 @@ unchanged, down section present): if one cannot be reverted, none is.`,
 			case !target.IsZero():
 				op = func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.DownTo(ctx, target) }
 			}
-			return a.operation(cmd.Context(), "down", nil, op, func(rs []tide.Result) string {
+			return a.operation(cmd.Context(), "down", []tide.Option{tide.WithPartialRevert(partial)}, op, func(rs []tide.Result) string {
 				switch {
 				case len(rs) > 0:
 					return fmt.Sprintf("reverted %s", plural(len(rs), "migration"))
@@ -144,6 +150,7 @@ unchanged, down section present): if one cannot be reverted, none is.`,
 	}
 	cmd.Flags().StringVar(&to, "to", "", "revert every migration newer than `VERSION`, which stays applied")
 	cmd.Flags().BoolVar(&all, "all", false, "revert every applied migration")
+	cmd.Flags().BoolVar(&partial, "partial", false, "revert a partially applied migration whose down section mirrors its up section")
 	cmd.MarkFlagsMutuallyExclusive("to", "all")
 	return cmd
 }
