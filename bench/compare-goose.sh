@@ -7,8 +7,8 @@
 #
 # N is the number of migrations (default 200). Each creates a table and
 # inserts a row. Needs TIDE_TEST_POSTGRES_URL (a server where databases may
-# be created and dropped) and a goose binary (the test suite installs one in
-# $(go env GOCACHE)/../tide-test-tools; `go install
+# be created and dropped) and a goose binary (the test suite builds one in
+# ~/.cache/tide-test-tools/goose-v3.26.0-*/goose; `go install
 # github.com/pressly/goose/v3/cmd/goose@v3.26.0` works too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
