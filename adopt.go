@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // adoptedBy joins the tool and the user in the applied_by column of an
@@ -33,18 +35,18 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 	if from == "" {
 		return nil, errors.New("tide: Adopt needs the name of the tool the history comes from")
 	}
-	var todo []*migration
+	var todo []*migration.Migration
 	var unknown []string
-	when := map[*migration]time.Time{}
+	when := map[*migration.Migration]time.Time{}
 	for _, a := range applied {
-		var mig *migration
+		var mig *migration.Migration
 		if a.Repeatable {
-			mig = m.findKey(record{Key: repeatablePrefix + a.Name})
+			mig = m.findKey(record{Key: migration.RepeatablePrefix + a.Name})
 		} else {
 			mig = m.find(a.Version)
 		}
 		if mig == nil {
-			unknown = append(unknown, label(a.Version, a.Name))
+			unknown = append(unknown, migration.Label(a.Version, a.Name))
 			continue
 		}
 		if _, dup := when[mig]; !dup {
@@ -60,7 +62,7 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 		done := byKey(recs)
 		var results []Result
 		for _, mig := range todo {
-			if _, ok := done[mig.key()]; ok {
+			if _, ok := done[mig.Key()]; ok {
 				continue
 			}
 			r := m.appliedRecord(mig, time.Now())
@@ -72,9 +74,9 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 			if err := write(r); err != nil {
 				return results, err
 			}
-			results = append(results, Result{Migration: mig.Migration, Direction: Up, Adopted: true})
+			results = append(results, Result{Migration: *mig, Direction: Up, Adopted: true})
 			if !dryRun {
-				m.emit(Adopted{Migration: mig.Migration, From: from})
+				m.emit(Adopted{Migration: *mig, From: from})
 			}
 		}
 		return results, nil

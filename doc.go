@@ -41,7 +41,7 @@
 // # Errors
 //
 // Operations return typed errors that name what is at fault:
-// *[source.ParseError] (file and line), *[MigrationError] (migration,
+// *[migration.ParseError] (file and line), *[MigrationError] (migration,
 // file, statement, line and what was applied), *[DriftError],
 // *[OutOfOrderError], *[PartialError], and the sentinels [ErrLockTimeout],
 // [ErrLockLost], [ErrNoDown] and [ErrUnknownVersion].

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 var (
@@ -53,7 +55,7 @@ func (e *MigrationError) Error() string {
 	case e.Path != "":
 		fmt.Fprintf(&b, "%s: ", e.Path)
 	}
-	fmt.Fprintf(&b, "%s %s", e.Direction, label(e.Version, e.Name))
+	fmt.Fprintf(&b, "%s %s", e.Direction, migration.Label(e.Version, e.Name))
 	if e.Statement > 0 {
 		fmt.Fprintf(&b, ": statement %d", e.Statement)
 	}
@@ -86,7 +88,7 @@ type DriftError struct {
 func (e *DriftError) Error() string {
 	var parts []string
 	for _, m := range e.Changed {
-		parts = append(parts, fmt.Sprintf("%s (%s) changed since it was applied", m.Version, m.displayPath()))
+		parts = append(parts, fmt.Sprintf("%s (%s) changed since it was applied", m.Version, m.Source()))
 	}
 	for _, v := range e.Missing {
 		parts = append(parts, fmt.Sprintf("%s was applied but its file is missing", v))
@@ -126,16 +128,5 @@ type PartialError struct {
 // Error says how far the interrupted run got and what to do.
 func (e *PartialError) Error() string {
 	return fmt.Sprintf("tide: migration %s is partially applied (%s: %d statement(s) took effect): %s",
-		label(e.Version, e.Name), e.Direction, e.Applied, e.Reason)
-}
-
-// label names a migration in messages; a repeatable one has no version.
-func label(v Version, name string) string {
-	switch {
-	case v.IsZero():
-		return "repeatable " + name
-	case name == "":
-		return v.String()
-	}
-	return v.String() + " " + name
+		migration.Label(e.Version, e.Name), e.Direction, e.Applied, e.Reason)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Record kinds and states of the version table.
@@ -43,7 +44,7 @@ type record struct {
 
 // repeatable reports a record of a repeatable migration, whose key is
 // R__<name> (a version never starts with a letter).
-func (r record) repeatable() bool { return strings.HasPrefix(r.Key, repeatablePrefix) }
+func (r record) repeatable() bool { return strings.HasPrefix(r.Key, migration.RepeatablePrefix) }
 
 // history reads and writes the version table. It is safe for concurrent
 // use.

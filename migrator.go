@@ -2,22 +2,18 @@ package tide
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"os/user"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/internal/sqlsplit"
+	"github.com/tidemigrate/tide/migration"
 	"github.com/tidemigrate/tide/source"
 )
 
@@ -30,8 +26,9 @@ type Migrator struct {
 	db   *sql.DB
 	cfg  config
 	hist *history
-	migs []*migration // versioned migrations, sorted by version
-	reps []*migration // repeatable migrations, sorted by name
+	set  *migration.Set
+	migs []*migration.Migration // versioned migrations of set, sorted by version
+	reps []*migration.Migration // repeatable migrations of set, sorted by name
 }
 
 // New reads and checks every migration in fsys (and the Go migrations
@@ -39,7 +36,7 @@ type Migrator struct {
 // of dialect d. It does not touch the database.
 //
 // All files are parsed and split before anything can run: if any is bad,
-// New returns every problem, joined; each is a *[source.ParseError] naming
+// New returns every problem, joined; each is a *[migration.ParseError] naming
 // the file and line.
 func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, error) {
 	if d == nil || db == nil {
@@ -71,11 +68,47 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 	if cfg.appliedHost == "" {
 		cfg.appliedHost, _ = os.Hostname()
 	}
-	m := &Migrator{d: d, db: db, cfg: cfg, hist: newHistory(d, cfg.table)}
-	if err := m.load(fsys); err != nil {
+	set, err := cfg.migrationSet(d, fsys)
+	if err != nil {
 		return nil, err
 	}
+	m := &Migrator{d: d, db: db, cfg: cfg, hist: newHistory(d, cfg.table), set: set}
+	for i := range set.Versioned() {
+		m.migs = append(m.migs, &set.Versioned()[i])
+	}
+	for i := range set.Repeatable() {
+		m.reps = append(m.reps, &set.Repeatable()[i])
+	}
 	return m, nil
+}
+
+// migrationSet returns the set given with [WithMigrations], or reads fsys,
+// with the Go migrations added.
+func (c *config) migrationSet(d dialect.Dialect, fsys fs.FS) (*migration.Set, error) {
+	set := c.set
+	switch {
+	case set != nil && set.Dialect() != d.Name():
+		return nil, fmt.Errorf("tide: the migration set was split for %s, not %s", set.Dialect(), d.Name())
+	case set == nil && fsys != nil:
+		var err error
+		if set, err = migration.Load(fsys, d, c.format); err != nil {
+			return nil, err
+		}
+	case set == nil:
+		set = migration.Empty(d)
+	}
+	if len(c.goMigrations) == 0 {
+		return set, nil
+	}
+	gos := make([]migration.Migration, len(c.goMigrations))
+	for i, g := range c.goMigrations {
+		gos[i] = g.migration()
+	}
+	set, err := set.With(gos...)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	return set, nil
 }
 
 func currentUser() string {
@@ -85,141 +118,23 @@ func currentUser() string {
 	return os.Getenv("USER")
 }
 
-// load reads, splits and merges the SQL and Go migrations.
-func (m *Migrator) load(fsys fs.FS) error {
-	var errs []error
-	if fsys != nil {
-		files, err := m.cfg.format.Read(fsys)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for _, f := range files {
-			mig, err := m.compile(f)
-			switch {
-			case err != nil:
-				errs = append(errs, err)
-			case mig.Repeatable:
-				m.reps = append(m.reps, mig)
-			default:
-				m.migs = append(m.migs, mig)
-			}
-		}
-	}
-	for _, g := range m.cfg.goMigrations {
-		m.migs = append(m.migs, &migration{
-			Migration: Migration{Version: g.Version, Name: g.Name, NoTransaction: g.NoTransaction, Reversible: g.Down != nil},
-			goUp:      g.Up, goDown: g.Down,
-		})
-	}
-	slices.SortStableFunc(m.migs, func(a, b *migration) int { return a.Version.Compare(b.Version) })
-	slices.SortStableFunc(m.reps, func(a, b *migration) int { return strings.Compare(a.Name, b.Name) })
-	for i := 1; i < len(m.migs); i++ {
-		if a, b := m.migs[i-1], m.migs[i]; a.Version == b.Version && (a.isGo() || b.isGo()) {
-			errs = append(errs, fmt.Errorf("version %s is used by both %s and %s: versions must be unique", a.Version, a.displayPath(), b.displayPath()))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// compile splits the sections of a source migration into statements.
-func (m *Migrator) compile(f source.Migration) (*migration, error) {
-	mig := &migration{Migration: Migration{
-		Version: f.Version, Name: f.Name, Path: f.Path,
-		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
-	}}
-	var err error
-	if mig.Up, err = m.splitSection(f.Up); err != nil {
-		return nil, err
-	}
-	if f.Down != nil {
-		if mig.Down, err = m.splitSection(*f.Down); err != nil {
-			return nil, err
-		}
-	}
-	mig.Checksum = checksum(mig.Migration)
-	return mig, nil
-}
-
-// checksum identifies what a migration does: its statements in both
-// directions and whether it runs in a transaction. Comments and blank lines
-// between statements, line endings and the file's format do not count, so a
-// folder converted to another format (tide convert) keeps its checksums,
-// while any change to a statement is drift.
-func checksum(m Migration) string {
-	h := sha256.New()
-	if m.NoTransaction {
-		h.Write([]byte("no-transaction\n"))
-	}
-	for _, s := range m.Up {
-		h.Write([]byte(s.SQL))
-		h.Write([]byte{0})
-	}
-	if m.Reversible {
-		h.Write([]byte{1})
-		for _, s := range m.Down {
-			h.Write([]byte(s.SQL))
-			h.Write([]byte{0})
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func (m *Migrator) splitSection(s source.Section) ([]Statement, error) {
-	if s.Statements != nil {
-		out := make([]Statement, len(s.Statements))
-		for i, st := range s.Statements {
-			out[i] = Statement{SQL: st.SQL, Line: st.Line}
-		}
-		return out, nil
-	}
-	stmts, err := m.d.Split(s.SQL)
-	if err != nil {
-		var serr *sqlsplit.Error
-		if errors.As(err, &serr) {
-			return nil, &source.ParseError{Path: s.Path, Line: s.Line + serr.Line - 1, Msg: serr.Msg}
-		}
-		return nil, &source.ParseError{Path: s.Path, Line: s.Line, Msg: err.Error()}
-	}
-	out := make([]Statement, len(stmts))
-	for i, st := range stmts {
-		out[i] = Statement{SQL: st.SQL, Line: s.Line + st.Line - 1}
-	}
-	return out, nil
-}
-
 // Migrations returns every known migration: the versioned ones sorted by
 // version, then the repeatable ones sorted by name.
-func (m *Migrator) Migrations() []Migration {
-	out := make([]Migration, 0, len(m.migs)+len(m.reps))
-	for _, mig := range m.migs {
-		out = append(out, mig.Migration)
-	}
-	for _, mig := range m.reps {
-		out = append(out, mig.Migration)
-	}
-	return out
-}
+func (m *Migrator) Migrations() []Migration { return m.set.All() }
+
+// Set returns the migration set the Migrator runs.
+func (m *Migrator) Set() *migration.Set { return m.set }
 
 // find returns the migration with version v, or nil.
-func (m *Migrator) find(v Version) *migration {
-	i, ok := slices.BinarySearchFunc(m.migs, v, func(mig *migration, v Version) int { return mig.Version.Compare(v) })
-	if !ok {
-		return nil
-	}
-	return m.migs[i]
+func (m *Migrator) find(v Version) *migration.Migration {
+	mig, _ := m.set.Find(v)
+	return mig
 }
 
 // findKey returns the migration, versioned or repeatable, of a record.
-func (m *Migrator) findKey(r record) *migration {
-	if !r.repeatable() {
-		return m.find(r.Version)
-	}
-	for _, mig := range m.reps {
-		if mig.key() == r.Key {
-			return mig
-		}
-	}
-	return nil
+func (m *Migrator) findKey(r record) *migration.Migration {
+	mig, _ := m.set.Lookup(r.Key)
+	return mig
 }
 
 func (m *Migrator) emit(e Event) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/migration"
 	"github.com/tidemigrate/tide/source"
 )
 
@@ -35,9 +36,9 @@ func TestNewReportsEveryBadFile(t *testing.T) {
 	if err == nil {
 		t.Fatal("New accepted bad files")
 	}
-	var pe *source.ParseError
+	var pe *migration.ParseError
 	if !errors.As(err, &pe) {
-		t.Fatalf("error %v holds no *source.ParseError", err)
+		t.Fatalf("error %v holds no *migration.ParseError", err)
 	}
 	for _, want := range []string{"2_unclosed.sql:4: unterminated", "3_noup.sql:1:"} {
 		if !strings.Contains(err.Error(), want) {

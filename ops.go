@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Up applies every pending migration in version order. See [Migrator.UpTo].
@@ -125,7 +127,7 @@ func (m *Migrator) runPlan(s *session, plan []Planned, recs []record) ([]Result,
 	var results []Result
 	for _, p := range plan {
 		var rec *record
-		if r, ok := idx[p.Migration.key()]; ok {
+		if r, ok := idx[p.Migration.Key()]; ok {
 			rec = &r
 		}
 		r, err := m.run(s, p, rec)
@@ -144,7 +146,7 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 	if target.IsZero() {
 		return nil, errors.New("tide: Baseline needs a version")
 	}
-	var todo []*migration
+	var todo []*migration.Migration
 	for _, mig := range m.migs {
 		if mig.Version.Compare(target) <= 0 {
 			todo = append(todo, mig)
@@ -161,7 +163,7 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 		}
 		done := byKey(recs)
 		for _, mig := range todo {
-			if _, ok := done[mig.key()]; ok {
+			if _, ok := done[mig.Key()]; ok {
 				continue
 			}
 			r := m.appliedRecord(mig, time.Now())
@@ -170,8 +172,8 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 			if err := m.hist.insert(s.ctx, s.conn, r); err != nil {
 				return fmt.Errorf("tide: %w", err)
 			}
-			m.emit(Baselined{Migration: mig.Migration})
-			results = append(results, Result{Migration: mig.Migration, Direction: Up, Baselined: true})
+			m.emit(Baselined{Migration: *mig})
+			results = append(results, Result{Migration: *mig, Direction: Up, Baselined: true})
 		}
 		return nil
 	})

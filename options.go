@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Option configures a [Migrator]. Options validate their input: New
@@ -40,7 +40,8 @@ const (
 
 type config struct {
 	table           string
-	format          source.Format
+	format          migration.Reader
+	set             *migration.Set
 	lockMode        LockMode
 	lockWait        time.Duration
 	leaseTTL        time.Duration
@@ -69,7 +70,7 @@ func WithTable(name string) Option {
 
 // WithFormat reads the migrations with format instead of tide's native
 // format ([source.Native]).
-func WithFormat(f source.Format) Option {
+func WithFormat(f migration.Reader) Option {
 	return func(c *config) error {
 		if f == nil {
 			return errors.New("format is nil")
@@ -198,9 +199,25 @@ func WithAppliedBy(user, host string) Option {
 	}
 }
 
-// validate rejects a configuration with nothing to migrate.
+// WithMigrations runs the migrations of set, loaded once with
+// [migration.Load] and shared (by tenants, say), instead of reading the
+// fs.FS given to [New], which must then be nil.
+func WithMigrations(set *migration.Set) Option {
+	return func(c *config) error {
+		if set == nil {
+			return errors.New("migration set is nil")
+		}
+		c.set = set
+		return nil
+	}
+}
+
+// validate rejects a configuration with nothing to migrate, or with two.
 func (c *config) validate(fsys fs.FS) error {
-	if fsys == nil && len(c.goMigrations) == 0 {
+	switch {
+	case fsys != nil && c.set != nil:
+		return errors.New("both an fs.FS and a migration set (WithMigrations): give one")
+	case fsys == nil && c.set == nil && len(c.goMigrations) == 0:
 		return errors.New("no migrations: fs.FS is nil and no Go migrations are registered")
 	}
 	return nil

@@ -3,6 +3,8 @@ package tide
 import (
 	"fmt"
 	"slices"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // byKey indexes records by their version-table key.
@@ -15,7 +17,7 @@ func byKey(recs []record) map[string]record {
 }
 
 // changed reports an applied record whose file no longer matches it.
-func changed(r record, mig *migration) bool {
+func changed(r record, mig *migration.Migration) bool {
 	return r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum
 }
 
@@ -34,7 +36,7 @@ func (m *Migrator) drift(recs []record) *DriftError {
 		case mig == nil:
 			d.Missing = append(d.Missing, r.Version)
 		case changed(r, mig):
-			d.Changed = append(d.Changed, mig.Migration)
+			d.Changed = append(d.Changed, *mig)
 		}
 	}
 	if len(d.Changed) == 0 && len(d.Missing) == 0 {
@@ -51,7 +53,7 @@ type Planned struct {
 	// already applied; they are skipped.
 	Resume int
 
-	mig *migration
+	mig *migration.Migration
 }
 
 // Statements returns the statements the step would run.
@@ -63,8 +65,8 @@ func (p Planned) Statements() []Statement {
 	return s[min(p.Resume, len(s)):]
 }
 
-func planned(mig *migration, dir Direction, resume int) Planned {
-	return Planned{Migration: mig.Migration, Direction: dir, Resume: resume, mig: mig}
+func planned(mig *migration.Migration, dir Direction, resume int) Planned {
+	return Planned{Migration: *mig, Direction: dir, Resume: resume, mig: mig}
 }
 
 // planUp returns the migrations Up would apply, in order, up to target
@@ -93,7 +95,7 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 		if !target.IsZero() && mig.Version.Compare(target) > 0 {
 			break
 		}
-		r, ok := done[mig.key()]
+		r, ok := done[mig.Key()]
 		switch {
 		case !ok:
 			if mig.Version.Compare(latest) < 0 {
@@ -111,7 +113,7 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 		return plan, nil
 	}
 	for _, mig := range m.reps {
-		r, ok := done[mig.key()]
+		r, ok := done[mig.Key()]
 		switch {
 		case !ok:
 			plan = append(plan, planned(mig, Up, 0))
@@ -132,7 +134,7 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, error) {
 	var plan []Planned
 	var d DriftError
-	add := func(r record, mig *migration) error {
+	add := func(r record, mig *migration.Migration) error {
 		switch {
 		case r.State == statePartial && r.Direction == Up && m.cfg.partialRevert && mig.Reversible && len(mig.Down) == len(mig.Up):
 			// Mirrored sections: skip the undos of the statements that never ran.
@@ -185,7 +187,7 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 		case mig == nil:
 			d.Missing = append(d.Missing, r.Version)
 		case changed(r, mig):
-			d.Changed = append(d.Changed, mig.Migration)
+			d.Changed = append(d.Changed, *mig)
 		default:
 			if err := add(r, mig); err != nil {
 				return nil, err

@@ -2,12 +2,11 @@ package tide
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Result reports one migration that an operation applied or reverted.
@@ -24,20 +23,9 @@ type Result struct {
 	Adopted bool
 }
 
-// progressChecksum identifies the statements that took effect, so that a
-// resumed run can check that they did not change.
-func progressChecksum(stmts []Statement) string {
-	h := sha256.New()
-	for _, s := range stmts {
-		h.Write([]byte(s.SQL))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // transactional reports whether the migration can run in one transaction
 // with its version record.
-func (m *Migrator) transactional(mig *migration, stmts []Statement) bool {
+func (m *Migrator) transactional(mig *migration.Migration, stmts []Statement) bool {
 	if mig.NoTransaction {
 		return false
 	}
@@ -61,8 +49,8 @@ func (m *Migrator) commitsImplicitly(stmts []Statement) bool {
 // if any.
 func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	mig := p.mig
-	stmts := mig.statements(p.Direction)
-	res := Result{Migration: mig.Migration, Direction: p.Direction, Resumed: p.Resume}
+	stmts := mig.Statements(p.Direction)
+	res := Result{Migration: *mig, Direction: p.Direction, Resumed: p.Resume}
 	// A migration left partial by an earlier run continues statement by
 	// statement, where the statements that took effect are checked.
 	transactional := m.transactional(mig, stmts) && (rec == nil || rec.State != statePartial)
@@ -74,11 +62,11 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 		}
 		defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
 	}
-	m.emit(MigrationStarted{Migration: mig.Migration, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
+	m.emit(MigrationStarted{Migration: *mig, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
 	start := time.Now()
 	var err error
 	switch {
-	case mig.isGo() && mig.NoTransaction:
+	case mig.IsGo() && mig.NoTransaction:
 		err = m.runGoConn(s, mig, p.Direction, rec, start)
 	case transactional:
 		err = m.runTx(s, mig, p.Direction, stmts, rec, start)
@@ -87,19 +75,19 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	}
 	res.Duration = time.Since(start)
 	if err != nil {
-		m.emit(MigrationFailed{Migration: mig.Migration, Direction: p.Direction, Err: err})
+		m.emit(MigrationFailed{Migration: *mig, Direction: p.Direction, Err: err})
 		return res, err
 	}
-	m.emit(MigrationDone{Migration: mig.Migration, Direction: p.Direction, Duration: res.Duration})
+	m.emit(MigrationDone{Migration: *mig, Direction: p.Direction, Duration: res.Duration})
 	return res, nil
 }
 
 // appliedRecord is the record of a migration fully applied at the end of a
 // run that started at start.
-func (m *Migrator) appliedRecord(mig *migration, start time.Time) record {
+func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) record {
 	return record{
-		Key: mig.key(), Version: mig.Version, Name: mig.Name, Kind: mig.kind(), Checksum: mig.Checksum,
-		State: stateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: progressChecksum(mig.Up),
+		Key: mig.Key(), Version: mig.Version, Name: mig.Name, Kind: kindOf(mig), Checksum: mig.Checksum,
+		State: stateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: migration.StatementsChecksum(mig.Up),
 		AppliedAt: time.Now(), ExecutionMS: time.Since(start).Milliseconds(),
 		AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
 	}
@@ -107,9 +95,9 @@ func (m *Migrator) appliedRecord(mig *migration, start time.Time) record {
 
 // finish records the end of a direction: the applied record after up, no
 // record after down.
-func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration, dir Direction, rec *record, start time.Time) error {
+func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
 	if dir == Down {
-		return m.hist.remove(ctx, q, mig.key())
+		return m.hist.remove(ctx, q, mig.Key())
 	}
 	r := m.appliedRecord(mig, start)
 	if rec != nil {
@@ -119,7 +107,7 @@ func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration
 }
 
 // runTx runs the whole migration and its record in one transaction.
-func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
 	fail := func(i int, err error) error {
 		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Err: err}
 		if i >= 0 && i < len(stmts) {
@@ -142,7 +130,7 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 			return fail(-1, err)
 		}
 	}
-	if f := mig.goFunc(dir); f != nil {
+	if f := mig.Func(dir); f != nil {
 		if err := f(s.ctx, tx); err != nil {
 			return fail(-1, err)
 		}
@@ -152,7 +140,7 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 			return fail(i, err)
 		}
-		m.emit(StatementDone{Migration: mig.Migration, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+		m.emit(StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
 	if err := m.finish(s.ctx, tx, mig, dir, rec, start); err != nil {
 		return fail(-1, err)
@@ -169,11 +157,11 @@ func (m *Migrator) runTx(s *session, mig *migration, dir Direction, stmts []Stat
 }
 
 // runGoConn runs a Go migration marked NoTransaction on the connection.
-func (m *Migrator) runGoConn(s *session, mig *migration, dir Direction, rec *record, start time.Time) error {
+func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
 	if err := s.lock.fence(s.ctx, s.conn); err != nil {
 		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
 	}
-	if err := mig.goFunc(dir)(s.ctx, s.conn); err != nil {
+	if err := mig.Func(dir)(s.ctx, s.conn); err != nil {
 		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
 	}
 	if err := m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start); err != nil {
@@ -185,7 +173,7 @@ func (m *Migrator) runGoConn(s *session, mig *migration, dir Direction, rec *rec
 // runStepwise runs a migration that cannot be atomic one statement at a
 // time, recording after each how many took effect. A failed run leaves a
 // partial record from which the next run in the same direction continues.
-func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
 	// Writes to the version table must happen even if ctx is cancelled
 	// right after a statement took effect: the record has to say so.
 	bg := context.WithoutCancel(s.ctx)
@@ -198,8 +186,8 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 	}
 	first := 0
 	progress := record{
-		Key: mig.key(), Version: mig.Version, Name: mig.Name, Kind: mig.kind(), Checksum: mig.Checksum,
-		State: statePartial, Direction: dir, ProgressChecksum: progressChecksum(nil),
+		Key: mig.Key(), Version: mig.Version, Name: mig.Name, Kind: kindOf(mig), Checksum: mig.Checksum,
+		State: statePartial, Direction: dir, ProgressChecksum: migration.StatementsChecksum(nil),
 		AppliedAt: time.Now(), AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
 	}
 	var err error
@@ -211,17 +199,17 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 		// A partial revert (WithPartialRevert): the applied up statements
 		// must be those the record names; the down statements mirroring the
 		// ones that never ran are skipped.
-		if rec.Done > len(mig.Up) || progressChecksum(mig.Up[:rec.Done]) != rec.ProgressChecksum {
+		if rec.Done > len(mig.Up) || migration.StatementsChecksum(mig.Up[:rec.Done]) != rec.ProgressChecksum {
 			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: Up, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d up statement(s) changed since they ran; restore them in %s", rec.Done, mig.displayPath())}
+				Reason: fmt.Sprintf("its first %d up statement(s) changed since they ran; restore them in %s", rec.Done, mig.Source())}
 		}
 		first = len(stmts) - rec.Done
-		progress.Done, progress.ProgressChecksum = first, progressChecksum(stmts[:first])
+		progress.Done, progress.ProgressChecksum = first, migration.StatementsChecksum(stmts[:first])
 		err = m.hist.update(bg, s.conn, progress)
 	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
-		if rec.Done > len(stmts) || progressChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
+		if rec.Done > len(stmts) || migration.StatementsChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
 			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.displayPath())}
+				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.Source())}
 		}
 		first = rec.Done
 		progress = *rec
@@ -241,7 +229,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 		}
 		next := progress
 		next.Done = i + 1
-		next.ProgressChecksum = progressChecksum(stmts[:i+1])
+		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
 		t := time.Now()
 		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
 			err = m.execWithProgress(s, st, next)
@@ -257,7 +245,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration, dir Direction, stmts 
 			return fail(i, i, err)
 		}
 		progress = next
-		m.emit(StatementDone{Migration: mig.Migration, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+		m.emit(StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
 	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)

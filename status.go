@@ -65,13 +65,13 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 	done := byKey(recs)
 	var out []MigrationStatus
 	for _, mig := range slices.Concat(m.migs, m.reps) {
-		st := MigrationStatus{Migration: mig.Migration, State: StatePending}
-		if r, ok := done[mig.key()]; ok {
+		st := MigrationStatus{Migration: *mig, State: StatePending}
+		if r, ok := done[mig.Key()]; ok {
 			st.fill(r)
 			switch {
 			case r.State == statePartial:
 				st.State = StatePartial
-				st.Progress = &Progress{Direction: r.Direction, Applied: r.Done, Total: len(mig.statements(r.Direction)), Error: r.Error}
+				st.Progress = &Progress{Direction: r.Direction, Applied: r.Done, Total: len(mig.Statements(r.Direction)), Error: r.Error}
 			case mig.Repeatable && r.Checksum != mig.Checksum:
 				st.State = StateOutdated
 			case changed(r, mig):

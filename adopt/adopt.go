@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Applied is one migration another tool applied. It is plain data.
 type Applied struct {
 	// Version orders the migration among tide's. It is zero for Flyway
 	// repeatables and for entries whose identifier has no leading number.
-	Version source.Version
+	Version migration.Version
 	// ID is the tool's own identifier as stored: a version ("20240101120000",
 	// "1.1"), a file name, a revision id or a migration name.
 	ID string
@@ -52,7 +52,7 @@ type History struct {
 	// current version, so its Applied list is empty and UpTo carries the
 	// state; for Flyway it is the highest baseline, below which Flyway
 	// applies nothing.
-	UpTo source.Version
+	UpTo migration.Version
 	// Code reports that the tool's migrations are program code tide cannot
 	// run (knex, sequelize, typeorm, alembic): the caller maps them to a
 	// baseline rather than to migrations of its own.

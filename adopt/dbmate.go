@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // readDbmate reads dbmate's schema_migrations (version varchar primary
@@ -18,7 +18,7 @@ func readDbmate(ctx context.Context, d dialect.Dialect, q dialect.Querier, table
 		if !ok {
 			return rowError(fmt.Sprint(len(h.Applied)+1), "version", orNull(nil))
 		}
-		v, err := source.ParseVersion(id)
+		v, err := migration.ParseVersion(id)
 		if err != nil {
 			return rowError(id, "version", err)
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // readFlyway reads flyway_schema_history (installed_rank, version,
@@ -72,7 +72,7 @@ func readFlyway(ctx context.Context, d dialect.Dialect, q dialect.Querier, table
 		states, key := repeatable, description
 		versionText = strings.TrimSpace(versionText)
 		if hasVersion && versionText != "" {
-			v, err := source.ParseVersion(versionText)
+			v, err := migration.ParseVersion(versionText)
 			if err != nil {
 				return rowError(rank, "version", err)
 			}

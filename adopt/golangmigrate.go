@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // readGolangMigrate reads golang-migrate's schema_migrations (version,
@@ -55,7 +55,7 @@ func readGolangMigrate(ctx context.Context, d dialect.Dialect, q dialect.Querier
 	case r.version < 0:
 		return h, nil
 	}
-	v := source.MustParseVersion(strconv.FormatInt(r.version, 10))
+	v := migration.MustParseVersion(strconv.FormatInt(r.version, 10))
 	h.UpTo = v
 	h.Notes = append(h.Notes, fmt.Sprintf("golang-migrate records only its current version: every migration up to %s counts as applied", v))
 	return h, nil

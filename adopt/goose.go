@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // readGoose reads goose_db_version (id, version_id, is_applied, tstamp).
@@ -43,7 +43,7 @@ func readGoose(ctx context.Context, d dialect.Dialect, q dialect.Querier, table 
 			return rowError("id "+id, "tstamp", err)
 		}
 		s := strconv.FormatInt(version, 10)
-		latest[version] = &state{applied: Applied{Version: source.MustParseVersion(s), ID: s, AppliedAt: at}, on: on}
+		latest[version] = &state{applied: Applied{Version: migration.MustParseVersion(s), ID: s, AppliedAt: at}, on: on}
 		return nil
 	})
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // The JavaScript tools keep one row per applied migration and delete it on
@@ -72,7 +72,7 @@ func readTypeORM(ctx context.Context, d dialect.Dialect, q dialect.Querier, tabl
 		if !ok {
 			return rowError("id "+id, "name", orNull(nil))
 		}
-		v, err := source.ParseVersion(strconv.FormatInt(ts, 10))
+		v, err := migration.ParseVersion(strconv.FormatInt(ts, 10))
 		if err != nil {
 			return rowError("id "+id, "timestamp", err)
 		}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // columns returns the lower-cased column names of table, read from an
@@ -265,17 +265,17 @@ func decimalSeconds(s string) (time.Time, bool) {
 // leadingVersion returns the version made of the leading digits of id
 // ("20240101120000_init" gives 20240101120000), or the zero Version when
 // id does not start with a digit.
-func leadingVersion(id string) source.Version {
+func leadingVersion(id string) migration.Version {
 	i := 0
 	for i < len(id) && id[i] >= '0' && id[i] <= '9' {
 		i++
 	}
 	if i == 0 {
-		return source.Version{}
+		return migration.Version{}
 	}
-	v, err := source.ParseVersion(id[:i])
-	if err != nil || v == source.MustParseVersion("0") {
-		return source.Version{} // 0 is no version for the ORMs' names
+	v, err := migration.ParseVersion(id[:i])
+	if err != nil || v == migration.MustParseVersion("0") {
+		return migration.Version{} // 0 is no version for the ORMs' names
 	}
 	return v
 }

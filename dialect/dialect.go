@@ -29,6 +29,7 @@ type Dialect interface {
 	Name() string
 	Syntax
 	Catalog
+	Tables
 }
 
 // Syntax covers the lexical rules of a dialect.

@@ -7,6 +7,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // DbmatePrefix is the marker prefix of dbmate files: "-- migrate:up".
@@ -51,27 +53,27 @@ func (dbmateFormat) Name() string { return "dbmate" }
 
 // Read reads every *.sql file at the root of fsys. All problems are
 // reported together, each a *ParseError.
-func (dbmateFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (dbmateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	return readFiles(fsys, func(name string) (bool, error) {
 		return path.Ext(name) == ".sql", nil
 	}, parseDbmate)
 }
 
 // parseDbmate parses one dbmate file; name is its path in the folder.
-func parseDbmate(name string, content []byte) (Migration, error) {
+func parseDbmate(name string, content []byte) (migration.File, error) {
 	match := dbmateName.FindStringSubmatch(path.Base(name))
 	if match == nil {
-		return Migration{}, &ParseError{Path: name, Msg: "dbmate file name must start with its version, for example 20260101120000_add_users.sql"}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: "dbmate file name must start with its version, for example 20260101120000_add_users.sql"}
 	}
 	v, err := positiveVersion(match[1])
 	if err != nil {
-		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: strings.TrimPrefix(match[2], "_"), Path: name}
+	m := migration.File{Version: v, Name: strings.TrimPrefix(match[2], "_"), Path: name}
 
 	var (
-		up, down *Section
-		cur      *Section
+		up, down *migration.Section
+		cur      *migration.Section
 		body     strings.Builder
 	)
 	flush := func() {
@@ -88,7 +90,7 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 			// dbmate takes any other "-- migrate:..." line for a comment.
 			if cur == nil {
 				if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
-					return Migration{}, &ParseError{Path: name, Line: n, Msg: "SQL before \"-- migrate:up\": dbmate allows only comments there"}
+					return migration.File{}, &migration.ParseError{Path: name, Line: n, Msg: "SQL before \"-- migrate:up\": dbmate allows only comments there"}
 				}
 				continue
 			}
@@ -97,17 +99,17 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 		}
 		switch {
 		case mk.Name == "up" && up != nil:
-			return Migration{}, &ParseError{Path: name, Line: n, Msg: fmt.Sprintf("second \"-- migrate:up\" (the first is at line %d): tide reads one up and one down section per dbmate file", up.Line-1)}
+			return migration.File{}, &migration.ParseError{Path: name, Line: n, Msg: fmt.Sprintf("second \"-- migrate:up\" (the first is at line %d): tide reads one up and one down section per dbmate file", up.Line-1)}
 		case mk.Name == "down" && up == nil:
-			return Migration{}, &ParseError{Path: name, Line: n, Msg: "\"-- migrate:down\" before \"-- migrate:up\""}
+			return migration.File{}, &migration.ParseError{Path: name, Line: n, Msg: "\"-- migrate:down\" before \"-- migrate:up\""}
 		case mk.Name == "down" && down != nil:
-			return Migration{}, &ParseError{Path: name, Line: n, Msg: fmt.Sprintf("second \"-- migrate:down\" (the first is at line %d)", down.Line-1)}
+			return migration.File{}, &migration.ParseError{Path: name, Line: n, Msg: fmt.Sprintf("second \"-- migrate:down\" (the first is at line %d)", down.Line-1)}
 		}
 		if tx, ok := mk.Option("transaction"); ok && tx == "false" {
 			m.NoTransaction = true
 		}
 		flush()
-		cur = &Section{Path: name, Line: n + 1}
+		cur = &migration.Section{Path: name, Line: n + 1}
 		if mk.Name == "up" {
 			up = cur
 		} else {
@@ -116,7 +118,7 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 	}
 	flush()
 	if up == nil {
-		return Migration{}, &ParseError{Path: name, Msg: "no \"-- migrate:up\" section: every dbmate migration needs one"}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: "no \"-- migrate:up\" section: every dbmate migration needs one"}
 	}
 	m.Up = *up
 	if down != nil && strings.TrimSpace(down.SQL) != "" {
@@ -130,7 +132,7 @@ func parseDbmate(name string, content []byte) (Migration, error) {
 // migration without a down section gets an empty one (which reads back as
 // none); a no-transaction migration gets "transaction:false" on both
 // markers.
-func (f dbmateFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (f dbmateFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	versions := make([]string, len(migs))
 	var errs []error
 	for i, m := range migs {

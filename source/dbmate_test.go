@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 func TestDbmateReadBlog(t *testing.T) {
@@ -104,7 +106,7 @@ func FuzzDbmateParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content []byte) {
 		m, err := parseDbmate("1_x.sql", content)
 		if err != nil {
-			if _, ok := err.(*ParseError); !ok {
+			if _, ok := err.(*migration.ParseError); !ok {
 				t.Fatalf("error %v is a %T, not a *ParseError", err, err)
 			}
 			return

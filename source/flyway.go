@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // FlywayFormat reads and writes Flyway SQL migrations. Flyway searches the
@@ -186,9 +188,9 @@ func parseFlywayName(base string) (f flywayFile, ok bool, err error) {
 
 // parseFlywayVersion parses a Flyway version, whose segments are separated
 // by "." or "_".
-func parseFlywayVersion(s string) (Version, error) {
+func parseFlywayVersion(s string) (migration.Version, error) {
 	if s == "" {
-		return Version{}, errors.New("no version before \"__\"")
+		return migration.Version{}, errors.New("no version before \"__\"")
 	}
 	return positiveVersion(strings.ReplaceAll(s, "_", "."))
 }
@@ -197,14 +199,14 @@ func parseFlywayVersion(s string) (Version, error) {
 type flywayScript struct {
 	flywayFile
 	path    string
-	version Version
+	version migration.Version
 	sql     string // normalised, placeholders replaced
 	noTx    bool
 }
 
 // Read reads the migrations in fsys and all its subfolders. All problems
 // are reported together, each a *ParseError.
-func (f FlywayFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (f FlywayFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	var errs []error
 	var scripts []*flywayScript
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -212,7 +214,7 @@ func (f FlywayFormat) Read(fsys fs.FS) ([]Migration, error) {
 			if p == "." {
 				return err
 			}
-			errs = append(errs, &ParseError{Path: p, Msg: fmt.Sprintf("read: %v", err)})
+			errs = append(errs, &migration.ParseError{Path: p, Msg: fmt.Sprintf("read: %v", err)})
 			return nil
 		}
 		if d.IsDir() {
@@ -220,7 +222,7 @@ func (f FlywayFormat) Read(fsys fs.FS) ([]Migration, error) {
 		}
 		name, ok, err := parseFlywayName(d.Name())
 		if err != nil {
-			errs = append(errs, &ParseError{Path: p, Msg: err.Error()})
+			errs = append(errs, &migration.ParseError{Path: p, Msg: err.Error()})
 			return nil
 		}
 		if !ok {
@@ -246,7 +248,7 @@ func (f FlywayFormat) Read(fsys fs.FS) ([]Migration, error) {
 func (f FlywayFormat) readScript(fsys fs.FS, p string, name flywayFile) (*flywayScript, error) {
 	raw, err := fs.ReadFile(fsys, p)
 	if err != nil {
-		return nil, &ParseError{Path: p, Msg: fmt.Sprintf("read: %v", err)}
+		return nil, &migration.ParseError{Path: p, Msg: fmt.Sprintf("read: %v", err)}
 	}
 	s := &flywayScript{flywayFile: name, path: p, sql: Normalize(string(raw))}
 	if name.kind != 'R' {
@@ -265,7 +267,7 @@ func (f FlywayFormat) readScript(fsys fs.FS, p string, name flywayFile) (*flyway
 			replace = *repl
 		}
 	case !errors.Is(err, fs.ErrNotExist):
-		return nil, &ParseError{Path: p + ".conf", Msg: fmt.Sprintf("read: %v", err)}
+		return nil, &migration.ParseError{Path: p + ".conf", Msg: fmt.Sprintf("read: %v", err)}
 	}
 	if replace {
 		s.sql, err = f.replacePlaceholders(p, s.sql)
@@ -290,7 +292,7 @@ func parseFlywayConf(p string, content []byte) (noTx bool, replace *bool, err er
 			k, v, ok = strings.Cut(line, ":")
 		}
 		if !ok {
-			return false, nil, &ParseError{Path: p, Line: n, Msg: "expected key=value"}
+			return false, nil, &migration.ParseError{Path: p, Line: n, Msg: "expected key=value"}
 		}
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		boolean := func() (bool, error) {
@@ -300,7 +302,7 @@ func parseFlywayConf(p string, content []byte) (noTx bool, replace *bool, err er
 			case "false":
 				return false, nil
 			}
-			return false, &ParseError{Path: p, Line: n, Msg: fmt.Sprintf("%s must be true or false, not %q", k, v)}
+			return false, &migration.ParseError{Path: p, Line: n, Msg: fmt.Sprintf("%s must be true or false, not %q", k, v)}
 		}
 		switch k {
 		case "executeInTransaction":
@@ -317,12 +319,12 @@ func parseFlywayConf(p string, content []byte) (noTx bool, replace *bool, err er
 			replace = &b
 		case "encoding":
 			if e := strings.ToLower(strings.ReplaceAll(v, "-", "")); e != "utf8" {
-				return false, nil, &ParseError{Path: p, Line: n, Msg: fmt.Sprintf("encoding %s: tide reads migrations as UTF-8; convert the file", v)}
+				return false, nil, &migration.ParseError{Path: p, Line: n, Msg: fmt.Sprintf("encoding %s: tide reads migrations as UTF-8; convert the file", v)}
 			}
 		case "shouldExecute":
-			return false, nil, &ParseError{Path: p, Line: n, Msg: "shouldExecute: tide does not run migrations conditionally"}
+			return false, nil, &migration.ParseError{Path: p, Line: n, Msg: "shouldExecute: tide does not run migrations conditionally"}
 		default:
-			return false, nil, &ParseError{Path: p, Line: n, Msg: fmt.Sprintf("unknown script configuration key %q (known: executeInTransaction, placeholderReplacement, encoding)", k)}
+			return false, nil, &migration.ParseError{Path: p, Line: n, Msg: fmt.Sprintf("unknown script configuration key %q (known: executeInTransaction, placeholderReplacement, encoding)", k)}
 		}
 	}
 	return noTx, replace, nil
@@ -350,7 +352,7 @@ func (f FlywayFormat) replacePlaceholders(p, sql string) (string, error) {
 		b.WriteString(rest[:i])
 		j := strings.Index(rest[i+2:], "}")
 		if j < 0 {
-			return "", &ParseError{Path: p, Line: line, Msg: "placeholder \"${\" without its closing \"}\" (set placeholderReplacement=false in a .conf file to keep it)"}
+			return "", &migration.ParseError{Path: p, Line: line, Msg: "placeholder \"${\" without its closing \"}\" (set placeholderReplacement=false in a .conf file to keep it)"}
 		}
 		name := rest[i+2 : i+2+j]
 		v, ok := values[strings.ToLower(name)]
@@ -359,7 +361,7 @@ func (f FlywayFormat) replacePlaceholders(p, sql string) (string, error) {
 			if strings.HasPrefix(strings.ToLower(name), "flyway:") {
 				msg = fmt.Sprintf("Flyway's default placeholder ${%s} needs a database connection: give its value in FlywayFormat.Placeholders", name)
 			}
-			return "", &ParseError{Path: p, Line: line, Msg: msg}
+			return "", &migration.ParseError{Path: p, Line: line, Msg: msg}
 		}
 		b.WriteString(v)
 		rest = rest[i+2+j+1:]
@@ -368,31 +370,31 @@ func (f FlywayFormat) replacePlaceholders(p, sql string) (string, error) {
 
 // assemble joins undo files to their versioned migrations, applies the
 // baseline choice and sorts the result.
-func (f FlywayFormat) assemble(scripts []*flywayScript) ([]Migration, error) {
+func (f FlywayFormat) assemble(scripts []*flywayScript) ([]migration.File, error) {
 	var errs []error
-	byKind := map[byte]map[Version]*flywayScript{'V': {}, 'U': {}, 'B': {}}
-	var repeatables []Migration
+	byKind := map[byte]map[migration.Version]*flywayScript{'V': {}, 'U': {}, 'B': {}}
+	var repeatables []migration.File
 	for _, s := range scripts {
 		if s.kind == 'R' {
-			repeatables = append(repeatables, Migration{
+			repeatables = append(repeatables, migration.File{
 				Name: s.desc, Path: s.path, Repeatable: true, NoTransaction: s.noTx,
-				Up: Section{Path: s.path, Line: 1, SQL: s.sql},
+				Up: migration.Section{Path: s.path, Line: 1, SQL: s.sql},
 			})
 			continue
 		}
 		m := byKind[s.kind]
 		if prev := m[s.version]; prev != nil {
-			errs = append(errs, &ParseError{Path: s.path, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", s.version, prev.path)})
+			errs = append(errs, &migration.ParseError{Path: s.path, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", s.version, prev.path)})
 			continue
 		}
 		m[s.version] = s
 	}
 	for v, u := range byKind['U'] {
 		if byKind['V'][v] == nil {
-			errs = append(errs, &ParseError{Path: u.path, Msg: fmt.Sprintf("undo migration without a versioned migration V%s__...sql", u.version)})
+			errs = append(errs, &migration.ParseError{Path: u.path, Msg: fmt.Sprintf("undo migration without a versioned migration V%s__...sql", u.version)})
 		}
 	}
-	var cut Version // with UseBaselines: the V up to this version are replaced
+	var cut migration.Version // with UseBaselines: the V up to this version are replaced
 	var baseline *flywayScript
 	if f.UseBaselines {
 		for v, b := range byKind['B'] {
@@ -417,13 +419,13 @@ func (f FlywayFormat) assemble(scripts []*flywayScript) ([]Migration, error) {
 }
 
 // flywayMigration makes the migration of a V (or B) file and its U file.
-func flywayMigration(s, undo *flywayScript) Migration {
-	m := Migration{
+func flywayMigration(s, undo *flywayScript) migration.File {
+	m := migration.File{
 		Version: s.version, Name: s.desc, Path: s.path, NoTransaction: s.noTx,
-		Up: Section{Path: s.path, Line: 1, SQL: s.sql},
+		Up: migration.Section{Path: s.path, Line: 1, SQL: s.sql},
 	}
 	if undo != nil {
-		m.Down = &Section{Path: undo.path, Line: 1, SQL: undo.sql}
+		m.Down = &migration.Section{Path: undo.path, Line: 1, SQL: undo.sql}
 		m.NoTransaction = m.NoTransaction || undo.noTx
 	}
 	return m
@@ -434,10 +436,10 @@ func flywayMigration(s, undo *flywayScript) Migration {
 // file setting executeInTransaction=false for no-transaction migrations. A
 // file whose SQL holds "${" gets placeholderReplacement=false in its .conf
 // file (when placeholders are replaced), so that it runs as written.
-func (f FlywayFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (f FlywayFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(migs))
 	var errs []error
-	add := func(m Migration, name, sql string) {
+	add := func(m migration.File, name, sql string) {
 		if _, dup := files[name]; dup {
 			errs = append(errs, writeErrorf(m, "flyway", "a second file %s", name))
 			return
@@ -489,7 +491,7 @@ func (f FlywayFormat) Files(migs []Migration) (map[string][]byte, error) {
 // flywayVersionText returns the version of m as its file name wrote it
 // (V1_2__x.sql, 0001_x.sql) when that denotes the same version, and its
 // canonical form otherwise.
-func flywayVersionText(m Migration) string {
+func flywayVersionText(m migration.File) string {
 	base := path.Base(m.Path)
 	candidates := []string{}
 	if len(base) > 1 && strings.ContainsRune("VUB", rune(base[0])) {

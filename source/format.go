@@ -1,6 +1,10 @@
 package source
 
-import "io/fs"
+import (
+	"io/fs"
+
+	"github.com/tidemigrate/tide/migration"
+)
 
 // Format reads the migrations of one file layout (tide's native format, or
 // another tool's) from a file system.
@@ -12,5 +16,5 @@ import "io/fs"
 // concurrent use.
 type Format interface {
 	Name() string
-	Read(fsys fs.FS) ([]Migration, error)
+	Read(fsys fs.FS) ([]migration.File, error)
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // GolangMigrate is the format of golang-migrate/migrate: each migration is
@@ -37,7 +39,7 @@ func (golangMigrateFormat) Name() string { return "golang-migrate" }
 
 // Read reads the *.sql files at the root of fsys and pairs them by version.
 // All problems are reported together, each a *ParseError.
-func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
@@ -46,10 +48,10 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 		up, down         string // file names
 		upData, downData []byte
 		name             string
-		version          Version
+		version          migration.Version
 	}
-	pairs := map[Version]*pair{}
-	var order []Version
+	pairs := map[migration.Version]*pair{}
+	var order []migration.Version
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
@@ -58,21 +60,21 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 		}
 		match := golangMigrateName.FindStringSubmatch(name)
 		if match == nil {
-			errs = append(errs, &ParseError{Path: name, Msg: "golang-migrate file name must be <version>_<name>.up.sql or <version>_<name>.down.sql"})
+			errs = append(errs, &migration.ParseError{Path: name, Msg: "golang-migrate file name must be <version>_<name>.up.sql or <version>_<name>.down.sql"})
 			continue
 		}
 		if _, err := strconv.ParseUint(match[1], 10, 64); err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("golang-migrate version %s does not fit a 64-bit unsigned integer", match[1])})
+			errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("golang-migrate version %s does not fit a 64-bit unsigned integer", match[1])})
 			continue
 		}
-		v, err := ParseVersion(match[1])
+		v, err := migration.ParseVersion(match[1])
 		if err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: err.Error()})
+			errs = append(errs, &migration.ParseError{Path: name, Msg: err.Error()})
 			continue
 		}
 		content, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
+			errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
 			continue
 		}
 		p := pairs[v]
@@ -83,33 +85,33 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 		}
 		if match[3] == "up" {
 			if p.up != "" {
-				errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.up)})
+				errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.up)})
 				continue
 			}
 			p.up, p.upData, p.name = name, content, match[2]
 		} else {
 			if p.down != "" {
-				errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.down)})
+				errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.down)})
 				continue
 			}
 			p.down, p.downData = name, content
 		}
 	}
-	var migs []Migration
+	var migs []migration.File
 	for _, v := range order {
 		p := pairs[v]
 		if p.up == "" {
-			errs = append(errs, &ParseError{Path: p.down, Msg: "down migration without its up file " + strings.TrimSuffix(p.down, ".down.sql") + ".up.sql"})
+			errs = append(errs, &migration.ParseError{Path: p.down, Msg: "down migration without its up file " + strings.TrimSuffix(p.down, ".down.sql") + ".up.sql"})
 			continue
 		}
-		m := Migration{
+		m := migration.File{
 			Version: v,
 			Name:    p.name,
 			Path:    p.up,
-			Up:      Section{Path: p.up, Line: 1, SQL: Normalize(string(p.upData))},
+			Up:      migration.Section{Path: p.up, Line: 1, SQL: Normalize(string(p.upData))},
 		}
 		if p.down != "" {
-			m.Down = &Section{Path: p.down, Line: 1, SQL: Normalize(string(p.downData))}
+			m.Down = &migration.Section{Path: p.down, Line: 1, SQL: Normalize(string(p.downData))}
 		}
 		migs = append(migs, m)
 	}
@@ -120,7 +122,7 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]Migration, error) {
 
 // Files writes migs as <version>_<name>.up.sql files, and .down.sql files
 // for the migrations with a down section.
-func (f golangMigrateFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (f golangMigrateFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, 2*len(migs))
 	var errs []error
 	for _, m := range migs {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // GooseFormat reads and writes the SQL migrations of pressly/goose: files
@@ -90,7 +92,7 @@ func (GooseFormat) Name() string { return "goose" }
 // Read reads every *.sql file at the root of fsys (and reports *.go
 // migrations, see [GooseFormat]). Subdirectories are ignored, as goose does.
 // All problems are reported together, each a *ParseError.
-func (g GooseFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (g GooseFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	return readFiles(fsys, func(name string) (bool, error) {
 		switch path.Ext(name) {
 		case ".sql":
@@ -99,33 +101,33 @@ func (g GooseFormat) Read(fsys fs.FS) ([]Migration, error) {
 			if g.SkipGoFiles || strings.HasSuffix(name, "_test.go") || !gooseName.MatchString(name) {
 				return false, nil
 			}
-			return false, &ParseError{Path: name, Msg: "goose Go migration: tide cannot run Go code from a migrations folder; register it with tide.WithGoMigrations, then read the folder with GooseFormat{SkipGoFiles: true}"}
+			return false, &migration.ParseError{Path: name, Msg: "goose Go migration: tide cannot run Go code from a migrations folder; register it with tide.WithGoMigrations, then read the folder with GooseFormat{SkipGoFiles: true}"}
 		}
 		return false, nil
 	}, g.parse)
 }
 
 // parse parses one goose SQL file; name is its path in the folder.
-func (g GooseFormat) parse(name string, content []byte) (Migration, error) {
+func (g GooseFormat) parse(name string, content []byte) (migration.File, error) {
 	match := gooseName.FindStringSubmatch(path.Base(name))
 	if match == nil || match[3] != "sql" {
-		return Migration{}, &ParseError{Path: name, Msg: "goose file name must be <version>_<name>.sql, for example 00001_add_users.sql"}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: "goose file name must be <version>_<name>.sql, for example 00001_add_users.sql"}
 	}
 	if _, err := strconv.ParseInt(match[1], 10, 64); err != nil {
-		return Migration{}, &ParseError{Path: name, Msg: fmt.Sprintf("goose version %s does not fit a 64-bit integer", match[1])}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: fmt.Sprintf("goose version %s does not fit a 64-bit integer", match[1])}
 	}
 	v, err := positiveVersion(match[1])
 	if err != nil {
-		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: match[2], Path: name}
+	m := migration.File{Version: v, Name: match[2], Path: name}
 	lookup := g.LookupEnv
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
 	p := gooseParser{path: name, lookup: lookup}
 	if err := p.run(&m, Normalize(string(content))); err != nil {
-		return Migration{}, err
+		return migration.File{}, err
 	}
 	return m, nil
 }
@@ -134,7 +136,7 @@ func (g GooseFormat) parse(name string, content []byte) (Migration, error) {
 type gooseSection struct {
 	marker   int // line of the Up or Down annotation
 	text     strings.Builder
-	stmts    []Statement
+	stmts    []migration.Statement
 	hasBlock bool // a StatementBegin appeared in the section
 }
 
@@ -154,10 +156,10 @@ type gooseParser struct {
 }
 
 func (p *gooseParser) errorf(line int, format string, args ...any) error {
-	return &ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return &migration.ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (p *gooseParser) run(m *Migration, text string) error {
+func (p *gooseParser) run(m *migration.File, text string) error {
 	lines := strings.Split(text, "\n")
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1] // the file's final newline ends the last line
@@ -186,12 +188,12 @@ func (p *gooseParser) run(m *Migration, text string) error {
 }
 
 // section turns the accumulated text and statements into a Section.
-func (p *gooseParser) section(s *gooseSection) Section {
-	sec := Section{Path: p.path, Line: s.marker + 1, SQL: s.text.String()}
+func (p *gooseParser) section(s *gooseSection) migration.Section {
+	sec := migration.Section{Path: p.path, Line: s.marker + 1, SQL: s.text.String()}
 	if s.hasBlock {
 		sec.Statements = s.stmts
 		if sec.Statements == nil {
-			sec.Statements = []Statement{}
+			sec.Statements = []migration.Statement{}
 		}
 	}
 	return sec
@@ -252,7 +254,7 @@ func (p *gooseParser) emit() {
 		// The statement starts after any blank lines the buffer began with.
 		lead := raw[:len(raw)-len(strings.TrimLeftFunc(raw, unicode.IsSpace))]
 		line := p.bufLine + strings.Count(lead, "\n")
-		p.cur.stmts = append(p.cur.stmts, Statement{SQL: s, Line: line})
+		p.cur.stmts = append(p.cur.stmts, migration.Statement{SQL: s, Line: line})
 	}
 	p.buf.Reset()
 }
@@ -365,7 +367,7 @@ func gooseEndsStatement(line string) bool {
 // StatementBegin/StatementEnd block, so goose and tide keep its boundaries;
 // any other section is written as it is. Goose has no repeatable
 // migrations and only integer versions: those are errors.
-func (g GooseFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (g GooseFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(migs))
 	var errs []error
 	for _, m := range migs {
@@ -399,7 +401,7 @@ func (g GooseFormat) Files(migs []Migration) (map[string][]byte, error) {
 	return files, nil
 }
 
-func gooseWriteSection(b *strings.Builder, s Section) {
+func gooseWriteSection(b *strings.Builder, s migration.Section) {
 	if s.Statements == nil {
 		b.WriteString(sectionText(s.SQL))
 		return

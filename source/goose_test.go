@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // gooseTestEnv is a fixed environment for ENVSUB tests.
@@ -20,19 +22,19 @@ func TestGooseReadBlog(t *testing.T) {
 		version, name string
 		noTx, down    bool
 		upLine        int
-		upStmts       []Statement // nil: split by the dialect
-		downStmts     []Statement
+		upStmts       []migration.Statement // nil: split by the dialect
+		downStmts     []migration.Statement
 	}
 	wants := []want{
 		{version: "1", name: "create_users", down: true, upLine: 2},
 		{version: "2", name: "create_posts", down: true, upLine: 2},
 		{version: "3", name: "post_count_trigger", down: true, upLine: 2,
-			upStmts: []Statement{
+			upStmts: []migration.Statement{
 				{Line: 2, SQL: "ALTER TABLE users ADD COLUMN post_count integer NOT NULL DEFAULT 0;"},
 				{Line: 5, SQL: "CREATE FUNCTION bump_post_count() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n    UPDATE users SET post_count = post_count + 1 WHERE id = NEW.author_id;\n    RETURN NEW;\nEND;\n$$;"},
 				{Line: 14, SQL: "CREATE TRIGGER posts_bump_post_count AFTER INSERT ON posts\n    FOR EACH ROW EXECUTE FUNCTION bump_post_count();"},
 			},
-			downStmts: []Statement{
+			downStmts: []migration.Statement{
 				{Line: 19, SQL: "DROP TRIGGER posts_bump_post_count ON posts;\nDROP FUNCTION bump_post_count();"},
 				{Line: 22, SQL: "ALTER TABLE users DROP COLUMN post_count;"},
 			}},
@@ -77,7 +79,7 @@ func TestGooseReadBlog(t *testing.T) {
 	}
 }
 
-func gooseTestStatements(t *testing.T, what string, got, want []Statement) {
+func gooseTestStatements(t *testing.T, what string, got, want []migration.Statement) {
 	t.Helper()
 	if (got == nil) != (want == nil) || len(got) != len(want) {
 		t.Fatalf("%s statements = %+v, want %+v", what, got, want)
@@ -217,7 +219,7 @@ func TestGooseAccepts(t *testing.T) {
 	}
 }
 
-func gooseTestTexts(t *testing.T, what string, got []Statement, want []string) {
+func gooseTestTexts(t *testing.T, what string, got []migration.Statement, want []string) {
 	t.Helper()
 	if (got == nil) != (want == nil) || len(got) != len(want) {
 		t.Fatalf("%s statements = %+v, want %q", what, got, want)
@@ -307,13 +309,13 @@ func FuzzGooseParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content []byte) {
 		m, err := GooseFormat{LookupEnv: gooseTestEnv}.parse("1_x.sql", content)
 		if err != nil {
-			if _, ok := err.(*ParseError); !ok {
+			if _, ok := err.(*migration.ParseError); !ok {
 				t.Fatalf("error %v is a %T, not a *ParseError", err, err)
 			}
 			return
 		}
 		lines := strings.Count(Normalize(string(content)), "\n") + 1
-		sections := []Section{m.Up}
+		sections := []migration.Section{m.Up}
 		if m.Down != nil {
 			sections = append(sections, *m.Down)
 		}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // NativePrefix is the marker prefix of tide's own format: "-- +tide up".
@@ -29,7 +31,7 @@ func (nativeFormat) Name() string { return "native" }
 // Read reads every *.sql file at the root of fsys. Other files and
 // subdirectories are ignored. All problems are reported together, joined,
 // each a *ParseError.
-func (nativeFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (nativeFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	return readFiles(fsys, func(name string) (bool, error) {
 		return strings.EqualFold(path.Ext(name), ".sql"), nil
 	}, ParseNative)
@@ -38,30 +40,30 @@ func (nativeFormat) Read(fsys fs.FS) ([]Migration, error) {
 // ParseNative parses the content of one native migration file. The file
 // name supplies the version and name; a file named R__<name>.sql is a
 // repeatable migration: zero Version, Repeatable set.
-func ParseNative(name string, content []byte) (Migration, error) {
+func ParseNative(name string, content []byte) (migration.File, error) {
 	if isNativeRepeatable(name) {
 		return parseNativeRepeatable(name, content)
 	}
 	match := nativeName.FindStringSubmatch(path.Base(name))
 	if match == nil {
-		return Migration{}, &ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}
 	}
 	v, err := positiveVersion(match[1])
 	if err != nil {
-		return Migration{}, &ParseError{Path: name, Msg: err.Error()}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: err.Error()}
 	}
-	m := Migration{Version: v, Name: match[2], Path: name}
+	m := migration.File{Version: v, Name: match[2], Path: name}
 	if err := parseNativeBody(&m, Normalize(string(content))); err != nil {
-		return Migration{}, err
+		return migration.File{}, err
 	}
 	return m, nil
 }
 
 // parseNativeBody splits the file into its sections at the marker lines.
-func parseNativeBody(m *Migration, text string) error {
+func parseNativeBody(m *migration.File, text string) error {
 	var (
-		up, down   *Section
-		current    *Section
+		up, down   *migration.Section
+		current    *migration.Section
 		body       strings.Builder
 		noTxMarker int
 	)
@@ -78,7 +80,7 @@ func parseNativeBody(m *Migration, text string) error {
 		if !ok {
 			if current == nil {
 				if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
-					return &ParseError{Path: m.Path, Line: n, Msg: "SQL before the first \"-- +tide up\" marker: put statements in an up or down section"}
+					return &migration.ParseError{Path: m.Path, Line: n, Msg: "SQL before the first \"-- +tide up\" marker: put statements in an up or down section"}
 				}
 				continue
 			}
@@ -88,30 +90,30 @@ func parseNativeBody(m *Migration, text string) error {
 		switch mk.Name {
 		case "up", "down":
 			if len(mk.Args) > 0 {
-				return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unexpected words %q after -- +tide %s", strings.Join(mk.Args, " "), mk.Name)}
+				return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unexpected words %q after -- +tide %s", strings.Join(mk.Args, " "), mk.Name)}
 			}
 			target := &up
 			if mk.Name == "down" {
 				target = &down
 			}
 			if *target != nil {
-				return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("second \"-- +tide %s\" section (the first is at line %d)", mk.Name, (*target).Line-1)}
+				return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("second \"-- +tide %s\" section (the first is at line %d)", mk.Name, (*target).Line-1)}
 			}
 			flush()
-			current = &Section{Path: m.Path, Line: n + 1}
+			current = &migration.Section{Path: m.Path, Line: n + 1}
 			*target = current
 		case "no-transaction":
 			if up != nil || down != nil {
-				return &ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
+				return &migration.ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
 			}
 			noTxMarker = n
 		default:
-			return &ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, down, no-transaction)", mk.Name)}
+			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, down, no-transaction)", mk.Name)}
 		}
 	}
 	flush()
 	if up == nil {
-		return &ParseError{Path: m.Path, Msg: "no \"-- +tide up\" section: every migration needs one"}
+		return &migration.ParseError{Path: m.Path, Msg: "no \"-- +tide up\" section: every migration needs one"}
 	}
 	m.Up = *up
 	m.Down = down
@@ -120,12 +122,12 @@ func parseNativeBody(m *Migration, text string) error {
 }
 
 // sortUnique sorts migrations by version and reports duplicate versions.
-func sortUnique(migs []Migration) ([]Migration, error) {
-	slices.SortStableFunc(migs, func(a, b Migration) int { return a.Version.Compare(b.Version) })
+func sortUnique(migs []migration.File) ([]migration.File, error) {
+	slices.SortStableFunc(migs, func(a, b migration.File) int { return a.Version.Compare(b.Version) })
 	var errs []error
 	for i := 1; i < len(migs); i++ {
 		if migs[i].Version == migs[i-1].Version {
-			errs = append(errs, &ParseError{Path: migs[i].Path, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", migs[i].Version, migs[i-1].Path)})
+			errs = append(errs, &migration.ParseError{Path: migs[i].Path, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", migs[i].Version, migs[i-1].Path)})
 		}
 	}
 	return migs, errors.Join(errs...)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 func TestNativeRepeatable(t *testing.T) {
@@ -46,8 +48,8 @@ func TestNativeRepeatableErrors(t *testing.T) {
 }
 
 func TestSortMigrations(t *testing.T) {
-	v := MustParseVersion
-	migs := []Migration{
+	v := migration.MustParseVersion
+	migs := []migration.File{
 		{Repeatable: true, Name: "b"},
 		{Version: v("10")},
 		{Repeatable: true, Name: "a"},

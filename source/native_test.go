@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 func TestParseNative(t *testing.T) {
@@ -46,7 +48,7 @@ func TestParseNativeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseNative(tt.file, []byte(tt.content))
-			var pe *ParseError
+			var pe *migration.ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("error %v, want a *ParseError", err)
 			}
@@ -133,9 +135,9 @@ func FuzzParseNative(f *testing.F) {
 	f.Fuzz(func(t *testing.T, content string) {
 		m, err := ParseNative("1_fuzz.sql", []byte(content))
 		if err != nil {
-			var pe *ParseError
+			var pe *migration.ParseError
 			if !errors.As(err, &pe) || pe.Path != "1_fuzz.sql" {
-				t.Fatalf("error %v is not a *ParseError naming the file", err)
+				t.Fatalf("error %v is not a *migration.ParseError naming the file", err)
 			}
 			return
 		}

@@ -7,6 +7,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Prisma is the format of Prisma Migrate: one folder per migration,
@@ -37,12 +39,12 @@ func (prismaFormat) Name() string { return "prisma" }
 
 // Read reads every <version>_<name>/migration.sql in fsys. All problems are
 // reported together, each a *ParseError.
-func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
+func (prismaFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
 	}
-	var migs []Migration
+	var migs []migration.File
 	var errs []error
 	for _, e := range entries {
 		dir := e.Name()
@@ -51,12 +53,12 @@ func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
 		}
 		match := prismaDir.FindStringSubmatch(dir)
 		if match == nil {
-			errs = append(errs, &ParseError{Path: dir, Msg: "Prisma migration folder name must be <timestamp>_<name>, for example 20260101120000_init"})
+			errs = append(errs, &migration.ParseError{Path: dir, Msg: "Prisma migration folder name must be <timestamp>_<name>, for example 20260101120000_init"})
 			continue
 		}
-		v, err := ParseVersion(match[1])
+		v, err := migration.ParseVersion(match[1])
 		if err != nil {
-			errs = append(errs, &ParseError{Path: dir, Msg: err.Error()})
+			errs = append(errs, &migration.ParseError{Path: dir, Msg: err.Error()})
 			continue
 		}
 		p := path.Join(dir, prismaFile)
@@ -66,12 +68,12 @@ func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				msg = "no " + prismaFile + " in the migration folder"
 			}
-			errs = append(errs, &ParseError{Path: p, Msg: msg})
+			errs = append(errs, &migration.ParseError{Path: p, Msg: msg})
 			continue
 		}
-		migs = append(migs, Migration{
+		migs = append(migs, migration.File{
 			Version: v, Name: match[2], Path: p,
-			Up: Section{Path: p, Line: 1, SQL: Normalize(string(content))},
+			Up: migration.Section{Path: p, Line: 1, SQL: Normalize(string(content))},
 		})
 	}
 	errs = append(errs, prismaOrder(migs))
@@ -83,10 +85,10 @@ func (prismaFormat) Read(fsys fs.FS) ([]Migration, error) {
 // prismaOrder reports folders that Prisma, which orders them by name, would
 // run in another order than tide, which orders them by number ("2_a" and
 // "10_b"). migs are in ReadDir order, which is by name.
-func prismaOrder(migs []Migration) error {
+func prismaOrder(migs []migration.File) error {
 	for i := 1; i < len(migs); i++ {
 		if a, b := migs[i-1], migs[i]; b.Version.Compare(a.Version) < 0 {
-			return &ParseError{Path: b.Path, Msg: fmt.Sprintf("Prisma runs it after %s (folders by name), tide before it (by number): "+
+			return &migration.ParseError{Path: b.Path, Msg: fmt.Sprintf("Prisma runs it after %s (folders by name), tide before it (by number): "+
 				"give every version the same number of digits", a.Path)}
 		}
 	}
@@ -97,7 +99,7 @@ func prismaOrder(migs []Migration) error {
 // the versions with zeros to one width because Prisma orders folders by
 // name. It does not write migration_lock.toml, which names the database
 // provider: Prisma writes it on its next migrate dev.
-func (f prismaFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (f prismaFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	versions := make([]string, len(migs))
 	var errs []error
 	for i, m := range migs {

@@ -4,18 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // readFiles reads the files at the root of fsys one by one, as the flat
 // formats (native, goose, dbmate) lay them out. For each file, want
 // decides: parse it (true), skip it (false, nil), or report it (false,
 // err). Every problem is collected; the migrations come back sorted.
-func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name string, content []byte) (Migration, error)) ([]Migration, error) {
+func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name string, content []byte) (migration.File, error)) ([]migration.File, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
 	}
-	var migs []Migration
+	var migs []migration.File
 	var errs []error
 	for _, e := range entries {
 		if e.IsDir() {
@@ -29,7 +31,7 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 		}
 		content, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			errs = append(errs, &ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
+			errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
 			continue
 		}
 		m, err := parse(name, content)

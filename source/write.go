@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Writer is a [Format] that can also write migrations: tide convert reads
@@ -33,7 +35,7 @@ import (
 // concurrent use.
 type Writer interface {
 	Format
-	Files(migs []Migration) (map[string][]byte, error)
+	Files(migs []migration.File) (map[string][]byte, error)
 }
 
 var _ Writer = nativeFormat{}
@@ -41,7 +43,7 @@ var _ Writer = nativeFormat{}
 // Write writes migs into the folder dir in format f (which must be a
 // [Writer]), creating dir if needed. It refuses to overwrite: if any file it
 // would write exists, it writes nothing and says which.
-func Write(dir string, f Format, migs []Migration) error {
+func Write(dir string, f Format, migs []migration.File) error {
 	w, ok := f.(Writer)
 	if !ok {
 		return fmt.Errorf("format %s cannot write migrations", f.Name())
@@ -99,7 +101,7 @@ func WriteFiles(dir string, files map[string][]byte) error {
 
 // Files writes migs as native files: <version>_<name>.sql, and
 // R__<name>.sql for repeatable migrations. Versions must be integers.
-func (n nativeFormat) Files(migs []Migration) (map[string][]byte, error) {
+func (n nativeFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(migs))
 	var errs []error
 	for _, m := range migs {
@@ -152,13 +154,13 @@ func sectionText(sql string) string {
 
 // writeErrorf returns an error naming the migration that cannot be written
 // in format.
-func writeErrorf(m Migration, format, msg string, args ...any) error {
+func writeErrorf(m migration.File, format, msg string, args ...any) error {
 	return fmt.Errorf("%s: cannot write as %s: %s", migrationLabel(m), format, fmt.Sprintf(msg, args...))
 }
 
 // migrationLabel names a migration in errors: its version (or repeatable
 // name) and the file it came from.
-func migrationLabel(m Migration) string {
+func migrationLabel(m migration.File) string {
 	id := m.Version.String() + "_" + m.Name
 	if m.Repeatable {
 		id = "repeatable " + m.Name
@@ -178,7 +180,7 @@ const (
 // integerVersion returns the version of m for a file name in a format with
 // integer versions no larger than limit ("": any). It keeps the zero padding
 // of the original file name (00001_x.sql) when it came from one.
-func integerVersion(m Migration, format string, limit string) (string, error) {
+func integerVersion(m migration.File, format string, limit string) (string, error) {
 	if m.Repeatable {
 		return "", writeErrorf(m, format, "%s has no repeatable migrations", format)
 	}
@@ -189,12 +191,12 @@ func integerVersion(m Migration, format string, limit string) (string, error) {
 	if strings.Contains(v, ".") {
 		return "", writeErrorf(m, format, "version %s has several segments; %s versions are integers", v, format)
 	}
-	if limit != "" && compareDigits(v, limit) > 0 {
+	if limit != "" && m.Version.Compare(migration.MustParseVersion(limit)) > 0 {
 		return "", writeErrorf(m, format, "version %s is larger than %s allows (%s)", v, format, limit)
 	}
 	base := strings.TrimLeft(path.Base(m.Path), "VUB")
 	digits := base[:len(base)-len(strings.TrimLeft(base, "0123456789"))]
-	if pv, err := ParseVersion(digits); err == nil && pv == m.Version {
+	if pv, err := migration.ParseVersion(digits); err == nil && pv == m.Version {
 		return digits, nil
 	}
 	return v, nil
@@ -214,7 +216,7 @@ func padVersions(vs []string) {
 
 // checkWritten reads files back with f and reports every migration of migs
 // that would not come back unchanged.
-func checkWritten(f Format, files map[string][]byte, migs []Migration) error {
+func checkWritten(f Format, files map[string][]byte, migs []migration.File) error {
 	fsys := make(fstest.MapFS, len(files))
 	for name, content := range files {
 		fsys[name] = &fstest.MapFile{Data: content, Mode: 0o644}
@@ -224,16 +226,16 @@ func checkWritten(f Format, files map[string][]byte, migs []Migration) error {
 		return fmt.Errorf("the %s files would not read back: %w", f.Name(), err)
 	}
 	type key struct {
-		v    Version
+		v    migration.Version
 		name string
 	}
-	keyOf := func(m Migration) key {
+	keyOf := func(m migration.File) key {
 		if m.Repeatable {
 			return key{name: m.Name}
 		}
 		return key{v: m.Version}
 	}
-	byKey := make(map[key]Migration, len(back))
+	byKey := make(map[key]migration.File, len(back))
 	for _, m := range back {
 		byKey[keyOf(m)] = m
 	}
@@ -257,7 +259,7 @@ func checkWritten(f Format, files map[string][]byte, migs []Migration) error {
 // migrationDiff describes how got differs from want in what runs ("" when
 // it does not): name, transaction mode, down section presence, and each
 // section's statements or SQL.
-func migrationDiff(want, got Migration) string {
+func migrationDiff(want, got migration.File) string {
 	switch {
 	case want.Name != got.Name:
 		return fmt.Sprintf("name %q instead of %q", got.Name, want.Name)
@@ -282,7 +284,7 @@ func migrationDiff(want, got Migration) string {
 // sectionDiff compares the fixed statements of two sections when got has
 // them, and their SQL otherwise, ignoring surrounding white space. Leading
 // comment lines of fixed statements are ignored: goose drops them.
-func sectionDiff(want, got Section) string {
+func sectionDiff(want, got migration.Section) string {
 	if got.Statements == nil {
 		if want.Statements != nil && len(want.Statements) == 0 && strings.TrimSpace(got.SQL) == "" {
 			return ""

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tidemigrate/tide/migration"
 )
 
 // formatTestParseErrors returns the *ParseErrors joined in err, failing
 // the test if err holds any other kind of error.
-func formatTestParseErrors(t *testing.T, err error) []*ParseError {
+func formatTestParseErrors(t *testing.T, err error) []*migration.ParseError {
 	t.Helper()
-	var out []*ParseError
+	var out []*migration.ParseError
 	var walk func(error)
 	walk = func(err error) {
 		if err == nil {
@@ -25,7 +27,7 @@ func formatTestParseErrors(t *testing.T, err error) []*ParseError {
 			}
 			return
 		}
-		var pe *ParseError
+		var pe *migration.ParseError
 		if !errors.As(err, &pe) {
 			t.Errorf("error %q (%T) is not a *ParseError", err, err)
 			return
@@ -37,7 +39,7 @@ func formatTestParseErrors(t *testing.T, err error) []*ParseError {
 }
 
 // formatTestRead reads a fixture folder under testdata with f.
-func formatTestRead(t *testing.T, f Format, dir string) []Migration {
+func formatTestRead(t *testing.T, f Format, dir string) []migration.File {
 	t.Helper()
 	migs, err := f.Read(os.DirFS(filepath.Join("testdata", filepath.FromSlash(dir))))
 	if err != nil {
@@ -49,7 +51,7 @@ func formatTestRead(t *testing.T, f Format, dir string) []Migration {
 // formatTestSameRun fails the test if got differs from want in what the
 // engine would run: identity, flags, sections' SQL (trimmed) and fixed
 // statements.
-func formatTestSameRun(t *testing.T, want, got []Migration) {
+func formatTestSameRun(t *testing.T, want, got []migration.File) {
 	t.Helper()
 	if len(want) != len(got) {
 		t.Fatalf("%d migrations, want %d", len(got), len(want))
@@ -73,7 +75,7 @@ func formatTestSameRun(t *testing.T, want, got []Migration) {
 	}
 }
 
-func formatTestSameSection(t *testing.T, what string, want, got Section) {
+func formatTestSameSection(t *testing.T, what string, want, got migration.Section) {
 	t.Helper()
 	if want.Statements == nil && strings.TrimSpace(want.SQL) != strings.TrimSpace(got.SQL) {
 		t.Errorf("%s: SQL\n%s\nwant\n%s", what, got.SQL, want.SQL)
@@ -91,8 +93,8 @@ func formatTestSameSection(t *testing.T, what string, want, got Section) {
 
 // formatTestAdapt drops from migs what format f cannot express, so that a
 // round trip through f can be compared with the result.
-func formatTestAdapt(f Format, migs []Migration) []Migration {
-	var out []Migration
+func formatTestAdapt(f Format, migs []migration.File) []migration.File {
+	var out []migration.File
 	for _, m := range migs {
 		name := f.Name()
 		if m.Repeatable && name != "native" && name != "flyway" {
@@ -137,7 +139,7 @@ func TestWriteRoundTripThroughEveryFormat(t *testing.T) {
 	}
 }
 
-func formatTestReadDir(t *testing.T, f Format, dir string) []Migration {
+func formatTestReadDir(t *testing.T, f Format, dir string) []migration.File {
 	t.Helper()
 	migs, err := f.Read(os.DirFS(dir))
 	if err != nil {
@@ -180,11 +182,11 @@ func TestWriteGooseKeepsFixedStatements(t *testing.T) {
 }
 
 func TestWriteFlywayConfFiles(t *testing.T) {
-	migs := []Migration{
-		{Version: MustParseVersion("1.2.10"), Name: "Search", NoTransaction: true, Path: "sql/V1_2_10__Search.sql",
-			Up: Section{SQL: "CREATE INDEX CONCURRENTLY s ON posts (title);\n"}, Down: &Section{SQL: "DROP INDEX CONCURRENTLY s;\n"}},
-		{Version: MustParseVersion("2"), Name: "Dollar_brace", Up: Section{SQL: "SELECT '${not_a_placeholder}';\n"}},
-		{Repeatable: true, Name: "View", Up: Section{SQL: "CREATE OR REPLACE VIEW v AS SELECT 1;\n"}},
+	migs := []migration.File{
+		{Version: migration.MustParseVersion("1.2.10"), Name: "Search", NoTransaction: true, Path: "sql/V1_2_10__Search.sql",
+			Up: migration.Section{SQL: "CREATE INDEX CONCURRENTLY s ON posts (title);\n"}, Down: &migration.Section{SQL: "DROP INDEX CONCURRENTLY s;\n"}},
+		{Version: migration.MustParseVersion("2"), Name: "Dollar_brace", Up: migration.Section{SQL: "SELECT '${not_a_placeholder}';\n"}},
+		{Repeatable: true, Name: "View", Up: migration.Section{SQL: "CREATE OR REPLACE VIEW v AS SELECT 1;\n"}},
 	}
 	files, err := Flyway.(Writer).Files(migs)
 	if err != nil {
@@ -218,9 +220,9 @@ func formatTestNames(files map[string][]byte) []string {
 }
 
 func TestWritePadsVersionsForNameOrderedFormats(t *testing.T) {
-	migs := []Migration{
-		{Version: MustParseVersion("9"), Name: "a", Up: Section{SQL: "SELECT 1;\n"}},
-		{Version: MustParseVersion("10"), Name: "b", Up: Section{SQL: "SELECT 2;\n"}},
+	migs := []migration.File{
+		{Version: migration.MustParseVersion("9"), Name: "a", Up: migration.Section{SQL: "SELECT 1;\n"}},
+		{Version: migration.MustParseVersion("10"), Name: "b", Up: migration.Section{SQL: "SELECT 2;\n"}},
 	}
 	for _, tc := range []struct {
 		f     Format
@@ -243,32 +245,32 @@ func TestWritePadsVersionsForNameOrderedFormats(t *testing.T) {
 }
 
 func TestWriteRefusesWhatTheFormatCannotExpress(t *testing.T) {
-	up := Section{SQL: "SELECT 1;\n"}
-	down := &Section{SQL: "SELECT 2;\n"}
-	v := MustParseVersion
+	up := migration.Section{SQL: "SELECT 1;\n"}
+	down := &migration.Section{SQL: "SELECT 2;\n"}
+	v := migration.MustParseVersion
 	tests := []struct {
 		name string
 		f    Format
-		m    Migration
+		m    migration.File
 		want string
 	}{
-		{"prisma down", Prisma, Migration{Version: v("1"), Name: "with_down", Up: up, Down: down}, "1_with_down"},
-		{"prisma no-transaction", Prisma, Migration{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "outside a transaction"},
-		{"golang-migrate no-transaction", GolangMigrate, Migration{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "1_notx"},
-		{"goose repeatable", Goose, Migration{Repeatable: true, Name: "view", Up: up}, "repeatable view"},
-		{"dbmate repeatable", Dbmate, Migration{Repeatable: true, Name: "view", Up: up}, "no repeatable"},
-		{"native dotted version", Native, Migration{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
-		{"goose version too large", Goose, Migration{Version: v("99999999999999999999"), Name: "x", Up: up}, "larger than goose allows"},
-		{"native marker in SQL", Native, Migration{Version: v("1"), Name: "x", Up: Section{SQL: "SELECT 1;\n-- +tide down\nSELECT 2;\n"}}, "1_x"},
-		{"flyway repeatable down", Flyway, Migration{Repeatable: true, Name: "view", Up: up, Down: down}, "repeatable view"},
-		{"goose annotation in SQL", Goose, Migration{Version: v("1"), Name: "x", Up: Section{SQL: "-- +goose Down\nSELECT 2;\n"}}, "1_x"},
-		{"dbmate empty down", Dbmate, Migration{Version: v("1"), Name: "x", Up: up, Down: &Section{}}, "empty down"},
-		{"native empty name", Native, Migration{Version: v("1"), Name: "", Up: up}, "would not read back"},
+		{"prisma down", Prisma, migration.File{Version: v("1"), Name: "with_down", Up: up, Down: down}, "1_with_down"},
+		{"prisma no-transaction", Prisma, migration.File{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "outside a transaction"},
+		{"golang-migrate no-transaction", GolangMigrate, migration.File{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "1_notx"},
+		{"goose repeatable", Goose, migration.File{Repeatable: true, Name: "view", Up: up}, "repeatable view"},
+		{"dbmate repeatable", Dbmate, migration.File{Repeatable: true, Name: "view", Up: up}, "no repeatable"},
+		{"native dotted version", Native, migration.File{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
+		{"goose version too large", Goose, migration.File{Version: v("99999999999999999999"), Name: "x", Up: up}, "larger than goose allows"},
+		{"native marker in SQL", Native, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "SELECT 1;\n-- +tide down\nSELECT 2;\n"}}, "1_x"},
+		{"flyway repeatable down", Flyway, migration.File{Repeatable: true, Name: "view", Up: up, Down: down}, "repeatable view"},
+		{"goose annotation in SQL", Goose, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "-- +goose Down\nSELECT 2;\n"}}, "1_x"},
+		{"dbmate empty down", Dbmate, migration.File{Version: v("1"), Name: "x", Up: up, Down: &migration.Section{}}, "empty down"},
+		{"native empty name", Native, migration.File{Version: v("1"), Name: "", Up: up}, "would not read back"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			err := Write(dir, tc.f, []Migration{tc.m})
+			err := Write(dir, tc.f, []migration.File{tc.m})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Write = %v, want an error containing %q", err, tc.want)
 			}
@@ -311,14 +313,14 @@ func FuzzFiles(f *testing.F) {
 	f.Add("x", "-- +goose Down\n-- migrate:up\n-- +tide up\n${a}\n", "", false, true)
 	f.Add("a/b", "SELECT 1", "", false, false)
 	f.Fuzz(func(t *testing.T, name, up, down string, hasDown, noTx bool) {
-		m := Migration{Version: MustParseVersion("20260101120000"), Name: name, NoTransaction: noTx, Up: Section{SQL: up}}
+		m := migration.File{Version: migration.MustParseVersion("20260101120000"), Name: name, NoTransaction: noTx, Up: migration.Section{SQL: up}}
 		if hasDown {
-			m.Down = &Section{SQL: down}
+			m.Down = &migration.Section{SQL: down}
 		}
 		for _, format := range Formats() {
 			// Files either fails or returns files that read back the same:
 			// it checks that itself; here it must not panic.
-			files, err := format.(Writer).Files([]Migration{m})
+			files, err := format.(Writer).Files([]migration.File{m})
 			if err == nil && len(files) == 0 {
 				t.Fatalf("%s: no files and no error", format.Name())
 			}

@@ -152,3 +152,23 @@ func (Dialect) CommitsImplicitly(stmt string) bool {
 	}
 	return !slices.Contains(transactional, kw[0])
 }
+
+// ColumnType returns the SQL type of a column of tide's tables.
+func (Dialect) ColumnType(t dialect.ColumnType) string {
+	switch t {
+	case dialect.KeyText, dialect.ShortText:
+		return "VARCHAR(255)"
+	case dialect.LongText:
+		return "LONGTEXT"
+	case dialect.Integer:
+		return "INT"
+	case dialect.BigInt:
+		return "BIGINT"
+	case dialect.Timestamp:
+		return "DATETIME(6)"
+	}
+	return "LONGTEXT"
+}
+
+// TableOptions returns what follows the columns of CREATE TABLE.
+func (Dialect) TableOptions() string { return "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" }

@@ -121,3 +121,21 @@ func setSetting(ctx context.Context, conn *sql.Conn, name, value string) (func(c
 		return nil
 	}, nil
 }
+
+// ColumnType returns the SQL type of a column of tide's tables.
+func (Dialect) ColumnType(t dialect.ColumnType) string {
+	switch t {
+	case dialect.KeyText, dialect.ShortText, dialect.LongText:
+		return "text"
+	case dialect.Integer:
+		return "integer"
+	case dialect.BigInt:
+		return "bigint"
+	case dialect.Timestamp:
+		return "timestamptz"
+	}
+	return "text"
+}
+
+// TableOptions returns what follows the columns of CREATE TABLE.
+func (Dialect) TableOptions() string { return "" }

@@ -88,3 +88,17 @@ func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table strin
 func (Dialect) NowMillis() string {
 	return `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`
 }
+
+// ColumnType returns the SQL type of a column of tide's tables.
+func (Dialect) ColumnType(t dialect.ColumnType) string {
+	switch t {
+	case dialect.Integer, dialect.BigInt:
+		return "INTEGER"
+	case dialect.Timestamp:
+		return "TIMESTAMP"
+	}
+	return "TEXT"
+}
+
+// TableOptions returns what follows the columns of CREATE TABLE.
+func (Dialect) TableOptions() string { return "" }

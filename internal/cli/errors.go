@@ -3,15 +3,16 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/tidemigrate/tide/internal/dburl"
 	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/migration"
+
 	"github.com/tidemigrate/tide"
-	"github.com/tidemigrate/tide/source"
 )
 
 // usageError is a mistake in the command line: exit status 2.
@@ -88,7 +89,7 @@ func (a *app) errorText(err error) string {
 		}
 		s = rest
 	}
-	var pe *source.ParseError
+	var pe *migration.ParseError
 	var me *tide.MigrationError
 	var de *tide.DriftError
 	switch {

@@ -13,7 +13,7 @@ import (
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/dialect/sqlite"
 	"github.com/tidemigrate/tide/internal/dburl"
-	"github.com/tidemigrate/tide/source"
+	"github.com/tidemigrate/tide/migration"
 )
 
 func (a *app) validateCommand() *cobra.Command {
@@ -144,7 +144,7 @@ func (a *app) problems(err error, migs []tide.Migration) []problem {
 	}
 	var out []problem
 	for _, e := range splitJoined(err) {
-		var pe *source.ParseError
+		var pe *migration.ParseError
 		var de *tide.DriftError
 		var pa *tide.PartialError
 		switch {

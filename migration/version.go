@@ -1,4 +1,4 @@
-package source
+package migration
 
 import (
 	"fmt"
@@ -90,14 +90,4 @@ func compareDigits(x, y string) int {
 		return 1
 	}
 	return strings.Compare(x, y)
-}
-
-// positiveVersion parses the version of a format whose versions start at 1
-// (tide's native format, goose).
-func positiveVersion(s string) (Version, error) {
-	v, err := ParseVersion(s)
-	if err == nil && v.s == "0" {
-		return Version{}, fmt.Errorf("version %q: versions start at 1", s)
-	}
-	return v, err
 }

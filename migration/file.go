@@ -1,10 +1,16 @@
-package source
+package migration
 
-import "fmt"
+import (
+	"fmt"
 
-// Migration is one migration read from a source: its identity, its SQL
-// sections and how it must be run.
-type Migration struct {
+	"github.com/tidemigrate/tide/dialect"
+)
+
+// File is one migration as a file format gives it: its identity and the
+// SQL text of its sections, not yet split into statements (splitting
+// depends on the database). The formats of package source read and write
+// Files; [Compile] turns them into a [Set].
+type File struct {
 	Version Version
 	Name    string // the descriptive part of the file name, e.g. "add_users"
 	Path    string // the file that holds it, relative to the fs.FS root
@@ -19,7 +25,7 @@ type Migration struct {
 	Down       *Section // nil when the migration has no down section
 }
 
-// Section is the SQL of one direction of a migration.
+// Section is the SQL of one direction of a migration file.
 type Section struct {
 	Path string // the file that holds the section
 	// Line is the 1-based line of Path on which SQL begins, so that line n
@@ -27,19 +33,18 @@ type Section struct {
 	Line int
 	SQL  string
 	// Statements, when not nil, fixes the statement boundaries (a format
-	// whose files mark them explicitly); otherwise the engine splits SQL with
-	// the dialect's rules.
+	// whose files mark them explicitly); otherwise [Compile] splits SQL
+	// with the database's rules. Their lines are lines of Path.
 	Statements []Statement
 }
 
-// Statement is one statement whose boundaries the format fixed.
-type Statement struct {
-	SQL  string
-	Line int // 1-based line in the section's file
-}
+// Statement is one SQL statement: its text, the 1-based line of the file
+// on which it starts, and its byte offset in the text it was split from.
+type Statement = dialect.Statement
 
-// ParseError reports a migration file that cannot be read. Path and Line
-// name the place at fault; Line is 0 when the whole file is at fault.
+// ParseError reports a migration file that cannot be read or split. Path
+// and Line name the place at fault; Line is 0 when the whole file is at
+// fault.
 type ParseError struct {
 	Path string
 	Line int

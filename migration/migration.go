@@ -1,0 +1,143 @@
+// Package migration is what tide migrates with: versions, statements,
+// migrations and the set of them, read once from an fs.FS and split into
+// statements without a database. The engine (package tide), lint,
+// rollback checks and fan-out over tenants share one [Set].
+package migration
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/tidemigrate/tide/dialect"
+)
+
+// Direction is the way a migration runs: [Up] or [Down].
+type Direction string
+
+// The two directions.
+const (
+	Up   Direction = "up"
+	Down Direction = "down"
+)
+
+// RepeatablePrefix starts the version-table key of a repeatable migration:
+// "R__<name>". A version never starts with a letter.
+const RepeatablePrefix = "R__"
+
+// GoFunc is one direction of a migration written in Go. db is the
+// migration's transaction (*sql.Tx), or its connection (*sql.Conn) when the
+// migration runs outside a transaction.
+type GoFunc func(ctx context.Context, db dialect.Querier) error
+
+// Migration is one migration, ready to run: its statements in both
+// directions (or its Go functions) and how it must run.
+type Migration struct {
+	Version Version // zero for a repeatable migration
+	Name    string
+	Path    string // the file, relative to the migrations fs.FS; "" for a Go migration
+	// Checksum is the hex SHA-256 of the migration's statements in both
+	// directions and its transaction mode (see [Checksum]); "" for a Go
+	// migration.
+	Checksum string
+	// NoTransaction reports that the migration runs outside a transaction,
+	// statement by statement.
+	NoTransaction bool
+	// Repeatable marks a migration without a version, identified by Name,
+	// that is applied again, after the versioned ones, whenever its file
+	// changes (views, functions, procedures).
+	Repeatable bool
+	Reversible bool        // it has a down section (or a Go down function)
+	Up         []Statement // nil for a Go migration
+	Down       []Statement // nil for a Go migration or one without down
+	// UpFunc and DownFunc are the functions of a Go migration; nil for SQL.
+	UpFunc, DownFunc GoFunc
+}
+
+// Key identifies the migration in the version table: its version, or
+// R__<name> for a repeatable migration.
+func (m Migration) Key() string {
+	if m.Repeatable {
+		return RepeatablePrefix + m.Name
+	}
+	return m.Version.String()
+}
+
+// Label names the migration in messages: "20261122093000 add_users" or
+// "repeatable users_view".
+func (m Migration) Label() string { return Label(m.Version, m.Name) }
+
+// Label names a migration in messages from its version and name; a zero
+// version is a repeatable migration's.
+func Label(v Version, name string) string {
+	switch {
+	case v.IsZero():
+		return "repeatable " + name
+	case name == "":
+		return v.String()
+	}
+	return v.String() + " " + name
+}
+
+// Source names where the migration comes from: its file, or "Go migration".
+func (m Migration) Source() string {
+	if m.Path == "" {
+		return "Go migration"
+	}
+	return m.Path
+}
+
+// IsGo reports a migration written in Go.
+func (m Migration) IsGo() bool { return m.UpFunc != nil }
+
+// Statements returns the statements of direction d.
+func (m Migration) Statements(d Direction) []Statement {
+	if d == Up {
+		return m.Up
+	}
+	return m.Down
+}
+
+// Func returns the Go function of direction d, or nil.
+func (m Migration) Func(d Direction) GoFunc {
+	if d == Up {
+		return m.UpFunc
+	}
+	return m.DownFunc
+}
+
+// Checksum identifies what a migration does: its statements in both
+// directions and whether it runs in a transaction. Comments and blank lines
+// between statements, line endings and the file's format do not count, so
+// a folder converted to another format keeps its checksums, while any
+// change to a statement is drift.
+func Checksum(m Migration) string {
+	h := sha256.New()
+	if m.NoTransaction {
+		h.Write([]byte("no-transaction\n"))
+	}
+	for _, s := range m.Up {
+		h.Write([]byte(s.SQL))
+		h.Write([]byte{0})
+	}
+	if m.Reversible {
+		h.Write([]byte{1})
+		for _, s := range m.Down {
+			h.Write([]byte(s.SQL))
+			h.Write([]byte{0})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// StatementsChecksum identifies a run of statements, such as those of a
+// partially applied migration that took effect, so that a resumed run can
+// check that they did not change.
+func StatementsChecksum(stmts []Statement) string {
+	h := sha256.New()
+	for _, s := range stmts {
+		h.Write([]byte(s.SQL))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

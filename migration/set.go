@@ -1,0 +1,207 @@
+package migration
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+// Splitter splits SQL into statements by one database's rules. Every
+// dialect value (postgres.New(), ...) is one.
+type Splitter interface {
+	Name() string
+	Split(script string) ([]Statement, error)
+}
+
+// Reader reads the migration files of a folder. Every format of package
+// source is one.
+type Reader interface {
+	Read(fsys fs.FS) ([]File, error)
+}
+
+// Set is the migrations of one folder (and any Go migrations), checked,
+// split and checksummed once; it needs no database. A Set is immutable and
+// safe for concurrent use: share it between migrators, linters and
+// tenants.
+type Set struct {
+	dialect    string
+	versioned  []Migration // sorted by version
+	repeatable []Migration // sorted by name
+}
+
+// Load reads the migrations of fsys with format r and splits them with
+// s. Every file is read before anything can run: if any is bad, Load
+// returns every problem, joined, each a *[ParseError] naming the file and
+// line.
+func Load(fsys fs.FS, s Splitter, r Reader) (*Set, error) {
+	files, err := r.Read(fsys)
+	// A reader reports duplicate versions itself: then only the splitting
+	// of the files it returned can add problems.
+	set, cerr := compileSet(files, s, err == nil)
+	if err := errors.Join(err, cerr); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// Compile splits the sections of files into statements with s and
+// returns their set. It returns every problem, joined.
+func Compile(files []File, s Splitter) (*Set, error) {
+	return compileSet(files, s, true)
+}
+
+func compileSet(files []File, s Splitter, unique bool) (*Set, error) {
+	set := &Set{dialect: s.Name()}
+	var errs []error
+	for _, f := range files {
+		m, err := compile(f, s)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case m.Repeatable:
+			set.repeatable = append(set.repeatable, m)
+		default:
+			set.versioned = append(set.versioned, m)
+		}
+	}
+	set.sort()
+	if unique {
+		errs = append(errs, set.checkUnique())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// With returns a new set with migs added (migrations written in Go, say).
+// A version used twice is an error.
+func (s *Set) With(migs ...Migration) (*Set, error) {
+	n := &Set{dialect: s.dialect, versioned: slices.Clone(s.versioned), repeatable: slices.Clone(s.repeatable)}
+	for _, m := range migs {
+		if m.Repeatable {
+			n.repeatable = append(n.repeatable, m)
+		} else {
+			n.versioned = append(n.versioned, m)
+		}
+	}
+	n.sort()
+	if err := n.checkUnique(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Empty returns a set without migrations, for the dialect of s, to which
+// [Set.With] adds Go migrations.
+func Empty(s Splitter) *Set { return &Set{dialect: s.Name()} }
+
+func (s *Set) sort() {
+	slices.SortStableFunc(s.versioned, func(a, b Migration) int { return a.Version.Compare(b.Version) })
+	slices.SortStableFunc(s.repeatable, func(a, b Migration) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// checkUnique reports versions (and repeatable names) used twice.
+func (s *Set) checkUnique() error {
+	var errs []error
+	for i := 1; i < len(s.versioned); i++ {
+		if a, b := s.versioned[i-1], s.versioned[i]; a.Version == b.Version {
+			errs = append(errs, &ParseError{Path: b.Source(), Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", b.Version, a.Source())})
+		}
+	}
+	for i := 1; i < len(s.repeatable); i++ {
+		if a, b := s.repeatable[i-1], s.repeatable[i]; a.Name == b.Name {
+			errs = append(errs, &ParseError{Path: b.Source(), Msg: fmt.Sprintf("repeatable migration %s is also defined by %s: names must be unique", b.Name, a.Source())})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Dialect names the database whose rules split the statements.
+func (s *Set) Dialect() string { return s.dialect }
+
+// Len returns the number of migrations.
+func (s *Set) Len() int { return len(s.versioned) + len(s.repeatable) }
+
+// Versioned returns the versioned migrations, sorted by version. The slice
+// is the set's own: do not modify it.
+func (s *Set) Versioned() []Migration { return s.versioned }
+
+// Repeatable returns the repeatable migrations, sorted by name. The slice
+// is the set's own: do not modify it.
+func (s *Set) Repeatable() []Migration { return s.repeatable }
+
+// All returns every migration: the versioned ones by version, then the
+// repeatable ones by name, in a new slice.
+func (s *Set) All() []Migration { return slices.Concat(s.versioned, s.repeatable) }
+
+// Find returns the versioned migration with version v.
+func (s *Set) Find(v Version) (*Migration, bool) {
+	i, ok := slices.BinarySearchFunc(s.versioned, v, func(m Migration, v Version) int { return m.Version.Compare(v) })
+	if !ok {
+		return nil, false
+	}
+	return &s.versioned[i], true
+}
+
+// Lookup returns the migration whose version-table key is key: a version,
+// or R__<name> for a repeatable migration.
+func (s *Set) Lookup(key string) (*Migration, bool) {
+	if name, ok := strings.CutPrefix(key, RepeatablePrefix); ok {
+		i, found := slices.BinarySearchFunc(s.repeatable, name, func(m Migration, n string) int { return strings.Compare(m.Name, n) })
+		if !found {
+			return nil, false
+		}
+		return &s.repeatable[i], true
+	}
+	v, err := ParseVersion(key)
+	if err != nil {
+		return nil, false
+	}
+	return s.Find(v)
+}
+
+// compile splits the sections of one file.
+func compile(f File, s Splitter) (Migration, error) {
+	m := Migration{
+		Version: f.Version, Name: f.Name, Path: f.Path,
+		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
+	}
+	var err error
+	if m.Up, err = split(f.Up, s); err != nil {
+		return Migration{}, err
+	}
+	if f.Down != nil {
+		if m.Down, err = split(*f.Down, s); err != nil {
+			return Migration{}, err
+		}
+	}
+	m.Checksum = Checksum(m)
+	return m, nil
+}
+
+// split splits a section, unless its format fixed the statements, and
+// gives each statement its line in the file.
+func split(sec Section, s Splitter) ([]Statement, error) {
+	if sec.Statements != nil {
+		return slices.Clone(sec.Statements), nil
+	}
+	stmts, err := s.Split(sec.SQL)
+	if err != nil {
+		if serr, ok := errors.AsType[*sqlsplit.Error](err); ok {
+			return nil, &ParseError{Path: sec.Path, Line: sec.Line + serr.Line - 1, Msg: serr.Msg}
+		}
+		return nil, &ParseError{Path: sec.Path, Line: sec.Line, Msg: err.Error()}
+	}
+	for i := range stmts {
+		stmts[i].Line = sec.Line + stmts[i].Line - 1
+	}
+	return stmts, nil
+}
+
+var _ Splitter = dialect.Dialect(nil)
