@@ -76,7 +76,7 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 			}
 			results = append(results, Result{Migration: *mig, Direction: Up, Adopted: true})
 			if !dryRun {
-				m.emit(Adopted{Migration: *mig, From: from})
+				m.emit(ctx, Adopted{Migration: *mig, From: from})
 			}
 		}
 		return results, nil

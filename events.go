@@ -1,12 +1,18 @@
 package tide
 
-import "time"
+import (
+	"log/slog"
+	"time"
+
+	"github.com/tidemigrate/tide/event"
+)
 
 // Event is something a [Migrator] reports while it works: it waits for or
 // takes the lock, starts, advances or finishes a migration. Register an
 // observer with [WithObserver]; the CLI renders events as text or JSON.
-// The concrete types are listed below; switch on them.
-type Event interface{ event() }
+// The engine's concrete types are listed below; other packages (lock,
+// backfill) define their own. Switch on them.
+type Event = event.Event
 
 // LockWaiting is reported when another migrator holds the lock and this one
 // starts waiting for it.
@@ -64,11 +70,72 @@ type Adopted struct {
 	From      string // the tool, such as "goose"
 }
 
-func (LockWaiting) event()      {}
-func (LockAcquired) event()     {}
-func (MigrationStarted) event() {}
-func (StatementDone) event()    {}
-func (MigrationDone) event()    {}
-func (MigrationFailed) event()  {}
-func (Baselined) event()        {}
-func (Adopted) event()          {}
+// Kind returns "lock_waiting".
+func (LockWaiting) Kind() string { return "lock_waiting" }
+
+// Kind returns "lock_acquired".
+func (LockAcquired) Kind() string { return "lock_acquired" }
+
+// Kind returns "migration_started".
+func (MigrationStarted) Kind() string { return "migration_started" }
+
+// Kind returns "statement_done".
+func (StatementDone) Kind() string { return "statement_done" }
+
+// Kind returns "migration_done".
+func (MigrationDone) Kind() string { return "migration_done" }
+
+// Kind returns "migration_failed".
+func (MigrationFailed) Kind() string { return "migration_failed" }
+
+// Kind returns "baselined".
+func (Baselined) Kind() string { return "baselined" }
+
+// Kind returns "adopted".
+func (Adopted) Kind() string { return "adopted" }
+
+// LogRecord describes the event to a logger.
+func (e LockWaiting) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "waiting for the migration lock", []slog.Attr{slog.String("holder", e.Holder)}
+}
+
+// LogRecord describes the event to a logger.
+func (e LockAcquired) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelDebug, "migration lock acquired", []slog.Attr{slog.Duration("waited", e.Waited)}
+}
+
+// LogRecord describes the event to a logger.
+func (e MigrationStarted) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelDebug, "migration started", append(migrationAttrs(e.Migration, e.Direction),
+		slog.Int("statements", e.Statements), slog.Int("resumed", e.Resumed))
+}
+
+// LogRecord describes the event to a logger.
+func (e StatementDone) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelDebug, "statement done", append(migrationAttrs(e.Migration, e.Direction),
+		slog.Int("index", e.Index), slog.Int("total", e.Total), slog.Int("line", e.Line), slog.Duration("duration", e.Duration))
+}
+
+// LogRecord describes the event to a logger.
+func (e MigrationDone) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "migration done", append(migrationAttrs(e.Migration, e.Direction), slog.Duration("duration", e.Duration))
+}
+
+// LogRecord describes the event to a logger.
+func (e MigrationFailed) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelWarn, "migration failed", append(migrationAttrs(e.Migration, e.Direction), slog.Any("error", e.Err))
+}
+
+// LogRecord describes the event to a logger.
+func (e Baselined) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "baselined", migrationAttrs(e.Migration, Up)
+}
+
+// LogRecord describes the event to a logger.
+func (e Adopted) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "adopted", append(migrationAttrs(e.Migration, Up), slog.String("from", e.From))
+}
+
+func migrationAttrs(m Migration, d Direction) []slog.Attr {
+	return []slog.Attr{slog.String("version", m.Version.String()), slog.String("name", m.Name), slog.String("direction", string(d))}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"os/user"
 	"sync"
@@ -137,35 +136,8 @@ func (m *Migrator) findKey(r record) *migration.Migration {
 	return mig
 }
 
-func (m *Migrator) emit(e Event) {
-	if m.cfg.observer != nil {
-		m.cfg.observer(e)
-	}
-	if l := m.cfg.logger; l != nil {
-		logEvent(l, e)
-	}
-}
-
-func logEvent(l *slog.Logger, e Event) {
-	ctx := context.Background()
-	switch e := e.(type) {
-	case LockWaiting:
-		l.InfoContext(ctx, "waiting for the migration lock", "holder", e.Holder)
-	case LockAcquired:
-		l.DebugContext(ctx, "migration lock acquired", "waited", e.Waited)
-	case MigrationStarted:
-		l.DebugContext(ctx, "migration started", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "statements", e.Statements, "resumed", e.Resumed)
-	case StatementDone:
-		l.DebugContext(ctx, "statement done", "version", e.Migration.Version.String(), "index", e.Index, "total", e.Total, "line", e.Line, "duration", e.Duration)
-	case MigrationDone:
-		l.InfoContext(ctx, "migration done", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "duration", e.Duration)
-	case MigrationFailed:
-		l.WarnContext(ctx, "migration failed", "version", e.Migration.Version.String(), "name", e.Migration.Name, "direction", e.Direction, "error", e.Err)
-	case Baselined:
-		l.InfoContext(ctx, "baselined", "version", e.Migration.Version.String(), "name", e.Migration.Name)
-	case Adopted:
-		l.InfoContext(ctx, "adopted", "version", e.Migration.Version.String(), "name", e.Migration.Name, "from", e.From)
-	}
+func (m *Migrator) emit(ctx context.Context, e Event) {
+	m.cfg.events.Emit(ctx, e)
 }
 
 // session is one locked run: the pinned connection, the lock and the
@@ -201,7 +173,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		useSession = false
 	}
 	if useSession {
-		unlock, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(LockWaiting{}) })
+		unlock, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(ctx, LockWaiting{}) })
 		if err != nil {
 			if errors.Is(err, dialect.ErrLockTimeout) {
 				return fmt.Errorf("%w: another migrator held it for %s; retry later or raise the lock wait", ErrLockTimeout, m.cfg.lockWait)
@@ -211,7 +183,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		s.lock = sessionLock{unlock: unlock}
 	} else {
 		l := newLease(m.db, m.d, m.cfg.table, m.cfg.leaseTTL)
-		runCtx, err := l.acquire(ctx, m.cfg.lockWait, func(holder string) { m.emit(LockWaiting{Holder: holder}) })
+		runCtx, err := l.acquire(ctx, m.cfg.lockWait, func(holder string) { m.emit(ctx, LockWaiting{Holder: holder}) })
 		if err != nil {
 			if errors.Is(err, ErrLockTimeout) {
 				return err
@@ -231,7 +203,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 			err = errors.Join(err, fmt.Errorf("tide: %w", rerr))
 		}
 	}()
-	m.emit(LockAcquired{Waited: time.Since(start)})
+	m.emit(ctx, LockAcquired{Waited: time.Since(start)})
 	if err := m.hist.create(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
 	}

@@ -172,7 +172,7 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 			if err := m.hist.insert(s.ctx, s.conn, r); err != nil {
 				return fmt.Errorf("tide: %w", err)
 			}
-			m.emit(Baselined{Migration: *mig})
+			m.emit(ctx, Baselined{Migration: *mig})
 			results = append(results, Result{Migration: *mig, Direction: Up, Baselined: true})
 		}
 		return nil

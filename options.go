@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tidemigrate/tide/event"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -49,8 +50,7 @@ type config struct {
 	allowOutOfOrder bool
 	partialRevert   bool
 	goMigrations    []GoMigration
-	observer        func(Event)
-	logger          *slog.Logger
+	events          event.Emitter
 	appliedBy       string
 	appliedHost     string
 }
@@ -176,7 +176,7 @@ func WithGoMigrations(migs ...GoMigration) Option {
 // goroutine running the operation and must not block for long.
 func WithObserver(fn func(Event)) Option {
 	return func(c *config) error {
-		c.observer = fn
+		c.events.Observer = fn
 		return nil
 	}
 }
@@ -185,7 +185,7 @@ func WithObserver(fn func(Event)) Option {
 // done, warn for failures). The library is otherwise silent.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		c.logger = l
+		c.events.Logger = l
 		return nil
 	}
 }

@@ -62,7 +62,7 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 		}
 		defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
 	}
-	m.emit(MigrationStarted{Migration: *mig, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
+	m.emit(s.ctx, MigrationStarted{Migration: *mig, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
 	start := time.Now()
 	var err error
 	switch {
@@ -75,10 +75,10 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 	}
 	res.Duration = time.Since(start)
 	if err != nil {
-		m.emit(MigrationFailed{Migration: *mig, Direction: p.Direction, Err: err})
+		m.emit(s.ctx, MigrationFailed{Migration: *mig, Direction: p.Direction, Err: err})
 		return res, err
 	}
-	m.emit(MigrationDone{Migration: *mig, Direction: p.Direction, Duration: res.Duration})
+	m.emit(s.ctx, MigrationDone{Migration: *mig, Direction: p.Direction, Duration: res.Duration})
 	return res, nil
 }
 
@@ -140,7 +140,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 			return fail(i, err)
 		}
-		m.emit(StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
 	if err := m.finish(s.ctx, tx, mig, dir, rec, start); err != nil {
 		return fail(-1, err)
@@ -245,7 +245,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 			return fail(i, i, err)
 		}
 		progress = next
-		m.emit(StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
 	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)
