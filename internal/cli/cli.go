@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -14,13 +16,17 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/internal/dburl"
 )
 
 // Exit codes of [Run].
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitUsage       = 2
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+	// ExitNotUpToDate is tide status --exit-code's when a migration is
+	// pending, partial, changed, missing or outdated.
+	ExitNotUpToDate = 3
 	ExitInterrupted = 130
 )
 
@@ -38,17 +44,32 @@ type env struct {
 	getenv     func(string) string
 	lookupEnv  func(string) (string, bool) // nil: from getenv, set when not empty
 	now        func() time.Time
-	isTerminal func(w io.Writer) bool
+	isTerminal func(f any) bool // f: one of the streams
+	termWidth  func(f any) int  // columns of the terminal f; 0 when unknown
+	buildInfo  func() (*debug.BuildInfo, bool)
 }
 
 func processEnv() env {
-	return env{getenv: os.Getenv, lookupEnv: os.LookupEnv, now: time.Now, isTerminal: isTerminal}
+	return env{getenv: os.Getenv, lookupEnv: os.LookupEnv, now: time.Now, isTerminal: isTerminal, termWidth: termWidth, buildInfo: debug.ReadBuildInfo}
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	fd, ok := f.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(fd.Fd()))
+}
+
+// termWidth returns the width of the terminal f, or 0.
+func termWidth(f any) int {
+	fd, ok := f.(interface{ Fd() uintptr })
+	if !ok {
+		return 0
+	}
+	w, _, err := term.GetSize(int(fd.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }
 
 // app is one invocation of the command line.
@@ -57,29 +78,41 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	flags          globalFlags
-	log            *slog.Logger // debug log on stderr with --verbose, else discarded
+	settings       []setting         // the global settings, writing into flags
+	origins        map[string]origin // where each setting's value came from, by flag
+	config         *configFile       // the configuration file in use, or nil
+	log            *slog.Logger      // debug log on stderr with --verbose, else discarded
 
 	ran       bool     // a command started running: its errors are not usage errors
 	dir       string   // the migrations directory, once resolved
-	passwords []string // of the database URL in use, scrubbed from every error
+	passwords []string // of the database URLs known, scrubbed from every error
 	// dirFormat is the --format of the migrations directory: the --format
 	// flag, except where the command gives that flag another meaning
 	// (adopt); "" detects it.
 	dirFormat string
+	// formatPin is where a --format (or TIDE_FORMAT) came from that a
+	// configuration file leaves to detection: it must name the format
+	// detected (readFormat).
+	formatPin *origin
 	// ignoreOtherHistory lets a first tide up run on a database that
 	// another tool's history table says is migrated (up --ignore-other-history).
 	ignoreOtherHistory bool
 }
 
-// globalFlags are the persistent flags of every command.
+// globalFlags are the values of the global settings: the persistent flags
+// of every command, which the environment and the configuration file also
+// set (settings.go).
 type globalFlags struct {
+	config      string
+	envName     string
 	databaseURL string
 	dir         string
 	table       string
 	format      string
 	// flywayBaselines reads a Flyway folder's B files (FlywayFormat.UseBaselines).
 	flywayBaselines bool
-	// flywayPlaceholders are NAME=VALUE pairs (FlywayFormat.Placeholders).
+	// flywayPlaceholders are NAME=VALUE pairs (FlywayFormat.Placeholders);
+	// for a name given twice, the later pair wins.
 	flywayPlaceholders []string
 	lock               string
 	lockMode           tide.LockMode
@@ -92,6 +125,15 @@ type globalFlags struct {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, e env) int {
+	if e.isTerminal == nil {
+		e.isTerminal = func(any) bool { return false }
+	}
+	if e.termWidth == nil {
+		e.termWidth = func(any) int { return 0 }
+	}
+	if e.buildInfo == nil {
+		e.buildInfo = debug.ReadBuildInfo
+	}
 	a := &app{env: e, stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.DiscardHandler)}
 	// Any password on the command line or in the environment is scrubbed
 	// from errors, even from a usage error that echoes an argument.
@@ -109,11 +151,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	return a.fail(ctx, err)
+	return a.fail(ctx, cmd, err)
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -128,39 +170,45 @@ detected from the files), takes a database over from those tools and from
 Knex, Sequelize, TypeORM and Alembic (tide adopt), and converts folders
 between the formats (tide convert).
 
+Every global flag can also be set by an environment variable (shown in
+brackets) and by a key of the configuration file tide.toml (tide init
+writes one), named like the flag with "_" for "-" (flyway_placeholders is
+a table). A flag wins over the environment, the environment over the
+file, the file over the default. The file is ./tide.toml, or the one
+--config names; --env NAME reads its [env.NAME] section over its top
+level. Relative paths in it are relative to its folder. With a file, the
+version table, the format and the lock are set there: a flag or variable
+that differs from the file is refused.
+
 The database comes from --database-url, else $TIDE_DATABASE_URL, else
-$DATABASE_URL, else the embedded SQLite file ./tide.db:
+$DATABASE_URL, else database_url in the file:
 
   postgres://user:pass@host:5432/db?sslmode=disable
   mysql://user:pass@host:3306/db
   sqlite:path/to/file.db
 
-Exit status: 0 on success, 1 on failure, 2 on a usage error, 130 when
-interrupted.`,
+Without any, tide uses the embedded SQLite file ./tide.db; it creates it
+only when run from a terminal and not under CI, so that a deploy whose
+database URL is missing fails instead of migrating a new local file.
+
+Exit status: 0 on success, 1 on failure, 2 on a usage error, 3 for
+tide status --exit-code when a migration is not applied as its file says,
+130 when interrupted.`,
+		Example: `  tide init                                   # write ./tide.toml
+  tide new add users                          # write migrations/<timestamp>_add_users.sql
+  tide up --database-url postgres://app@db/app
+  TIDE_DATABASE_URL=postgres://app@db/app tide --env prod status --exit-code`,
+		Version:           a.version(),
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.setup(cmd) },
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
-	f := &a.flags
-	pf := root.PersistentFlags()
-	// The environment is read after parsing, never as a flag default, so
-	// that --help cannot show a password.
-	pf.StringVar(&f.databaseURL, "database-url", "", "database URL (default $TIDE_DATABASE_URL, else $DATABASE_URL, else sqlite:tide.db)")
-	pf.StringVar(&f.dir, "dir", "", "migrations directory (default $TIDE_DIR, else ./migrations)")
-	pf.StringVar(&f.table, "table", tide.DefaultTable, "version table; the table lock uses <table>_lock")
-	pf.StringVar(&f.format, "format", "", "format of the migrations directory: "+formatNames()+" (default: detected from the files)")
-	pf.StringArrayVar(&f.flywayPlaceholders, "flyway-placeholder", nil, "Flyway folders: the value of a ${NAME} placeholder, as `NAME=VALUE` (repeatable)")
-	pf.BoolVar(&f.flywayBaselines, "flyway-baselines", false, "Flyway folders: let the newest B<version>__ baseline migration replace the V migrations it covers, as Flyway does on an empty database")
-	pf.StringVar(&f.lock, "lock", "auto", "how migrators exclude each other: session (advisory lock), table (lease row) or auto")
-	pf.DurationVar(&f.lockWait, "lock-wait", tide.DefaultLockWait, "how long to wait for another migrator to release the lock")
-	pf.DurationVar(&f.lockTTL, "lock-ttl", tide.DefaultLeaseTTL, "table lock lease lifetime: the lock of a migrator that died is taken over after it")
-	pf.DurationVar(&f.lockTimeout, "lock-timeout", tide.DefaultLockTimeout, "how long each statement may wait for a table lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout); 0 keeps the server's")
-	pf.BoolVar(&f.json, "json", false, "print JSON on stdout (events as ndjson, then a summary)")
-	pf.BoolVarP(&f.quiet, "quiet", "q", false, "print only errors")
-	pf.BoolVarP(&f.verbose, "verbose", "v", false, "log debug details to stderr")
+	a.registerSettings(root.PersistentFlags())
 
 	root.AddCommand(
+		a.initCommand(),
 		a.newCommand(),
 		a.upCommand(),
 		a.downCommand(),
@@ -172,40 +220,85 @@ interrupted.`,
 		a.adoptCommand(),
 		a.convertCommand(),
 	)
+	a.registerCompletions(root)
 	return root
 }
 
-// setup checks the global flags once they are parsed.
+// setup gives the global settings their values once the flags are parsed,
+// and checks them.
 func (a *app) setup(cmd *cobra.Command) error {
+	if err := a.resolve(!readsConfig(cmd)); err != nil {
+		return err
+	}
 	f := &a.flags
-	switch f.lock {
-	case "auto":
-		f.lockMode = tide.LockAuto
-	case "session":
-		f.lockMode = tide.LockSession
-	case "table":
-		f.lockMode = tide.LockTable
-	default:
-		return usageErrorf("--lock must be session, table or auto, not %q", f.lock)
-	}
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"--lock-wait", f.lockWait}, {"--lock-ttl", f.lockTTL}, {"--lock-timeout", f.lockTimeout}} {
-		if d.v < 0 {
-			return usageErrorf("%s must not be negative", d.name)
-		}
-	}
+	f.lockMode = lockModes[f.lock]
 	if f.quiet && f.verbose {
-		return usageErrorf("--quiet and --verbose contradict each other")
+		return usageErrorf("quiet (%s) and verbose (%s) contradict each other", a.origins["quiet"], a.origins["verbose"])
 	}
 	if err := a.setupFormat(cmd); err != nil {
 		return err
 	}
 	if f.verbose {
 		a.log = slog.New(slog.NewTextHandler(scrubWriter{a}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		a.logSettings()
 	}
 	return nil
+}
+
+// readsConfig reports whether cmd reads the configuration file: all do but
+// tide init, which writes it, and the shell completion scripts.
+func readsConfig(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Name() == "init" || c.Name() == "completion" {
+			return false
+		}
+	}
+	return true
+}
+
+// logSettings logs where each setting came from (--verbose).
+func (a *app) logSettings() {
+	if a.config != nil {
+		a.log.Debug("configuration file", "path", a.config.path, "env", a.config.env)
+	}
+	for i := range a.settings {
+		s := &a.settings[i]
+		o := a.origins[s.flag]
+		v := fmt.Sprint(reflect.ValueOf(s.dst).Elem().Interface())
+		if s.url {
+			v = dburl.Redact(v)
+		}
+		a.log.Debug("setting", "flag", s.flag, "value", v, "from", o.String())
+	}
+}
+
+// version is what tide --version prints: the module version and, when
+// the binary was built from a checkout, the VCS revision.
+func (a *app) version() string {
+	bi, ok := a.buildInfo()
+	if !ok {
+		return "tide (unknown version)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	out := "tide " + v
+	if rev != "" {
+		out += fmt.Sprintf(" (revision %.12s%s)", rev, modified)
+	}
+	return out + " " + bi.GoVersion
 }
 
 // runE marks the start of a command's own work: errors after it are
@@ -217,13 +310,31 @@ func (a *app) runE(fn func(cmd *cobra.Command, args []string) error) func(*cobra
 	}
 }
 
-// fail prints err and returns the exit code for it.
-func (a *app) fail(ctx context.Context, err error) int {
+// exitError is a result that sets its own exit code (tide status
+// --exit-code): it is printed unless --quiet.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// fail prints err and returns the exit code for it. A usage error points
+// at the help of cmd, the command that failed.
+func (a *app) fail(ctx context.Context, cmd *cobra.Command, err error) int {
 	var ue *usageError
 	if !a.ran || errors.As(err, &ue) {
 		a.printError(err)
-		fmt.Fprintln(a.stderr, "tide: run 'tide --help' for usage")
+		fmt.Fprintf(a.stderr, "tide: run '%s --help' for usage\n", cmd.CommandPath())
 		return ExitUsage
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if !a.flags.quiet {
+			a.printError(err)
+		}
+		return ee.code
 	}
 	var reported *reportedError
 	if !errors.As(err, &reported) {

@@ -5,14 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tidemigrate/tide/internal/dburl"
 )
 
 // result is what one in-process run printed.
@@ -29,7 +31,7 @@ func runTide(t *testing.T, ctx context.Context, vars map[string]string, args ...
 	e := env{
 		getenv:     func(k string) string { return vars[k] },
 		now:        time.Now,
-		isTerminal: func(io.Writer) bool { return false },
+		isTerminal: func(any) bool { return false },
 	}
 	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr, e)
 	return result{code, stdout.String(), stderr.String()}
@@ -275,18 +277,53 @@ func TestInterrupted(t *testing.T) {
 	}
 }
 
-func TestDefaultDatabaseNote(t *testing.T) {
+// TestEmbeddedDefault checks when tide may use the embedded SQLite
+// default ./tide.db while it does not exist: from a terminal, not under
+// CI. Elsewhere a missing URL is refused. (up from a terminal, which
+// creates ./tide.db in the current directory, is covered by
+// testdata/script/default_db.txtar.)
+func TestEmbeddedDefault(t *testing.T) {
 	t.Parallel()
-	// No URL and no ./tide.db: validate checks the files only and creates
-	// nothing. (up and status, which would create ./tide.db in the current
-	// directory, are covered by testdata/script/default_db.txtar.)
-	dir := project(t)
-	res := runTide(t, t.Context(), map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations")}, "validate")
-	if res.code != 0 {
-		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	tests := []struct {
+		name     string
+		terminal []string // the streams that are terminals
+		ci       string
+		args     []string
+		want     int
+		stderr   string
+	}{
+		{"status from a terminal", []string{"stdin", "stderr"}, "", []string{"status"}, ExitOK, "./tide.db does not exist yet: nothing is applied"},
+		{"validate from a terminal", []string{"stdin", "stderr"}, "", []string{"validate"}, ExitOK, "./tide.db does not exist yet"},
+		{"CI=false counts as unset", []string{"stdin", "stderr"}, "false", []string{"plan"}, ExitOK, "./tide.db does not exist yet"},
+		{"status under CI", []string{"stdin", "stderr"}, "true", []string{"status"}, ExitFailure, "because CI is set"},
+		{"up under CI", []string{"stdin", "stderr"}, "1", []string{"up"}, ExitFailure, "because CI is set"},
+		{"up from a script", nil, "", []string{"up"}, ExitFailure, "because stdin is not a terminal"},
+		{"up with stderr redirected", []string{"stdin"}, "", []string{"up"}, ExitFailure, "because stderr is not a terminal"},
+		{"baseline from a script", nil, "", []string{"baseline", "1"}, ExitFailure, "because stdin is not a terminal"},
+		{"validate from a script", nil, "", []string{"validate"}, ExitFailure, "tide validate --offline"},
+		{"validate --offline from a script", nil, "", []string{"validate", "--offline"}, ExitOK, "checking the files only"},
 	}
-	if !strings.Contains(res.stderr, "no database URL given") || !strings.Contains(res.stdout, "files only") {
-		t.Errorf("stdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := project(t)
+			vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations"), "CI": tt.ci}
+			var stdout, stderr bytes.Buffer
+			stdin := strings.NewReader("")
+			streams := map[any]string{stdin: "stdin", &stdout: "stdout", &stderr: "stderr"}
+			e := env{
+				getenv:     func(k string) string { return vars[k] },
+				now:        time.Now,
+				isTerminal: func(f any) bool { return slices.Contains(tt.terminal, streams[f]) },
+			}
+			code := run(t.Context(), tt.args, stdin, &stdout, &stderr, e)
+			if code != tt.want || !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("exit %d, want %d and stderr with %q\nstdout:\n%s\nstderr:\n%s", code, tt.want, tt.stderr, stdout.String(), stderr.String())
+			}
+			if exists(dburl.DefaultSQLitePath) {
+				t.Errorf("./%s was created", dburl.DefaultSQLitePath)
+			}
+		})
 	}
 }
 
@@ -365,7 +402,7 @@ func TestNewCommand(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	clock := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-	e := env{getenv: func(string) string { return "" }, now: clock, isTerminal: func(io.Writer) bool { return false }}
+	e := env{getenv: func(string) string { return "" }, now: clock, isTerminal: func(any) bool { return false }}
 	code := run(t.Context(), []string{"new", "--dir", dir, "Add", "Users", "Table"}, nil, &stdout, &stderr, e)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())

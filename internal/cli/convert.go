@@ -33,6 +33,8 @@ migrated by tide, stays in step with the converted folder.`,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			if from == "" {
 				from = a.flags.format
+			} else {
+				a.formatPin = nil // --from reads this folder once, to write another
 			}
 			toFormat, err := source.FormatByName(to)
 			if err != nil {

@@ -59,6 +59,9 @@ Several tide up may run at once: they take turns on the migration lock and
 each migration runs exactly once. tide up refuses to run over drift (an
 applied file changed or missing) and, unless --allow-out-of-order, over
 pending migrations older than the newest applied one.`,
+		Example: `  tide up
+  tide up --to 20261110080000
+  TIDE_DATABASE_URL=postgres://app@db/app tide --env prod up`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			target, err := parseTarget("--to", to)
@@ -124,6 +127,9 @@ A migration that a failed statement-by-statement run left partially applied
 With --partial, when its down section mirrors its up section (as many
 statements, each undoing the up statement at the mirrored position), only
 the undos of the statements that took effect run.`,
+		Example: `  tide down
+  tide down --to 20261101091500     # 20261101091500 stays applied
+  tide down --all`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			target, err := parseTarget("--to", to)
@@ -157,9 +163,10 @@ the undos of the statements that took effect run.`,
 
 func (a *app) redoCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "redo",
-		Short: "Revert the newest applied migration and apply it again",
-		Args:  cobra.NoArgs,
+		Use:     "redo",
+		Short:   "Revert the newest applied migration and apply it again",
+		Example: `  tide redo                         # while writing a migration: try its down and up again`,
+		Args:    cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			return a.operation(cmd.Context(), "redo", nil,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Redo(ctx) },
@@ -181,7 +188,8 @@ func (a *app) baselineCommand() *cobra.Command {
 		Long: `Record every migration up to and including VERSION as applied without
 running it, to adopt a database whose schema already has them. Migrations
 already recorded are left as they are.`,
-		Args: cobra.ExactArgs(1),
+		Example: `  tide baseline 20261105120000      # the schema already has every migration up to it`,
+		Args:    cobra.ExactArgs(1),
 		RunE: a.runE(func(cmd *cobra.Command, args []string) error {
 			target, err := parseTarget("VERSION", args[0])
 			if err != nil {

@@ -22,6 +22,9 @@ func (a *app) planCommand() *cobra.Command {
 and including --to), each under a header comment naming it. The output is
 a script for the database's own client. It changes nothing, and fails
 where tide up would refuse to start (drift, out-of-order migrations).`,
+		Example: `  tide plan
+  tide plan --to 20261110080000 > review.sql
+  tide plan --json`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			target, err := parseTarget("--to", to)
@@ -29,11 +32,14 @@ where tide up would refuse to start (drift, out-of-order migrations).`,
 				return err
 			}
 			ctx := cmd.Context()
-			db, d, err := a.openToRead(ctx)
+			db, d, empty, err := a.openToRead(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if !empty {
+				a.noteMissingTable(ctx, db, d)
+			}
 			m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
 			if err != nil {
 				return err

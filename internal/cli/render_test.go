@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +24,7 @@ func testApp(terminal bool) (*app, *bytes.Buffer, *bytes.Buffer) {
 		env: env{
 			getenv:     func(string) string { return "" },
 			now:        time.Now,
-			isTerminal: func(io.Writer) bool { return terminal },
+			isTerminal: func(any) bool { return terminal },
 		},
 		stdout: &stdout, stderr: &stderr, dir: "migrations",
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,13 +21,24 @@ import (
 )
 
 // TestMain lets the test binary run as the tide command in the scripts:
-// testscript puts a copy named "tide" on their PATH.
+// testscript puts a copy named "tide" on their PATH. In the scripts,
+// TIDE_TEST_TERMINAL=stdin,stderr,stdout makes tide take those streams
+// for terminals, and TIDE_TEST_COLUMNS=N for N columns wide.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"tide": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			context.AfterFunc(ctx, stop)
-			code := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			e := processEnv()
+			if t := os.Getenv("TIDE_TEST_TERMINAL"); t != "" {
+				names := map[any]string{os.Stdin: "stdin", os.Stdout: "stdout", os.Stderr: "stderr"}
+				e.isTerminal = func(f any) bool { return slices.Contains(strings.Split(t, ","), names[f]) }
+			}
+			if c := os.Getenv("TIDE_TEST_COLUMNS"); c != "" {
+				n, _ := strconv.Atoi(c)
+				e.termWidth = func(any) int { return n }
+			}
+			code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, e)
 			stop()
 			os.Exit(code)
 		},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +14,8 @@ import (
 )
 
 func (a *app) statusCommand() *cobra.Command {
-	return &cobra.Command{
+	var exitCode bool
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the state of every migration",
 		Long: `Show every migration known from the files or the version table: its
@@ -26,15 +28,28 @@ States: applied; "applied (baseline)" when recorded by tide baseline;
 pending; changed (applied, but the file was edited since); outdated (a
 repeatable migration whose file changed: tide up applies it again);
 missing (applied, but its file is gone); partial (a statement-by-statement
-run stopped mid-way: how far it got and the error).`,
+run stopped mid-way: how far it got and the error).
+
+With --exit-code, the exit status is 3 when any migration is not applied
+as its file says (pending, partial, changed, missing or outdated), for a
+CI step that checks that a deploy migrated the database.
+
+On a terminal narrower than the table, the NAME and STATE columns are
+cut short (marked "…"); --json has everything.`,
+		Example: `  tide status
+  tide status --json
+  tide --env prod status --exit-code    # exit 3 unless every migration is applied`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, d, err := a.openToRead(ctx)
+			db, d, empty, err := a.openToRead(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if !empty {
+				a.noteMissingTable(ctx, db, d)
+			}
 			m, err := a.migrator(db, d, nil)
 			if err != nil {
 				return err
@@ -44,12 +59,42 @@ run stopped mid-way: how far it got and the error).`,
 				return err
 			}
 			if a.flags.json {
-				return a.statusJSON(sts)
+				err = a.statusJSON(sts)
+			} else {
+				a.statusTable(sts)
 			}
-			a.statusTable(sts)
-			return nil
+			if err != nil || !exitCode {
+				return err
+			}
+			return notUpToDate(sts)
 		}),
 	}
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit with status 3 when any migration is pending, partial, changed, missing or outdated")
+	return cmd
+}
+
+// notUpToDate returns an error with exit status [ExitNotUpToDate] that
+// counts the migrations not applied as their files say, or nil.
+func notUpToDate(sts []tide.MigrationStatus) error {
+	counts := map[tide.State]int{}
+	var order []tide.State
+	for _, st := range sts {
+		if st.State == tide.StateApplied {
+			continue
+		}
+		if counts[st.State] == 0 {
+			order = append(order, st.State)
+		}
+		counts[st.State]++
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	var parts []string
+	for _, s := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	return &exitError{code: ExitNotUpToDate, err: fmt.Errorf("the database is not up to date: %s", strings.Join(parts, ", "))}
 }
 
 // statusJSONRow is one migration in tide status --json. Every key is always
@@ -110,8 +155,7 @@ func (a *app) statusTable(sts []tide.MigrationStatus) {
 		fmt.Fprintf(a.stdout, "no migrations in %s\n", a.dir)
 		return
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT\tDURATION\tBY")
+	rows := [][]string{{"VERSION", "NAME", "STATE", "APPLIED AT", "DURATION", "BY"}}
 	counts := map[string]int{}
 	var order []string
 	for _, st := range sts {
@@ -134,12 +178,21 @@ func (a *app) statusTable(sts []tide.MigrationStatus) {
 				by += "@" + st.AppliedHost
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Migration.Version, st.Migration.Name, a.scrub(state), at, dur, by)
+		rows = append(rows, []string{st.Migration.Version.String(), st.Migration.Name, a.scrub(state), at, dur, by})
 		key := string(st.State)
 		if counts[key] == 0 {
 			order = append(order, key)
 		}
 		counts[key]++
+	}
+	if a.isTerminal(a.stdout) {
+		if w := a.termWidth(a.stdout); w > 0 {
+			fitColumns(rows, w, statusGap, 1, 2)
+		}
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, statusGap, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	tw.Flush()
 	var parts []string
@@ -147,6 +200,62 @@ func (a *app) statusTable(sts []tide.MigrationStatus) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 	}
 	fmt.Fprintln(a.stdout, strings.Join(parts, ", "))
+}
+
+// statusGap is the space between the columns of tide status.
+const statusGap = 2
+
+// minColumn is the narrowest fitColumns makes a column.
+const minColumn = 8
+
+// fitColumns shortens the cells of the columns shrink (indexes) so that
+// the table rows, with gap spaces between columns, fits in width
+// characters: the widest of them loses a character at a time, down to
+// minColumn, and cut cells end with "…". A table that cannot fit is left
+// as wide as it must be.
+func fitColumns(rows [][]string, width, gap int, shrink ...int) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	total := gap * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for total > width {
+		widest := -1
+		for _, c := range shrink {
+			if c < len(widths) && widths[c] > minColumn && (widest < 0 || widths[c] > widths[widest]) {
+				widest = c
+			}
+		}
+		if widest < 0 {
+			break
+		}
+		widths[widest]--
+		total--
+	}
+	for _, r := range rows {
+		for _, c := range shrink {
+			if c < len(r) {
+				r[c] = truncateCell(r[c], widths[c])
+			}
+		}
+	}
+}
+
+// truncateCell shortens s to n runes, the last one "…".
+func truncateCell(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // stateText is the STATE column of tide status.

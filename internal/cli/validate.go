@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -17,38 +17,35 @@ import (
 )
 
 func (a *app) validateCommand() *cobra.Command {
-	var outOfOrder bool
+	var outOfOrder, offline bool
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the migration files, and the database's history against them",
-		Long: `Check that every migration file reads and splits into statements, then,
-if the database is reachable, compare the files with its version table:
-applied files changed or missing (drift), migrations left partially
-applied, pending migrations older than the newest applied one. Each problem
-is printed as path:line: message. It changes nothing.
+		Long: `Check that every migration file reads and splits into statements, then
+compare the files with the database's version table: applied files changed
+or missing (drift), migrations left partially applied, pending migrations
+older than the newest applied one. Each problem is printed as
+path:line: message. It changes nothing.
 
-Exit status 1 when there is any problem. When the database cannot be
-reached, only the files are checked, and a note says so.`,
+Exit status 1 when there is any problem, or when the database cannot be
+reached. With --offline, only the files are checked, and no database is
+opened: statements are split by the rules of the database that the URL
+names (SQLite when no URL is given), and a note says so.`,
+		Example: `  tide validate
+  tide validate --offline                     # the files only: before the database exists, in CI
+  TIDE_DATABASE_URL=postgres://db/app tide validate --offline   # split as PostgreSQL does`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, d, checkDB, err := a.openForValidate(cmd)
+			var count int
+			var problems []problem
+			var err error
+			if offline {
+				count, problems, err = a.validateFiles()
+			} else {
+				count, problems, err = a.validateDatabase(cmd.Context(), outOfOrder)
+			}
 			if err != nil {
 				return err
-			}
-			defer db.Close()
-			var problems []problem
-			count := 0
-			m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
-			if err != nil {
-				problems = a.problems(err, nil)
-			} else {
-				count = len(m.Migrations())
-				if checkDB {
-					if err := m.Validate(ctx); err != nil {
-						problems = a.problems(err, m.Migrations())
-					}
-				}
 			}
 			if a.flags.json {
 				out := struct {
@@ -56,7 +53,7 @@ reached, only the files are checked, and a note says so.`,
 					Migrations      int       `json:"migrations"`
 					DatabaseChecked bool      `json:"database_checked"`
 					Problems        []problem `json:"problems"`
-				}{len(problems) == 0, count, checkDB, append([]problem{}, problems...)}
+				}{len(problems) == 0, count, !offline, append([]problem{}, problems...)}
 				enc := json.NewEncoder(a.stdout)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
@@ -72,7 +69,7 @@ reached, only the files are checked, and a note says so.`,
 				return fmt.Errorf("found %s", plural(len(problems), "problem"))
 			}
 			what := "files and database history"
-			if !checkDB {
+			if offline {
 				what = "files only: the database was not checked"
 			}
 			if !a.flags.json {
@@ -82,36 +79,90 @@ reached, only the files are checked, and a note says so.`,
 		}),
 	}
 	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "do not report pending migrations older than the newest applied one")
+	cmd.Flags().BoolVar(&offline, "offline", false, "check the files only, without a database")
 	return cmd
 }
 
-// openForValidate opens the database if it can be reached; otherwise it
-// returns a database that never connects, with checkDB false, so that the
-// files can still be checked.
-func (a *app) openForValidate(cmd *cobra.Command) (db *sql.DB, d dialect.Dialect, checkDB bool, err error) {
-	rawURL, isDefault := a.databaseURL()
-	a.addPasswords(rawURL)
-	if isDefault {
-		if _, err := os.Stat(dburl.DefaultSQLitePath); err != nil {
-			a.note("no database URL given (--database-url, %s, %s) and ./%s does not exist: checking the files only, "+
-				"with statements split as for SQLite (for PostgreSQL or MySQL, give its URL: an unreachable one still checks the files)",
-				envDatabaseURL, envDatabaseURLAlt, dburl.DefaultSQLitePath)
-			return offlineDB(), sqlite.New(), false, nil
+// validateDatabase checks the files and the database's history against
+// them. A database it cannot open is an error, which points at --offline.
+func (a *app) validateDatabase(ctx context.Context, outOfOrder bool) (count int, problems []problem, err error) {
+	db, d, empty, err := a.openToRead(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil, err
 		}
+		return 0, nil, errors.Join(err, errors.New("to check the files only, without a database: tide validate --offline"))
 	}
-	db, d, err = a.open(cmd.Context())
-	if err == nil {
-		return db, d, true, nil
+	defer db.Close()
+	if !empty {
+		a.noteMissingTable(ctx, db, d)
 	}
-	if cmd.Context().Err() != nil {
-		return nil, nil, false, err
+	m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
+	if err != nil {
+		return 0, a.problems(err, nil), nil
 	}
-	d, derr := dburl.Dialect(rawURL)
-	if derr != nil {
-		return nil, nil, false, err
+	if err := m.Validate(ctx); err != nil {
+		return len(m.Migrations()), a.problems(err, m.Migrations()), nil
 	}
-	a.note("cannot reach the database, so only the files are checked: %s", a.errorText(err))
-	return offlineDB(), d, false, nil
+	return len(m.Migrations()), nil, nil
+}
+
+// validateFiles checks the files alone, splitting statements by the rules
+// of the database the URL names, or SQLite's without one.
+func (a *app) validateFiles() (count int, problems []problem, err error) {
+	rawURL, isDefault := a.databaseURL()
+	var d migration.Splitter = sqlite.New()
+	if isDefault {
+		a.note("--offline: checking the files only, with statements split as for SQLite (no database URL given: give one to split them as PostgreSQL or MySQL do)")
+	} else {
+		dd, err := dburl.Dialect(rawURL)
+		if err != nil {
+			return 0, nil, err
+		}
+		d = dd
+		a.note("--offline: checking the files only, with statements split as for %s; the database is not opened", dialectName(dd))
+	}
+	fsys, err := a.migrationsFS()
+	if err != nil {
+		return 0, nil, err
+	}
+	format, err := a.readFormat(fsys)
+	if err != nil {
+		return 0, nil, err
+	}
+	set, err := migration.Load(fsys, d, format)
+	if err != nil {
+		return 0, a.problems(err, nil), nil
+	}
+	return set.Len(), nil, nil
+}
+
+// dialectName is a dialect's name for people.
+func dialectName(d dialect.Dialect) string {
+	switch d.Name() {
+	case "postgres":
+		return "PostgreSQL"
+	case "mysql":
+		return "MySQL"
+	case "sqlite":
+		return "SQLite"
+	}
+	return d.Name()
+}
+
+// noteMissingTable says when the version table does not exist, so that a
+// database migrated with another --table does not silently read as
+// "nothing applied".
+func (a *app) noteMissingTable(ctx context.Context, db *sql.DB, d dialect.Dialect) {
+	ok, err := d.TableExists(ctx, db, a.flags.table)
+	if err != nil || ok {
+		return
+	}
+	hint := "set table in " + a.configName() + " if it was migrated with another --table"
+	if o := a.origins["table"]; o.kind == fromFile {
+		hint = "the table comes from " + o.String()
+	}
+	a.note("the version table %s does not exist in this database: nothing is applied (%s)", a.flags.table, hint)
 }
 
 // problem is one finding of tide validate.

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,40 +18,16 @@ import (
 	"github.com/tidemigrate/tide/source"
 )
 
-// Environment variables read after the flags are parsed.
-const (
-	envDatabaseURL       = "TIDE_DATABASE_URL"
-	envDatabaseURLAlt    = "DATABASE_URL"
-	envMigrationsDir     = "TIDE_DIR"
-	defaultMigrationsDir = "migrations"
-)
-
-// databaseURL returns the database URL to use and whether it is the
-// embedded SQLite default.
-func (a *app) databaseURL() (rawURL string, isDefault bool) {
-	for _, u := range []string{a.flags.databaseURL, a.getenv(envDatabaseURL), a.getenv(envDatabaseURLAlt)} {
-		if u = strings.TrimSpace(u); u != "" {
-			return u, false
-		}
-	}
-	return "sqlite:" + dburl.DefaultSQLitePath, true
-}
-
-// migrationsDir returns the migrations directory to use.
-func (a *app) migrationsDir() string {
-	for _, d := range []string{a.flags.dir, a.getenv(envMigrationsDir)} {
-		if d != "" {
-			return d
-		}
-	}
-	return defaultMigrationsDir
-}
-
 // open opens the database. Its errors never contain the password.
 func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 	rawURL, isDefault := a.databaseURL()
 	a.addPasswords(rawURL)
 	if isDefault {
+		if _, err := os.Stat(dburl.DefaultSQLitePath); errors.Is(err, fs.ErrNotExist) {
+			if err := a.checkNewDefault(); err != nil {
+				return nil, nil, err
+			}
+		}
 		a.noteDefaultDatabase()
 	}
 	a.log.Debug("opening database", "url", dburl.Redact(rawURL))
@@ -65,22 +40,59 @@ func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 }
 
 // openToRead opens the database for a command that only reads it (status,
-// plan). When the embedded default database does not exist yet, it opens an
-// empty in-memory one instead, so that reading does not create ./tide.db.
-func (a *app) openToRead(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
+// plan, validate). When the embedded default database does not exist yet,
+// it opens an empty in-memory one instead, so that reading does not create
+// ./tide.db; empty is true then.
+func (a *app) openToRead(ctx context.Context) (db *sql.DB, d dialect.Dialect, empty bool, err error) {
 	if _, isDefault := a.databaseURL(); isDefault {
 		if _, err := os.Stat(dburl.DefaultSQLitePath); errors.Is(err, fs.ErrNotExist) {
+			if err := a.checkNewDefault(); err != nil {
+				return nil, nil, false, err
+			}
 			a.noteDefaultDatabase()
 			fmt.Fprintf(a.stderr, "tide: ./%s does not exist yet: nothing is applied\n", dburl.DefaultSQLitePath)
-			return dburl.Open(ctx, "sqlite::memory:")
+			db, d, err := dburl.Open(ctx, "sqlite::memory:")
+			return db, d, true, err
 		}
 	}
-	return a.open(ctx)
+	db, d, err = a.open(ctx)
+	return db, d, false, err
+}
+
+// checkNewDefault refuses to use the embedded default database when it
+// does not exist yet and tide does not run from a terminal, or runs under
+// CI: there, a missing database URL is a deploy whose secret is missing,
+// which must not report success against a new local file.
+func (a *app) checkNewDefault() error {
+	var why string
+	switch ci := strings.ToLower(strings.TrimSpace(a.getenv(envCI))); {
+	case ci != "" && ci != "false" && ci != "0":
+		why = envCI + " is set"
+	case !a.isTerminal(a.stdin):
+		why = "stdin is not a terminal"
+	case !a.isTerminal(a.stderr):
+		why = "stderr is not a terminal"
+	default:
+		return nil
+	}
+	return fmt.Errorf("no database URL given (--database-url, %s, %s, or database_url in %s) and ./%s does not exist: "+
+		"not using a new embedded SQLite database because %s, so that a deploy whose database URL is missing fails here. "+
+		"Set %s; or, to use the embedded database from a script, name it: --database-url sqlite:%s (or database_url = \"sqlite:%s\" in %s)",
+		envDatabaseURL, envDatabaseURLAlt, a.configName(), dburl.DefaultSQLitePath, why,
+		envDatabaseURL, dburl.DefaultSQLitePath, dburl.DefaultSQLitePath, a.configName())
+}
+
+// configName is the configuration file's name, for messages.
+func (a *app) configName() string {
+	if a.config != nil {
+		return a.config.path
+	}
+	return configFileName
 }
 
 func (a *app) noteDefaultDatabase() {
-	fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s): using the embedded SQLite database ./%s\n",
-		envDatabaseURL, envDatabaseURLAlt, dburl.DefaultSQLitePath)
+	fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s, database_url in %s): using the embedded SQLite database ./%s\n",
+		envDatabaseURL, envDatabaseURLAlt, a.configName(), dburl.DefaultSQLitePath)
 }
 
 // migrator builds the Migrator for db from the migrations directory and the
@@ -124,7 +136,7 @@ func (a *app) migrationsFS() (fs.FS, error) {
 	fi, err := os.Stat(a.dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("migrations directory %s does not exist: create a migration with tide new NAME, or point --dir or %s at yours", a.dir, envMigrationsDir)
+		return nil, fmt.Errorf("migrations directory %s does not exist: create a migration with tide new NAME, or point --dir, %s or dir in %s at yours", a.dir, envMigrationsDir, a.configName())
 	case err != nil:
 		return nil, fmt.Errorf("migrations directory: %w", err)
 	case !fi.IsDir():
@@ -150,20 +162,36 @@ func (a *app) setupFormat(cmd *cobra.Command) error {
 	if name == "" {
 		return nil
 	}
+	where := a.where("format")
 	if cmd.Name() == "adopt" {
 		if _, err := adopt.SourceByName(name); err != nil {
-			return usageErrorf("--format: %v", strings.TrimPrefix(err.Error(), "adopt: "))
+			return usageErrorf("%s: %v", where, strings.TrimPrefix(err.Error(), "adopt: "))
 		}
 		if _, err := source.FormatByName(name); err == nil {
 			a.dirFormat = name
+		} else {
+			a.formatPin = nil // the other tool's name, not the folder's format
 		}
 		return nil
 	}
 	if _, err := source.FormatByName(name); err != nil {
-		return usageErrorf("--format: %v", err)
+		return usageErrorf("%s: %v", where, err)
 	}
 	a.dirFormat = name
 	return nil
+}
+
+// where names the source of a setting's value for a message: "--format",
+// "TIDE_FORMAT" or "tide.toml:3: format".
+func (a *app) where(flag string) string {
+	o := a.origins[flag]
+	switch o.kind {
+	case fromFile:
+		return o.String() + ": " + a.setting(flag).key
+	case fromDefault:
+		return "--" + flag
+	}
+	return o.name
 }
 
 // readFormat returns the format to read the migrations directory fsys
@@ -177,8 +205,14 @@ func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
 		if f, err = source.FormatByName(a.dirFormat); err != nil {
 			return nil, usageErrorf("--format: %v", err)
 		}
+		if err := a.checkFormatPin(fsys, f); err != nil {
+			return nil, err
+		}
 	} else {
 		if f, err = source.Detect(fsys); err != nil {
+			if a.config != nil {
+				return nil, fmt.Errorf("%s: %w (with a configuration file: set format in %s)", a.dir, err, a.config.path)
+			}
 			return nil, fmt.Errorf("%s: %w", a.dir, err)
 		}
 		if f.Name() != source.Native.Name() {
@@ -192,10 +226,7 @@ func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
 		f = source.GooseFormat{LookupEnv: a.lookupEnvironment}
 	case source.FlywayFormat:
 		for _, kv := range a.flags.flywayPlaceholders {
-			name, value, ok := strings.Cut(kv, "=")
-			if !ok || name == "" {
-				return nil, usageErrorf("--flyway-placeholder %q: write NAME=VALUE", kv)
-			}
+			name, value, _ := strings.Cut(kv, "=") // checked by setting.parse
 			if ff.Placeholders == nil {
 				ff.Placeholders = map[string]string{}
 			}
@@ -213,6 +244,26 @@ func (a *app) readFormat(fsys fs.FS) (source.Format, error) {
 	return f, nil
 }
 
+// checkFormatPin refuses a --format (or TIDE_FORMAT) that a configuration
+// file leaves to detection when the folder is detected as another format
+// (or as several): the next run without the flag would read the folder
+// differently.
+func (a *app) checkFormatPin(fsys fs.FS, f source.Format) error {
+	if a.formatPin == nil {
+		return nil
+	}
+	detected, err := source.Detect(fsys)
+	if err == nil && detected.Name() == f.Name() {
+		return nil
+	}
+	found := "is not detected as any one format"
+	if err == nil {
+		found = "is detected as " + detected.Name()
+	}
+	return usageErrorf("%s: %s sets no format and %s %s, so a run without %s would read it differently: set format = %q in %s",
+		a.formatPin.describe(a.setting("format"), f.Name()), a.config.path, a.dir, found, a.formatPin.name, f.Name(), a.config.path)
+}
+
 // lookupEnvironment looks up an environment variable.
 func (a *app) lookupEnvironment(key string) (string, bool) {
 	if a.lookupEnv != nil {
@@ -221,18 +272,3 @@ func (a *app) lookupEnvironment(key string) (string, bool) {
 	v := a.getenv(key)
 	return v, v != ""
 }
-
-// offlineDB is a *sql.DB that never connects: tide.New needs a database
-// but does not touch it, so validate can check the files alone.
-func offlineDB() *sql.DB { return sql.OpenDB(offlineConnector{}) }
-
-type offlineConnector struct{}
-
-var errOffline = errors.New("the database is not reachable")
-
-func (offlineConnector) Connect(context.Context) (driver.Conn, error) { return nil, errOffline }
-func (offlineConnector) Driver() driver.Driver                        { return offlineDriver{} }
-
-type offlineDriver struct{}
-
-func (offlineDriver) Open(string) (driver.Conn, error) { return nil, errOffline }
