@@ -209,6 +209,40 @@ func TestPasswordNeverPrinted(t *testing.T) {
 				})
 			}
 		}
+		// The URL in a configuration file: at the top level, in the section
+		// chosen or another one, and in files with mistakes after it or
+		// around it.
+		files := []struct {
+			text string
+			args []string
+		}{
+			{"database_url = %q\n", nil},
+			{"[env.prod]\ndatabase_url = %q\n", []string{"--env", "prod"}},
+			{"database_url = \"sqlite:x.db\"\n[env.prod]\ndatabase_url = %q\n", []string{"-v"}},
+			{"database_url = %q\ntabel = 1\n", nil},
+			{"database_url = %q\n[env.prod]\nlock_wait = \"soon\"\n", nil},
+			{"[env.prod]\ndatabase_url = %q\n", []string{"--env", "dev"}},
+			{"database_url = %q\ndatabase_url = \"again\"\n", nil},
+			{"database_url = %q", nil},
+			{"database_url = %q[\n", nil},
+			{"database_url = \"%s\n", nil}, // unterminated
+		}
+		for _, file := range files {
+			for _, args := range [][]string{{"status"}, {"up", "-v"}, {"validate", "--json"}, {"up", "--json"}, {"adopt"}, {"plan"}} {
+				t.Run("", func(t *testing.T) {
+					t.Parallel()
+					dir := project(t)
+					config := filepath.Join(dir, "tide.toml")
+					writeFile(t, config, fmt.Sprintf(file.text, u))
+					vars := map[string]string{"TIDE_DIR": filepath.Join(dir, "migrations"), "TIDE_CONFIG": config}
+					args := append(append([]string(nil), args...), file.args...)
+					res := runTide(t, t.Context(), vars, args...)
+					if strings.Contains(res.stdout+res.stderr, pw) {
+						t.Errorf("tide %q with %q in the configuration file printed the password:\nstdout:\n%s\nstderr:\n%s", args, file.text, res.stdout, res.stderr)
+					}
+				})
+			}
+		}
 	}
 }
 
@@ -245,6 +279,15 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"status", "--lock", "session"}, ExitFailure}, // SQLite has no session lock
 		{[]string{"status", "--database-url", "postgres://127.0.0.1:1/x?sslmode=disable"}, ExitFailure},
 		{[]string{"status", "--dir", "nowhere"}, ExitFailure},
+		{[]string{"--version"}, ExitOK},
+		{[]string{"status", "--exit-code"}, ExitNotUpToDate}, // 1 pending
+		{[]string{"status", "--exit-code", "--json"}, ExitNotUpToDate},
+		{[]string{"validate", "--database-url", "postgres://127.0.0.1:1/x?sslmode=disable"}, ExitFailure},
+		{[]string{"validate", "--offline", "--database-url", "postgres://127.0.0.1:1/x?sslmode=disable"}, ExitOK},
+		{[]string{"validate", "--offline", "--database-url", "oracle://127.0.0.1:1/x"}, ExitFailure},
+		{[]string{"status", "--env", "prod"}, ExitUsage}, // no configuration file
+		{[]string{"status", "--config", "nowhere.toml"}, ExitUsage},
+		{[]string{"status", "--lock-wait", "soon"}, ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -48,6 +48,9 @@ where tide runs.`,
 				}
 				a.flags.dir = filepath.ToSlash(rel)
 			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
 			if err := writeNew(path, a.initFile()); err != nil {
 				if errors.Is(err, fs.ErrExist) {
 					return fmt.Errorf("%s already exists: edit it, or remove it to write a new one", path)
@@ -160,6 +163,9 @@ func (a *app) settingText(s *setting) string {
 	case *bool:
 		return fmt.Sprint(*v)
 	case *time.Duration:
+		if n := len(s.fv.vals); n > 0 {
+			return strings.TrimSpace(s.fv.vals[n-1]) // as the user wrote it
+		}
 		return shortDuration(*v)
 	}
 	return ""

@@ -68,7 +68,7 @@ func (f *globalFlags) settings() []setting {
 		{flag: "database-url", env: []string{envDatabaseURL, envDatabaseURLAlt}, key: "database_url", dst: &f.databaseURL, url: true,
 			usage: "database `URL` (default: the embedded SQLite database ./tide.db)"},
 		{flag: "dir", env: []string{envMigrationsDir}, key: "dir", def: defaultMigrationsDir, dst: &f.dir, path: true,
-			usage: "migrations `DIR`ectory"},
+			usage: "the migrations `DIR`"},
 		{flag: "table", env: []string{"TIDE_TABLE"}, key: "table", def: tide.DefaultTable, dst: &f.table, pinned: true, check: notBlank,
 			usage: "version table; the table lock uses <table>_lock"},
 		{flag: "format", env: []string{"TIDE_FORMAT"}, key: "format", dst: &f.format, pinned: true,
