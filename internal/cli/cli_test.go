@@ -494,3 +494,32 @@ func TestScrub(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleProject runs the README's quick start on a copy of
+// examples/blog, as a script does (no terminal, CI set): its tide.toml
+// names the embedded SQLite database, relative to the file.
+func TestExampleProject(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "blog")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "examples", "blog"))); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "tide.db")) // left by someone's quick start
+	vars := map[string]string{"CI": "true"}
+	config := filepath.Join(dir, "tide.toml")
+	res := runTide(t, t.Context(), vars, "--config", config, "up")
+	if res.code != ExitOK || res.stdout != "applied 4 migrations\n" {
+		t.Fatalf("up: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	if !exists(filepath.Join(dir, "tide.db")) {
+		t.Error("the example's tide.db is not next to its tide.toml")
+	}
+	res = runTide(t, t.Context(), vars, "--config", config, "--env", "ci", "status", "--exit-code")
+	if res.code != ExitOK {
+		t.Errorf("status --exit-code: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	res = runTide(t, t.Context(), vars, "--config", config, "down", "--all")
+	if res.code != ExitOK || res.stdout != "reverted 4 migrations\n" {
+		t.Errorf("down --all: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+}
