@@ -220,6 +220,19 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.adoptCommand(),
 		a.convertCommand(),
 	)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = "  tide help up"
+		case "completion":
+			c.Example = "  tide completion bash > /etc/bash_completion.d/tide\n  source <(tide completion zsh)"
+			for _, sh := range c.Commands() {
+				sh.Example = "  tide completion " + sh.Name() + " --help"
+			}
+		}
+	}
 	a.registerCompletions(root)
 	return root
 }

@@ -9,11 +9,19 @@
 //
 // # Configuration
 //
-// The database URL comes from --database-url, else TIDE_DATABASE_URL, else
-// DATABASE_URL, else the embedded SQLite file ./tide.db (with a note on
-// stderr). The environment is read after the flags are parsed, never used
-// as a flag default, so --help cannot print a password. Every URL printed
-// is redacted.
+// Every global setting is one row of the table in settings.go: its flag,
+// environment variables, key in tide.toml, default and the type that
+// parses it. [app.resolve] applies one rule to all of them: the flag, else
+// the environment, else the configuration file (configfile.go; its
+// [env.NAME] section chosen by --env over its top level), else the
+// default. The environment and the file are read after the flags are
+// parsed, never used as flag defaults, so --help cannot print a password;
+// the passwords of every URL in the environment and the file are scrubbed
+// from the output. With a file, a table, format or lock from a flag or the
+// environment must be the file's (app.checkPinned).
+//
+// Without any database URL the embedded SQLite file ./tide.db is used; it
+// is created only from a terminal and not under CI (app.checkNewDefault).
 //
 // # Other tools
 //
@@ -35,5 +43,7 @@
 //
 // # Exit codes
 //
-// 0 on success, 1 on failure, 2 on a usage error, 130 when interrupted.
+// 0 on success, 1 on failure, 2 on a usage error (flags, environment or
+// configuration file), 3 for tide status --exit-code when a migration is
+// not applied as its file says, 130 when interrupted.
 package cli
