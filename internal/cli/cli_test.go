@@ -229,7 +229,7 @@ func TestPasswordNeverPrinted(t *testing.T) {
 			{"database_url = \"%s\n", nil}, // unterminated
 		}
 		for _, file := range files {
-			for _, args := range [][]string{{"status"}, {"up", "-v"}, {"validate", "--json"}, {"up", "--json"}, {"adopt"}, {"plan"}} {
+			for _, args := range [][]string{{"status"}, {"up", "-v"}, {"validate", "--json"}, {"up", "--json"}, {"adopt"}, {"plan"}, {"--help"}, {"up", "--help"}} {
 				t.Run("", func(t *testing.T) {
 					t.Parallel()
 					dir := project(t)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/source"
 )
 
 // setting is one global setting. Every global flag is one, and [app.resolve]
@@ -388,6 +389,9 @@ func (a *app) checkPinned() error {
 			continue
 		}
 		got := *s.dst.(*string)
+		if _, err := source.FormatByName(got); s.flag == "format" && err != nil {
+			continue // another tool's name (tide adopt --format knex): not the folder's format
+		}
 		fvs, inFile := file.values[s.key]
 		want := s.def
 		if inFile {

@@ -239,6 +239,7 @@ func TestPinnedSettings(t *testing.T) {
 		{"the section's value differs", "table = \"app\"\n[env.prod]\ntable = \"prod\"\n", nil, []string{"--env", "prod", "--table", "app"},
 			`--table "app" differs from the configuration: FILE:3 sets table = "prod"`},
 		{"format", "format = \"goose\"\n", nil, []string{"--format", "dbmate"}, `--format "dbmate" differs from the configuration: FILE:1 sets format = "goose"`},
+		{"adopt's --format names another tool", "format = \"native\"\n", nil, []string{"adopt", "--format", "knex"}, ""},
 		{"not pinned", "lock_wait = \"1m\"\n", nil, []string{"--lock-wait", "2m", "--dir", "x"}, ""},
 		{"no file", "", nil, []string{"--table", "other", "--lock", "table"}, ""},
 	}
@@ -247,6 +248,9 @@ func TestPinnedSettings(t *testing.T) {
 			t.Parallel()
 			file := filepath.Join(t.TempDir(), "tide.toml")
 			args := append([]string{"status"}, tt.args...)
+			if len(tt.args) > 0 && !strings.HasPrefix(tt.args[0], "-") { // the command
+				args = tt.args
+			}
 			if tt.file != "" {
 				writeFile(t, file, tt.file)
 				args = append(args, "--config", file)
