@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -541,4 +543,27 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 		}
 	}
 	walk(a.rootCommand())
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.2.3"}}, "tide v1.2.3 go1.26.8"},
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"},
+		}}, "tide (devel) (revision 0123456789ab, modified) go1.26.8"},
+		{&debug.BuildInfo{GoVersion: "go1.26.8", Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "false"}}},
+			"tide (devel) (revision abc) go1.26.8"},
+		{nil, "tide (unknown version)"},
+	}
+	for _, tt := range tests {
+		var stdout bytes.Buffer
+		e := env{getenv: func(string) string { return "" }, buildInfo: func() (*debug.BuildInfo, bool) { return tt.info, tt.info != nil }}
+		if code := run(t.Context(), []string{"--version"}, nil, &stdout, io.Discard, e); code != ExitOK || stdout.String() != tt.want+"\n" {
+			t.Errorf("exit %d, stdout %q; want %q", code, stdout.String(), tt.want+"\n")
+		}
+	}
 }
