@@ -11,6 +11,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/tidemigrate/tide/source"
 )
 
 // configFileName is the configuration file read from the current
@@ -276,7 +278,13 @@ func (c *configParser) add(path []string, v *unstable.Node, line int) error {
 	if s.url {
 		c.f.urls = append(c.f.urls, text)
 	}
-	if _, err := s.parse(text); err != nil && strings.TrimSpace(text) != "" {
+	_, err = s.parse(text)
+	if s.key == "format" && err == nil && text != "" {
+		// The file's format is the folder's. (On the command line, tide
+		// adopt --format also takes tools without one: setupFormat.)
+		_, err = source.FormatByName(text)
+	}
+	if err != nil && strings.TrimSpace(text) != "" {
 		value := strconv.Quote(text)
 		if s.url {
 			value = "(the URL)"
