@@ -143,3 +143,11 @@ type ImplicitCommitter interface {
 	// transaction when it runs.
 	CommitsImplicitly(stmt string) bool
 }
+
+// ClientScripter is implemented by databases whose command-line client
+// needs more than a ";" after a statement in a script (the mysql client
+// needs DELIMITER lines around a routine body that holds semicolons).
+type ClientScripter interface {
+	// ClientStatement returns stmt terminated for the client.
+	ClientStatement(stmt string) string
+}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -29,6 +30,7 @@ var (
 	_ dialect.SessionLocker     = Dialect{}
 	_ dialect.LockTimeoutSetter = Dialect{}
 	_ dialect.ImplicitCommitter = Dialect{}
+	_ dialect.ClientScripter    = Dialect{}
 )
 
 // New returns the MySQL/MariaDB dialect.
@@ -172,3 +174,20 @@ func (Dialect) ColumnType(t dialect.ColumnType) string {
 
 // TableOptions returns what follows the columns of CREATE TABLE.
 func (Dialect) TableOptions() string { return "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" }
+
+// ClientStatement terminates stmt for the mysql client: with ";", or, for a
+// statement with semicolons inside (a routine or trigger body), between
+// DELIMITER lines.
+func (Dialect) ClientStatement(stmt string) string {
+	if !strings.Contains(stmt, ";") {
+		return stmt + ";"
+	}
+	delim := "//"
+	for _, c := range []string{"//", "$$", ";;", "@@"} {
+		if !strings.Contains(stmt, c) {
+			delim = c
+			break
+		}
+	}
+	return "DELIMITER " + delim + "\n" + stmt + "\n" + delim + "\nDELIMITER ;"
+}

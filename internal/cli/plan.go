@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -89,21 +88,12 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
 	}
 }
 
-// terminate ends a statement so that the database's own client runs it:
-// with ";", or, for a MySQL statement with semicolons inside (a routine
-// or trigger body), between DELIMITER lines as the mysql client needs.
+// terminate ends a statement so that the database's own client runs it.
 func terminate(d dialect.Dialect, sql string) string {
-	if d.Name() != "mysql" || !strings.Contains(sql, ";") {
-		return sql + ";"
+	if cs, ok := d.(dialect.ClientScripter); ok {
+		return cs.ClientStatement(sql)
 	}
-	delim := "//"
-	for _, c := range []string{"//", "$$", ";;", "@@"} {
-		if !strings.Contains(sql, c) {
-			delim = c
-			break
-		}
-	}
-	return "DELIMITER " + delim + "\n" + sql + "\n" + delim + "\nDELIMITER ;"
+	return sql + ";"
 }
 
 func commitsImplicitly(d dialect.Dialect, stmts []tide.Statement) bool {

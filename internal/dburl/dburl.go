@@ -57,40 +57,60 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, dialect.Dialect, error) 
 	return db, d, nil
 }
 
+// driver is what tide needs for one URL scheme: the dialect and how to
+// open a database from the URL.
+type driver struct {
+	dialect func() dialect.Dialect
+	open    func(rawURL string) (*sql.DB, error)
+}
+
+// drivers maps the URL schemes tide accepts to their drivers.
+var drivers = map[string]driver{
+	"postgres":   {func() dialect.Dialect { return postgres.New() }, openPostgres},
+	"postgresql": {func() dialect.Dialect { return postgres.New() }, openPostgres},
+	"mysql":      {func() dialect.Dialect { return mysqldialect.New() }, openMySQL},
+	"mariadb":    {func() dialect.Dialect { return mysqldialect.New() }, openMySQL},
+	"sqlite":     {func() dialect.Dialect { return sqlite.New() }, openSQLiteURL},
+	"sqlite3":    {func() dialect.Dialect { return sqlite.New() }, openSQLiteURL},
+	"file":       {func() dialect.Dialect { return sqlite.New() }, openSQLiteURL},
+}
+
+// lookup returns the driver of a database URL, from its scheme.
+func lookup(rawURL string) (driver, error) {
+	scheme, _, ok := strings.Cut(rawURL, ":")
+	if !ok {
+		return driver{}, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
+	}
+	drv, ok := drivers[strings.ToLower(scheme)]
+	if !ok {
+		return driver{}, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+	}
+	return drv, nil
+}
+
 // Dialect returns the dialect of a database URL, from its scheme, without
 // connecting.
 func Dialect(rawURL string) (dialect.Dialect, error) {
-	scheme, _, ok := strings.Cut(rawURL, ":")
-	if !ok {
-		return nil, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
+	drv, err := lookup(rawURL)
+	if err != nil {
+		return nil, err
 	}
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
-		return postgres.New(), nil
-	case "mysql", "mariadb":
-		return mysqldialect.New(), nil
-	case "sqlite", "sqlite3", "file":
-		return sqlite.New(), nil
-	}
-	return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+	return drv.dialect(), nil
 }
 
 func open(rawURL string) (*sql.DB, dialect.Dialect, error) {
-	d, err := Dialect(rawURL)
+	drv, err := lookup(rawURL)
 	if err != nil {
 		return nil, nil, err
 	}
-	var db *sql.DB
-	switch d.Name() {
-	case "postgres":
-		db, err = openPostgres(rawURL)
-	case "mysql":
-		db, err = openMySQL(rawURL)
-	default:
-		_, rest, _ := strings.Cut(rawURL, ":")
-		db, err = openSQLite(rest)
-	}
-	return db, d, err
+	db, err := drv.open(rawURL)
+	return db, drv.dialect(), err
+}
+
+// openSQLiteURL opens the SQLite database of a sqlite: URL.
+func openSQLiteURL(rawURL string) (*sql.DB, error) {
+	_, rest, _ := strings.Cut(rawURL, ":")
+	return openSQLite(rest)
 }
 
 func openPostgres(rawURL string) (*sql.DB, error) {
