@@ -2,7 +2,11 @@ package tide
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -109,7 +113,7 @@ func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration
 // runTx runs the whole migration and its record in one transaction.
 func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
 	fail := func(i int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Err: err}
+		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Cause: m.causeOf(s.ctx, err), Err: err}
 		if i >= 0 && i < len(stmts) {
 			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
 		}
@@ -159,13 +163,13 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 // runGoConn runs a Go migration marked NoTransaction on the connection.
 func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
 	if err := s.lock.fence(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	if err := mig.Func(dir)(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	if err := m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	return nil
 }
@@ -178,7 +182,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	// right after a statement took effect: the record has to say so.
 	bg := context.WithoutCancel(s.ctx)
 	fail := func(i, applied int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Applied: applied, Err: err}
+		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Applied: applied, Cause: m.causeOf(s.ctx, err), Err: err}
 		if i >= 0 && i < len(stmts) {
 			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
 		}
@@ -200,16 +204,14 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		// must be those the record names; the down statements mirroring the
 		// ones that never ran are skipped.
 		if rec.Done > len(mig.Up) || migration.StatementsChecksum(mig.Up[:rec.Done]) != rec.ProgressChecksum {
-			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: Up, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d up statement(s) changed since they ran; restore them in %s", rec.Done, mig.Source())}
+			return &PartialError{Version: mig.Version, Name: mig.Name, Path: mig.Source(), Direction: Up, Applied: rec.Done, Cause: CauseChanged, Blocked: Down}
 		}
 		first = len(stmts) - rec.Done
 		progress.Done, progress.ProgressChecksum = first, migration.StatementsChecksum(stmts[:first])
 		err = m.hist.update(bg, s.conn, progress)
 	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
 		if rec.Done > len(stmts) || migration.StatementsChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
-			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.Source())}
+			return &PartialError{Version: mig.Version, Name: mig.Name, Path: mig.Source(), Direction: dir, Applied: rec.Done, Cause: CauseChanged, Blocked: dir}
 		}
 		first = rec.Done
 		progress = *rec
@@ -239,7 +241,9 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 			}
 		}
 		if err != nil {
-			if rerr := m.recordFailure(bg, s.conn, rec, progress, i == 0, err); rerr != nil {
+			failed := progress
+			failed.Cause = m.causeOf(s.ctx, err)
+			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0, err); rerr != nil {
 				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
 			}
 			return fail(i, i, err)
@@ -283,4 +287,22 @@ func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before 
 	}
 	progress.Error = cause.Error()
 	return m.hist.update(ctx, q, progress)
+}
+
+// causeOf tells why a run stopped with err: ctx was cancelled (Ctrl-C, a
+// lost lease), the connection broke, or the statement failed.
+func (m *Migrator) causeOf(ctx context.Context, err error) Cause {
+	if ctx.Err() != nil {
+		return CauseInterrupted
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return CauseConnectionLost
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return CauseConnectionLost
+	}
+	if d, ok := m.d.(dialect.ConnectionLossDetector); ok && d.ConnectionLost(err) {
+		return CauseConnectionLost
+	}
+	return CauseFailed
 }

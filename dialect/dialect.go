@@ -151,3 +151,12 @@ type ClientScripter interface {
 	// ClientStatement returns stmt terminated for the client.
 	ClientStatement(stmt string) string
 }
+
+// ConnectionLossDetector is implemented by databases whose drivers report
+// a broken connection in their own way (a PostgreSQL SQLSTATE of class
+// 08, MySQL's "invalid connection"). tide reports such a failure as a lost
+// connection, not as a failed statement.
+type ConnectionLossDetector interface {
+	// ConnectionLost reports whether err means the connection broke.
+	ConnectionLost(err error) bool
+}
