@@ -53,8 +53,14 @@ type MigrationError struct {
 	Path      string    // the migration file; "" for a Go migration
 	Direction Direction // the direction that failed
 	Statement int       // 1-based index of the failing statement; 0 if none
-	Line      int       // line of the failing statement in Path; 0 if none
+	Line      int       // line of Path on which the failing statement starts; 0 if none
 	SQL       string    // the failing statement's text
+	// ErrorLine is the line of Path at which the database found the error,
+	// within a statement of several lines; 0 when it did not say.
+	ErrorLine int
+	// Detail and Hint are what the database added to its message
+	// (PostgreSQL DETAIL and HINT), or "".
+	Detail, Hint string
 	// Applied is the number of statements of this direction that took
 	// effect and are recorded; non-zero only where the database could not
 	// roll them back.
@@ -73,6 +79,8 @@ type MigrationError struct {
 func (e *MigrationError) Error() string {
 	var b strings.Builder
 	switch {
+	case e.Path != "" && e.ErrorLine > 0:
+		fmt.Fprintf(&b, "%s:%d: ", e.Path, e.ErrorLine)
 	case e.Path != "" && e.Line > 0:
 		fmt.Fprintf(&b, "%s:%d: ", e.Path, e.Line)
 	case e.Path != "":
@@ -94,6 +102,12 @@ func (e *MigrationError) Error() string {
 	default:
 		// The sentinels of this package carry its prefix: say it once.
 		fmt.Fprintf(&b, ": %s", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
+		if e.Detail != "" {
+			fmt.Fprintf(&b, "; DETAIL: %s", e.Detail)
+		}
+		if e.Hint != "" {
+			fmt.Fprintf(&b, "; HINT: %s", e.Hint)
+		}
 	}
 	again := e.Cause == CauseInterrupted || e.Cause == CauseConnectionLost
 	switch {

@@ -33,6 +33,16 @@ type MigrationStarted struct {
 	Resumed    int // statements skipped because an earlier run applied them
 }
 
+// StatementStarted is reported before each statement of a migration runs,
+// so that an observer can say which statement a long wait is spent on.
+type StatementStarted struct {
+	Migration Migration
+	Direction Direction
+	Index     int // 1-based index of the statement in its section
+	Total     int // statements in the section
+	Line      int
+}
+
 // StatementDone is reported after each statement of a migration.
 type StatementDone struct {
 	Migration Migration
@@ -79,6 +89,9 @@ func (LockAcquired) Kind() string { return "lock_acquired" }
 // Kind returns "migration_started".
 func (MigrationStarted) Kind() string { return "migration_started" }
 
+// Kind returns "statement_started".
+func (StatementStarted) Kind() string { return "statement_started" }
+
 // Kind returns "statement_done".
 func (StatementDone) Kind() string { return "statement_done" }
 
@@ -108,6 +121,12 @@ func (e LockAcquired) LogRecord() (slog.Level, string, []slog.Attr) {
 func (e MigrationStarted) LogRecord() (slog.Level, string, []slog.Attr) {
 	return slog.LevelDebug, "migration started", append(migrationAttrs(e.Migration, e.Direction),
 		slog.Int("statements", e.Statements), slog.Int("resumed", e.Resumed))
+}
+
+// LogRecord describes the event to a logger.
+func (e StatementStarted) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelDebug, "statement started", append(migrationAttrs(e.Migration, e.Direction),
+		slog.Int("index", e.Index), slog.Int("total", e.Total), slog.Int("line", e.Line))
 }
 
 // LogRecord describes the event to a logger.

@@ -113,10 +113,8 @@ func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration
 // runTx runs the whole migration and its record in one transaction.
 func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
 	fail := func(i int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Cause: m.causeOf(s.ctx, err), Err: err}
-		if i >= 0 && i < len(stmts) {
-			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
-		}
+		e := m.migrationError(s.ctx, mig, dir, stmts, i, err)
+		e.Transactional = true
 		return e
 	}
 	tx, err := s.conn.BeginTx(s.ctx, nil)
@@ -140,6 +138,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		}
 	}
 	for i, st := range stmts {
+		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 			return fail(i, err)
@@ -182,10 +181,8 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	// right after a statement took effect: the record has to say so.
 	bg := context.WithoutCancel(s.ctx)
 	fail := func(i, applied int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Applied: applied, Cause: m.causeOf(s.ctx, err), Err: err}
-		if i >= 0 && i < len(stmts) {
-			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
-		}
+		e := m.migrationError(s.ctx, mig, dir, stmts, i, err)
+		e.Applied = applied
 		return e
 	}
 	first := 0
@@ -232,6 +229,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		next := progress
 		next.Done = i + 1
 		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
+		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
 			err = m.execWithProgress(s, st, next)
@@ -305,4 +303,41 @@ func (m *Migrator) causeOf(ctx context.Context, err error) Cause {
 		return CauseConnectionLost
 	}
 	return CauseFailed
+}
+
+// migrationError describes the failure err of statement i (0-based; -1 for
+// none) of mig's stmts in direction dir: where it is, why the run stopped,
+// and what the database said besides its message.
+func (m *Migrator) migrationError(ctx context.Context, mig *migration.Migration, dir Direction, stmts []Statement, i int, err error) *MigrationError {
+	e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Cause: m.causeOf(ctx, err), Err: err}
+	if i < 0 || i >= len(stmts) {
+		return e
+	}
+	st := stmts[i]
+	e.Statement, e.Line, e.SQL = i+1, st.Line, st.SQL
+	if ed, ok := m.d.(dialect.ErrorDetailer); ok {
+		if d, ok := ed.ErrorDetail(err); ok {
+			e.Detail, e.Hint = d.Detail, d.Hint
+			if d.Position > 0 {
+				e.ErrorLine = st.Line + lineOfPosition(st.SQL, d.Position) - 1
+			}
+		}
+	}
+	return e
+}
+
+// lineOfPosition returns the 1-based line of sql on which its 1-based
+// character position pos falls.
+func lineOfPosition(sql string, pos int) int {
+	line, n := 1, 0
+	for _, c := range sql {
+		n++
+		if n >= pos {
+			break
+		}
+		if c == '\n' {
+			line++
+		}
+	}
+	return line
 }

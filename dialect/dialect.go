@@ -160,3 +160,19 @@ type ConnectionLossDetector interface {
 	// ConnectionLost reports whether err means the connection broke.
 	ConnectionLost(err error) bool
 }
+
+// ErrorDetail is what a database says about an error besides its message.
+type ErrorDetail struct {
+	Detail string // more about the error (PostgreSQL DETAIL)
+	Hint   string // what to do (PostgreSQL HINT)
+	// Position is the 1-based character (not byte) position in the
+	// statement at which the error was found; 0 when unknown.
+	Position int
+}
+
+// ErrorDetailer is implemented by databases whose errors carry more than
+// a message (PostgreSQL: DETAIL, HINT and the position in the statement).
+type ErrorDetailer interface {
+	// ErrorDetail returns the details of err; ok is false when it has none.
+	ErrorDetail(err error) (d ErrorDetail, ok bool)
+}

@@ -121,8 +121,13 @@ func openPostgres(rawURL string) (*sql.DB, error) {
 	q := u.Query()
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", fmt.Sprint(int(DefaultConnectTimeout.Seconds())))
-		u.RawQuery = q.Encode()
 	}
+	// Name tide in pg_stat_activity, so that a DBA (and a waiting tide)
+	// can tell who holds a lock.
+	if q.Get("application_name") == "" {
+		q.Set("application_name", "tide")
+	}
+	u.RawQuery = q.Encode()
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)

@@ -2,6 +2,7 @@ package dburl
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -99,6 +100,34 @@ func TestPasswords(t *testing.T) {
 	for in, want := range tests {
 		if got := Passwords(in); !slices.Equal(got, want) {
 			t.Errorf("Passwords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// tide names itself in pg_stat_activity unless the URL names another
+// application.
+func TestPostgresApplicationName(t *testing.T) {
+	u := os.Getenv("TIDE_TEST_POSTGRES_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TIDE_TEST_POSTGRES_URL must be set under CI")
+		}
+		t.Skip("set TIDE_TEST_POSTGRES_URL to run this test against a real server")
+	}
+	for _, tc := range []struct{ suffix, want string }{{"", "tide"}, {"&application_name=deploy", "deploy"}} {
+		raw := u
+		if !strings.Contains(raw, "?") {
+			raw += "?x=1"
+		}
+		db, _, err := Open(context.Background(), raw+tc.suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var name string
+		err = db.QueryRowContext(context.Background(), "SELECT current_setting('application_name')").Scan(&name)
+		db.Close()
+		if err != nil || name != tc.want {
+			t.Errorf("application_name = %q, %v; want %q", name, err, tc.want)
 		}
 	}
 }
