@@ -194,6 +194,29 @@ func (m *Migrator) Plan(ctx context.Context, target Version) ([]Planned, error) 
 	return m.planUp(recs, target)
 }
 
+// PlanDown returns what a revert would run, newest first, without
+// changing anything: DownTo(ctx, target) when target is not zero,
+// DownAll(ctx) when all is set, else Down(ctx). It returns the errors the
+// revert would (drift among the migrations to revert, a missing down
+// section, a partially applied migration).
+func (m *Migrator) PlanDown(ctx context.Context, target Version, all bool) ([]Planned, error) {
+	if err := m.checkTarget(target); err != nil {
+		return nil, err
+	}
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	n := 1
+	switch {
+	case !target.IsZero():
+		n = 0
+	case all:
+		n = -1
+	}
+	return m.planDown(recs, target, n)
+}
+
 // checkTarget rejects a target version that names no known migration.
 func (m *Migrator) checkTarget(target Version) error {
 	if !target.IsZero() && m.find(target) == nil {
