@@ -199,7 +199,7 @@ func TestPlanSQL(t *testing.T) {
 		{Migration: tide.Migration{Version: tide.MustParseVersion("3"), Name: "go_code"}, Direction: tide.Up},
 	}
 	var b strings.Builder
-	a.planSQL(&b, plan, postgres.New())
+	a.planSQL(&b, plan, postgres.New(), "nothing to apply")
 	want := `-- 1 index (migrations/1_index.sql)
 -- no transaction
 CREATE INDEX CONCURRENTLY i ON t (c);
