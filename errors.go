@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -207,4 +208,34 @@ func (e *PartialError) Error() string {
 	}
 	return fmt.Sprintf("tide: migration %s is partially applied (%s: %d statement(s) took effect): %s",
 		migration.Label(e.Version, e.Name), e.Direction, e.Applied, what)
+}
+
+// OtherHistoryError is returned by [Migrator.Up] and [Migrator.UpTo] on a
+// database that has no tide version table yet and the history table of
+// another migration tool: run there, tide would apply again, from the
+// first, every migration that tool applied. Record its history with
+// [Migrator.Adopt] first (tide adopt), or, if the table is a leftover,
+// run with [WithIgnoreOtherHistory].
+type OtherHistoryError struct {
+	// Sources are the tools whose history tables were found, in the order
+	// of [adopt.Sources]: one, or several when the database holds the
+	// tables of more than one tool.
+	Sources []adopt.Source
+	// VersionTable is tide's version table, which does not exist yet.
+	VersionTable string
+}
+
+// Error names the other tools' tables and what to do.
+func (e *OtherHistoryError) Error() string {
+	if len(e.Sources) == 1 {
+		s := e.Sources[0]
+		return fmt.Sprintf("tide: this database has %s's history table %s and no %s yet: run tide adopt first, "+
+			"so that tide does not apply again what %s applied (or pass --ignore-other-history)", s.Name(), s.Table(), e.VersionTable, s.Name())
+	}
+	names := make([]string, len(e.Sources))
+	for i, s := range e.Sources {
+		names[i] = s.Table() + " (" + s.Name() + ")"
+	}
+	return fmt.Sprintf("tide: this database has other tools' history tables (%s) and no %s yet: run tide adopt --format TOOL first, "+
+		"so that tide does not apply again what they applied (or pass --ignore-other-history)", strings.Join(names, ", "), e.VersionTable)
 }

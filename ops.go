@@ -24,6 +24,12 @@ func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
 // migration (*[PartialError]). A failing migration stops the run with a
 // *[MigrationError]; the results of the migrations applied before it are
 // returned with it.
+//
+// On a database without tide's version table, where another tool's
+// history table is found (goose, Flyway, an ORM...: see [adopt.Detect]),
+// UpTo refuses to run every migration again from the first, with an
+// *[OtherHistoryError]: record that history with [Migrator.Adopt] first,
+// or pass [WithIgnoreOtherHistory].
 func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	if err := m.checkTarget(target); err != nil {
 		return nil, err
@@ -31,6 +37,11 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	recs, err := m.records(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
+	}
+	if recs == nil {
+		if err := m.refuseOtherHistory(ctx); err != nil {
+			return nil, err
+		}
 	}
 	plan, err := m.planUp(recs, target)
 	if err != nil {

@@ -53,6 +53,10 @@ type config struct {
 	events          event.Emitter
 	appliedBy       string
 	appliedHost     string
+
+	// ignoreOtherHistory lets Up run where another tool's history table
+	// is and tide's is not.
+	ignoreOtherHistory bool
 }
 
 // WithTable names the version table (default "tide_migrations"). A name
@@ -150,6 +154,18 @@ func WithAllowOutOfOrder(allow bool) Option {
 func WithPartialRevert(allow bool) Option {
 	return func(c *config) error {
 		c.partialRevert = allow
+		return nil
+	}
+}
+
+// WithIgnoreOtherHistory lets Up and UpTo run on a database that has
+// another migration tool's history table and no tide version table yet
+// (default false: they return an [*OtherHistoryError], since tide would
+// apply again every migration that tool applied). Pass it when the other
+// tool's table is a leftover, or its migrations are not tide's.
+func WithIgnoreOtherHistory(ignore bool) Option {
+	return func(c *config) error {
+		c.ignoreOtherHistory = ignore
 		return nil
 	}
 }

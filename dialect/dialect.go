@@ -23,7 +23,8 @@ type Statement = sqlsplit.Statement
 // Dialect is everything tide needs to know about one database system.
 // Dialects are values (postgres.New(), mysql.New(), sqlite.New()), safe for
 // concurrent use. Optional capabilities are separate interfaces, found by
-// type assertion: [SessionLocker], [LockTimeoutSetter], [ImplicitCommitter].
+// type assertion: [SessionLocker], [LockTimeoutSetter], [ImplicitCommitter],
+// [InstantReader].
 type Dialect interface {
 	// Name is the dialect's short name: "postgres", "mysql" or "sqlite".
 	Name() string
@@ -175,4 +176,18 @@ type ErrorDetail struct {
 type ErrorDetailer interface {
 	// ErrorDetail returns the details of err; ok is false when it has none.
 	ErrorDetail(err error) (d ErrorDetail, ok bool)
+}
+
+// InstantReader is implemented by databases that need an expression to
+// read a time column as an instant, whatever its type. Package adopt uses
+// it to read the times other migration tools recorded, in columns they
+// created with types tide does not choose (timestamp with or without time
+// zone, datetime, text, numbers). Without it, the column is read as it is.
+type InstantReader interface {
+	// InstantExpr returns an expression reading col (already quoted) as an
+	// instant: a value that scans as a time.Time in the right zone, or as
+	// a number of seconds since the Unix epoch. Values stored without a
+	// time zone are taken in the session's zone, in which the tools wrote
+	// them with now().
+	InstantExpr(col string) string
 }

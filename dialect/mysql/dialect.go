@@ -31,6 +31,7 @@ var (
 	_ dialect.LockTimeoutSetter = Dialect{}
 	_ dialect.ImplicitCommitter = Dialect{}
 	_ dialect.ClientScripter    = Dialect{}
+	_ dialect.InstantReader     = Dialect{}
 )
 
 // New returns the MySQL/MariaDB dialect.
@@ -97,6 +98,12 @@ func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string)
 func (Dialect) NowMillis() string {
 	return `CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)`
 }
+
+// InstantExpr reads col with UNIX_TIMESTAMP: TIMESTAMP and DATETIME values
+// are shown in the session's zone, in which now() wrote them, and
+// UNIX_TIMESTAMP turns them back into seconds since the epoch (with a
+// fraction when the column has one).
+func (Dialect) InstantExpr(col string) string { return "UNIX_TIMESTAMP(" + col + ")" }
 
 // SetLockTimeout sets lock_wait_timeout (metadata locks, which DDL takes)
 // and innodb_lock_wait_timeout (row locks) for the session, in whole

@@ -27,6 +27,7 @@ var (
 	_ dialect.SessionLocker          = Dialect{}
 	_ dialect.LockTimeoutSetter      = Dialect{}
 	_ dialect.LocalLockTimeoutSetter = Dialect{}
+	_ dialect.InstantReader          = Dialect{}
 )
 
 // New returns the PostgreSQL dialect.
@@ -91,6 +92,12 @@ func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table strin
 func (Dialect) NowMillis() string {
 	return `(extract(epoch from clock_timestamp()) * 1000)::bigint`
 }
+
+// InstantExpr casts col to timestamptz: a timestamp without time zone
+// (goose, Flyway) holds the wall clock of the session that wrote it with
+// now() and is read in the session's zone; a timestamptz column (knex,
+// Prisma) is left as it is.
+func (Dialect) InstantExpr(col string) string { return "CAST(" + col + " AS timestamptz)" }
 
 // SetLockTimeout sets lock_timeout for the session of conn.
 func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {

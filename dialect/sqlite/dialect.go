@@ -20,7 +20,10 @@ import (
 // for concurrent use.
 type Dialect struct{}
 
-var _ dialect.Dialect = Dialect{}
+var (
+	_ dialect.Dialect       = Dialect{}
+	_ dialect.InstantReader = Dialect{}
+)
 
 // New returns the SQLite dialect.
 func New() Dialect { return Dialect{} }
@@ -88,6 +91,10 @@ func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table strin
 func (Dialect) NowMillis() string {
 	return `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`
 }
+
+// InstantExpr returns col: SQLite keeps times as text in UTC
+// (datetime('now')) or as numbers, which are read as they are.
+func (Dialect) InstantExpr(col string) string { return col }
 
 // ColumnType returns the SQL type of a column of tide's tables.
 func (Dialect) ColumnType(t dialect.ColumnType) string {

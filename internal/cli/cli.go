@@ -66,9 +66,6 @@ type app struct {
 	// flag, except where the command gives that flag another meaning
 	// (adopt); "" detects it.
 	dirFormat string
-	// ignoreOtherHistory lets a first tide up run on a database that
-	// another tool's history table says is migrated (up --ignore-other-history).
-	ignoreOtherHistory bool
 }
 
 // globalFlags are the persistent flags of every command.
