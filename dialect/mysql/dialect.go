@@ -12,7 +12,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,33 +132,6 @@ func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Durati
 		}
 		return nil
 	}, nil
-}
-
-// transactional lists the leading keywords of statements that do not commit
-// implicitly. Everything else is treated as DDL: a statement tide does not
-// know is run as if it committed, which is the safe assumption.
-var transactional = []string{
-	"INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "DO",
-	"VALUES", "TABLE", "HANDLER", "SAVEPOINT", "RELEASE", "LOAD",
-}
-
-// CommitsImplicitly reports whether stmt ends the open transaction: DDL,
-// account management, LOCK TABLES, transaction control and other
-// administrative statements do. CREATE/DROP TEMPORARY TABLE do not.
-func (Dialect) CommitsImplicitly(stmt string) bool {
-	kw := dialect.FirstKeywords(stmt, 2)
-	if len(kw) == 0 {
-		return false
-	}
-	if (kw[0] == "CREATE" || kw[0] == "DROP") && len(kw) > 1 && kw[1] == "TEMPORARY" {
-		return false
-	}
-	if kw[0] == "SET" {
-		// SET of variables is transactional; SET autocommit and SET
-		// TRANSACTION interact with the transaction: treat them as commits.
-		return len(kw) > 1 && (kw[1] == "AUTOCOMMIT" || kw[1] == "TRANSACTION" || kw[1] == "PASSWORD" || kw[1] == "ROLE" || kw[1] == "DEFAULT")
-	}
-	return !slices.Contains(transactional, kw[0])
 }
 
 // ColumnType returns the SQL type of a column of tide's tables.
