@@ -229,8 +229,14 @@ func (l *lease) heartbeat(ctx context.Context) {
 			l.mu.Unlock()
 			continue
 		}
+		// A renewal that hangs (a partitioned network, a pool with no
+		// connection to spare) counts as failed once two thirds of the TTL
+		// have passed without one: past that, another may take the lease
+		// over soon, and nothing would stop this run.
+		rctx, cancelRenewal := context.WithDeadline(ctx, l.renewed.Add(l.ttl*2/3))
 		l.mu.Unlock()
-		err := l.renew(ctx, l.db)
+		err := l.renew(rctx, l.db)
+		cancelRenewal()
 		if ctx.Err() != nil {
 			return // released: a renewal cut short is no loss
 		}
@@ -240,6 +246,11 @@ func (l *lease) heartbeat(ctx context.Context) {
 			l.renewed = time.Now()
 		case errors.Is(err, ErrLost):
 			l.cancel(err)
+		case l.openTx > 0:
+			// A fenced transaction began while this renewal was on its way
+			// and held it up: as above, it holds the lease row and renews
+			// the lease itself.
+			l.renewed = time.Now()
 		case time.Since(l.renewed) > l.ttl*2/3:
 			// Renewals keep failing: another holder may take the lease
 			// over before long. Stop before that can happen.

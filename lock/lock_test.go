@@ -380,6 +380,33 @@ func TestRenewalsFailing(t *testing.T) {
 	})
 }
 
+// TestRenewalsHanging leaves the heartbeat no connection: its renewal
+// hangs instead of failing, and the run is cancelled all the same before
+// the lease could expire.
+func TestRenewalsHanging(t *testing.T) {
+	leases(t, func(t *testing.T, db *testdb.DB) {
+		ctx := context.Background()
+		pool := db.Open(t)
+		pool.SetMaxOpenConns(1)
+		h, err := lock.Acquire(ctx, db.Dialect, pool, nil, "job", options(lock.Table, 600*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pool.Conn(ctx) // the pool's only connection: the heartbeat waits for it
+		if err != nil {
+			t.Fatal(err)
+		}
+		done(t, h.Context(), "renewal hanging")
+		if cause := context.Cause(h.Context()); !errors.Is(cause, lock.ErrLost) || !strings.Contains(cause.Error(), "could not renew") {
+			t.Errorf("cause = %v, want ErrLost after a hanging renewal", cause)
+		}
+		conn.Close()
+		if err := h.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 // TestFenceTx holds a fenced transaction open for longer than the TTL:
 // the heartbeat does not renew meanwhile, yet nobody can take the lease
 // over, the holder's run goes on, and the transaction's own renewal
