@@ -16,8 +16,8 @@
 // SQLite, and PostgreSQL behind PgBouncer in transaction mode. A heartbeat
 // renews it every third of its TTL. A holder that dies stops renewing, and
 // another takes the lease over once it expires; a holder whose renewals
-// keep failing for two thirds of the TTL cancels its own run with
-// [ErrLost], before anyone can take it over.
+// keep failing (or hanging) for two thirds of the TTL cancels its own run
+// with [ErrLost], so that it stops before another may take the lease over.
 //
 // [Auto], the default, takes the session lock where the dialect has one.
 //

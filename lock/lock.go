@@ -44,11 +44,12 @@ type held interface {
 // A session lock ([Session], or [Auto] where the dialect d implements
 // [dialect.SessionLocker]) belongs to conn, a connection pinned for the
 // whole run: run the work on it, release before closing it. The dialect
-// derives the lock from key and the current schema or database, so a key
-// without a schema qualifier locks per schema. A lease ([Table], or [Auto]
-// elsewhere) is a row named key in opts.Table, written through db, which
-// also runs the heartbeat (so db needs a connection besides conn); conn
-// may be nil then. key is at most 255 characters.
+// derives the lock from key and the current database (MySQL) or schema
+// (PostgreSQL, where a key holding a dot counts as schema-qualified), so
+// that tenants in different schemas lock independently. A lease
+// ([Table], or [Auto] elsewhere) is a row named key in opts.Table, written
+// through db, which also runs the heartbeat (so db needs a connection
+// besides conn); conn may be nil then. key is at most 255 characters.
 //
 // While waiting it reports [Waiting] once, naming the holder, and when it
 // has the lock, [Acquired]. When the wait expires it returns an error
