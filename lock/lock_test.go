@@ -335,7 +335,9 @@ func TestLostLease(t *testing.T) {
 	leases(t, func(t *testing.T, db *testdb.DB) {
 		ctx := context.Background()
 		d := db.Dialect
-		h, conn := mustAcquire(t, db, db.Open(t), "job", options(lock.Table, 600*time.Millisecond))
+		// A TTL long enough that renewals on a loaded machine succeed until
+		// the theft, so that the heartbeat finds the thief.
+		h, conn := mustAcquire(t, db, db.Open(t), "job", options(lock.Table, 3*time.Second))
 		exec(t, db.Open(t), `UPDATE `+d.QuoteIdent(leaseTable)+` SET `+d.QuoteIdent("owner")+` = 'thief', `+d.QuoteIdent("expires_at")+` = `+d.NowMillis()+
 			` + 60000 WHERE `+d.QuoteIdent("name")+` = `+d.Placeholder(1), "job")
 		done(t, h.Context(), "lease taken")
@@ -416,7 +418,7 @@ func TestFenceTx(t *testing.T) {
 		ctx := context.Background()
 		d := db.Dialect
 		exec(t, db.DB, `CREATE TABLE `+d.QuoteIdent("work")+` (n INTEGER NOT NULL)`)
-		const ttl = 600 * time.Millisecond
+		const ttl = time.Second
 		pool := db.Open(t)
 		if d.Name() == "sqlite" {
 			// A short busy timeout, so that a renewal by the heartbeat
@@ -439,10 +441,10 @@ func TestFenceTx(t *testing.T) {
 			t.Fatal(err)
 		}
 		exec(t, tx, `INSERT INTO `+d.QuoteIdent("work")+` (n) VALUES (1)`)
-		// A competitor waits for three TTLs: the lease row's committed
+		// A competitor waits for two TTLs: the lease row's committed
 		// expiry passes meanwhile, but the transaction holds the row.
 		o := options(lock.Table, ttl)
-		o.Wait = 3 * ttl
+		o.Wait = 2 * ttl
 		if _, _, err := acquire(t, ctx, db, db.Open(t), "job", o); !errors.Is(err, lock.ErrTimeout) {
 			t.Fatalf("Acquire during a fenced transaction = %v, want ErrTimeout", err)
 		}
