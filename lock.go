@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -147,7 +146,7 @@ func (l *lease) try(ctx context.Context, take string, deadline time.Time) (bool,
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		if attemptCtx.Err() != nil || isBusy(err) {
+		if attemptCtx.Err() != nil || isBusy(l.d, err) {
 			return false, nil
 		}
 		return false, fmt.Errorf("take lease in %s: %w", l.table, err)
@@ -156,10 +155,11 @@ func (l *lease) try(ctx context.Context, take string, deadline time.Time) (bool,
 	return n == 1, nil
 }
 
-// isBusy reports SQLite's "database is locked" errors.
-func isBusy(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+// isBusy reports whether err says the database was locked by another
+// connection (SQLite's SQLITE_BUSY), as the dialect tells.
+func isBusy(d dialect.Dialect, err error) bool {
+	b, ok := d.(dialect.BusyDetector)
+	return ok && b.IsBusy(err)
 }
 
 // holder describes the current owner of the lease and when it expires, and

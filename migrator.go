@@ -173,12 +173,12 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		useSession = false
 	}
 	if useSession {
-		unlock, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(ctx, LockWaiting{}) })
+		unlock, acquired, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(ctx, LockWaiting{}) })
 		if err != nil {
-			if errors.Is(err, dialect.ErrLockTimeout) {
-				return fmt.Errorf("%w: another migrator held it for %s; retry later or raise the lock wait", ErrLockTimeout, m.cfg.lockWait)
-			}
 			return fmt.Errorf("tide: %w", err)
+		}
+		if !acquired {
+			return fmt.Errorf("%w: another migrator held it for %s; retry later or raise the lock wait", ErrLockTimeout, m.cfg.lockWait)
 		}
 		s.lock = sessionLock{unlock: unlock}
 	} else {

@@ -23,8 +23,8 @@ type Statement = sqlsplit.Statement
 // Dialect is everything tide needs to know about one database system.
 // Dialects are values (postgres.New(), mysql.New(), sqlite.New()), safe for
 // concurrent use. Optional capabilities are separate interfaces, found by
-// type assertion: [SessionLocker], [LockTimeoutSetter], [ImplicitCommitter],
-// [InstantReader].
+// type assertion: [SessionLocker], [LockHolderFinder], [BusyDetector],
+// [LockTimeoutSetter], [ImplicitCommitter], [InstantReader] and others.
 type Dialect interface {
 	// Name is the dialect's short name: "postgres", "mysql" or "sqlite".
 	Name() string
@@ -90,11 +90,39 @@ var HistoryColumns = []string{
 // locks (PostgreSQL, MySQL). The lock belongs to conn's session: it is
 // released by unlock or when the session ends.
 type SessionLocker interface {
-	// LockSession takes the lock named key on conn, waiting at most wait.
-	// It returns [ErrLockTimeout] when the wait expires, and calls waiting
-	// once, before it starts waiting, when the lock is held by another
-	// session.
-	LockSession(ctx context.Context, conn *sql.Conn, key string, wait time.Duration, waiting func()) (unlock func(context.Context) error, err error)
+	// LockSession takes the lock named key on conn, waiting at most wait
+	// (zero: one attempt). It reports acquired false, with a nil error and a
+	// nil unlock, when another session held the lock for the whole wait. It
+	// calls waiting once, before it starts waiting, when the lock is held
+	// by another session; conn is idle during that call, so waiting may
+	// query it (to name the holder through [LockHolderFinder]).
+	//
+	// unlock releases the lock; call it on a context that is not cancelled
+	// (context.WithoutCancel), before conn is closed.
+	LockSession(ctx context.Context, conn *sql.Conn, key string, wait time.Duration, waiting func()) (unlock func(context.Context) error, acquired bool, err error)
+}
+
+// LockHolderFinder is implemented by databases that can name the session
+// holding a session lock (PostgreSQL: pg_locks and pg_stat_activity;
+// MySQL: IS_USED_LOCK and the process list), so that a waiter can say whom
+// it waits for.
+type LockHolderFinder interface {
+	// SessionLockHolder describes the session that holds the lock [SessionLocker]
+	// takes for key, such as "pid 4242 (application tide, host 10.0.0.7,
+	// connected 3m0s ago)", or returns "" when no session holds it. Details
+	// the server hides from q's user are left out.
+	SessionLockHolder(ctx context.Context, q Querier, key string) (string, error)
+}
+
+// BusyDetector is implemented by databases whose writers may fail at once,
+// instead of waiting, while another connection holds the database (SQLite's
+// SQLITE_BUSY, "database is locked"). Lease locks treat such a failure as a
+// lease held by another.
+type BusyDetector interface {
+	// IsBusy reports whether err says the database was too busy to run the
+	// statement (locked by another connection), as opposed to a failure of
+	// the statement itself.
+	IsBusy(err error) bool
 }
 
 // LockTimeoutSetter is implemented by databases whose DDL can wait for

@@ -26,7 +26,6 @@ type Dialect struct{}
 
 var (
 	_ dialect.Dialect           = Dialect{}
-	_ dialect.SessionLocker     = Dialect{}
 	_ dialect.LockTimeoutSetter = Dialect{}
 	_ dialect.ImplicitCommitter = Dialect{}
 	_ dialect.ClientScripter    = Dialect{}

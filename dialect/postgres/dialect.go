@@ -24,7 +24,6 @@ type Dialect struct{}
 
 var (
 	_ dialect.Dialect                = Dialect{}
-	_ dialect.SessionLocker          = Dialect{}
 	_ dialect.LockTimeoutSetter      = Dialect{}
 	_ dialect.LocalLockTimeoutSetter = Dialect{}
 	_ dialect.InstantReader          = Dialect{}
