@@ -98,7 +98,7 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 			return fmt.Errorf("tide: begin transaction: %w", err)
 		}
 		defer func() { _ = tx.Rollback() }()
-		done, err := s.lock.fenceTx(s.ctx, tx)
+		done, err := s.lock.FenceTx(s.ctx, tx)
 		if err != nil {
 			return err
 		}

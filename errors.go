@@ -8,16 +8,17 @@ import (
 	"strings"
 
 	"github.com/tidemigrate/tide/adopt"
+	"github.com/tidemigrate/tide/lock"
 	"github.com/tidemigrate/tide/migration"
 )
 
 var (
 	// ErrLockTimeout is returned (wrapped, with the holder where known)
 	// when another migrator held the migration lock for the whole wait.
-	ErrLockTimeout = errors.New("tide: timed out waiting for the migration lock")
+	ErrLockTimeout = lock.ErrTimeout
 	// ErrLockLost is the cause of the cancellation of a run whose table
 	// lease could not be renewed: another migrator may have taken it over.
-	ErrLockLost = errors.New("tide: lost the migration lock lease")
+	ErrLockLost = lock.ErrLost
 	// ErrNoDown is wrapped in a [MigrationError] when a migration to revert
 	// has no down section.
 	ErrNoDown = errors.New("tide: migration has no down section and cannot be reverted")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/event"
+	"github.com/tidemigrate/tide/lock"
 )
 
 // Event is something a [Migrator] reports while it works: it waits for or
@@ -14,16 +15,13 @@ import (
 // backfill) define their own. Switch on them.
 type Event = event.Event
 
-// LockWaiting is reported when another migrator holds the lock and this one
-// starts waiting for it.
-type LockWaiting struct {
-	Holder string // who holds it, where the lock can tell (table lock)
-}
+// LockWaiting is reported when another migrator holds the migration lock
+// and this one starts waiting for it; Holder names it where the database
+// can tell (the session's pid and application, the lease's owner).
+type LockWaiting = lock.Waiting
 
-// LockAcquired is reported when the lock is taken.
-type LockAcquired struct {
-	Waited time.Duration
-}
+// LockAcquired is reported when the migration lock is taken.
+type LockAcquired = lock.Acquired
 
 // MigrationStarted is reported before a migration runs.
 type MigrationStarted struct {
@@ -80,12 +78,6 @@ type Adopted struct {
 	From      string // the tool, such as "goose"
 }
 
-// Kind returns "lock_waiting".
-func (LockWaiting) Kind() string { return "lock_waiting" }
-
-// Kind returns "lock_acquired".
-func (LockAcquired) Kind() string { return "lock_acquired" }
-
 // Kind returns "migration_started".
 func (MigrationStarted) Kind() string { return "migration_started" }
 
@@ -106,16 +98,6 @@ func (Baselined) Kind() string { return "baselined" }
 
 // Kind returns "adopted".
 func (Adopted) Kind() string { return "adopted" }
-
-// LogRecord describes the event to a logger.
-func (e LockWaiting) LogRecord() (slog.Level, string, []slog.Attr) {
-	return slog.LevelInfo, "waiting for the migration lock", []slog.Attr{slog.String("holder", e.Holder)}
-}
-
-// LogRecord describes the event to a logger.
-func (e LockAcquired) LogRecord() (slog.Level, string, []slog.Attr) {
-	return slog.LevelDebug, "migration lock acquired", []slog.Attr{slog.Duration("waited", e.Waited)}
-}
 
 // LogRecord describes the event to a logger.
 func (e MigrationStarted) LogRecord() (slog.Level, string, []slog.Attr) {

@@ -122,7 +122,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		return fail(-1, fmt.Errorf("begin transaction: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	done, err := s.lock.fenceTx(s.ctx, tx)
+	done, err := s.lock.FenceTx(s.ctx, tx)
 	if err != nil {
 		return fail(-1, err)
 	}
@@ -150,7 +150,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 	}
 	// Renew the lease as the transaction ends, so that a long migration
 	// does not commit a lease that has already run out.
-	if err := s.lock.fence(s.ctx, tx); err != nil {
+	if err := s.lock.Fence(s.ctx, tx); err != nil {
 		return fail(-1, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -161,7 +161,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 
 // runGoConn runs a Go migration marked NoTransaction on the connection.
 func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
-	if err := s.lock.fence(s.ctx, s.conn); err != nil {
+	if err := s.lock.Fence(s.ctx, s.conn); err != nil {
 		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	if err := mig.Func(dir)(s.ctx, s.conn); err != nil {
@@ -223,7 +223,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	ic, _ := m.d.(dialect.ImplicitCommitter)
 	for i := first; i < len(stmts); i++ {
 		st := stmts[i]
-		if err := s.lock.fence(s.ctx, s.conn); err != nil {
+		if err := s.lock.Fence(s.ctx, s.conn); err != nil {
 			return fail(-1, i, err)
 		}
 		next := progress

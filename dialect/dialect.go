@@ -52,10 +52,6 @@ type Catalog interface {
 	// table, whose columns are given by [HistoryColumns], if it does not exist.
 	// table is already quoted.
 	CreateHistoryTable(table string) string
-	// CreateLeaseTable returns the statement that creates the lease table
-	// of the table lock (columns name, owner, expires_at, acquired_at), if it
-	// does not exist. table is already quoted.
-	CreateLeaseTable(table string) string
 	// TableExists reports whether the (unquoted, possibly schema-qualified)
 	// table exists, in the current schema when unqualified.
 	TableExists(ctx context.Context, q Querier, table string) (bool, error)

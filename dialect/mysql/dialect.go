@@ -69,16 +69,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name VARCHAR(255) NOT NULL PRIMARY KEY,
-	owner VARCHAR(255) NOT NULL,
-	expires_at BIGINT NOT NULL,
-	acquired_at BIGINT NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
-}
-
 // TableExists reports whether table exists in its schema, or in the
 // current database when unqualified.
 func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {

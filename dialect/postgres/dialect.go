@@ -66,16 +66,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 )`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name text PRIMARY KEY,
-	owner text NOT NULL,
-	expires_at bigint NOT NULL,
-	acquired_at bigint NOT NULL
-)`
-}
-
 // TableExists reports whether table exists, resolved through search_path
 // when unqualified.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {

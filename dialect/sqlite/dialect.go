@@ -61,16 +61,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 )`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name TEXT PRIMARY KEY,
-	owner TEXT NOT NULL,
-	expires_at INTEGER NOT NULL,
-	acquired_at INTEGER NOT NULL
-)`
-}
-
 // TableExists reports whether table exists in the main database, or in the
 // attached database that qualifies it.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
