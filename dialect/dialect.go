@@ -215,3 +215,12 @@ type InstantReader interface {
 	// them with now().
 	InstantExpr(col string) string
 }
+
+// NoTransactionDetector is implemented by databases with statements that
+// cannot run inside a transaction block (PostgreSQL CREATE INDEX
+// CONCURRENTLY, VACUUM, CREATE DATABASE; SQLite VACUUM). A migration that
+// holds one must run without a transaction.
+type NoTransactionDetector interface {
+	// NeedsNoTransaction reports whether stmt cannot run in a transaction.
+	NeedsNoTransaction(stmt string) bool
+}

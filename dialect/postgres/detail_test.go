@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/testdb"
+	"github.com/tidemigrate/tide/source"
 )
 
 // A failing statement of several lines is reported at the line where
@@ -41,5 +42,27 @@ func TestErrorDetailAndPosition(t *testing.T) {
 	_, err = m.Up(context.Background())
 	if !errors.As(err, &me) || !strings.Contains(me.Detail, "Key (id)=(1) already exists") || !strings.Contains(err.Error(), "DETAIL: Key (id)=(1)") {
 		t.Errorf("duplicate key error = %v (detail %q), want its DETAIL", err, me.Detail)
+	}
+}
+
+// A Flyway script whose lone statement cannot run in a transaction runs
+// outside one, as Flyway runs it.
+func TestFlywayConcurrentIndex(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t, testdb.Postgres)
+	fsys := fstest.MapFS{
+		"V1__t.sql": {Data: []byte("CREATE TABLE t (c int);\n")},
+		"V2__i.sql": {Data: []byte("CREATE INDEX CONCURRENTLY t_c ON t (c);\n")},
+	}
+	m, err := tide.New(db.Dialect, db.DB, fsys, tide.WithFormat(source.Flyway))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(context.Background()); err != nil {
+		t.Fatalf("Up: %v", err)
+	}
+	var valid bool
+	if err := db.DB.QueryRow(`SELECT indisvalid FROM pg_index WHERE indexrelid = 't_c'::regclass`).Scan(&valid); err != nil || !valid {
+		t.Fatalf("index t_c valid = %v, %v", valid, err)
 	}
 }
