@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,10 +104,23 @@ func (l *lease) acquire(ctx context.Context, wait time.Duration, waiting func(ho
 	take := `UPDATE ` + l.quoted + ` SET ` + l.cOwner + ` = ` + l.ph(1) + `, ` + l.cExpires + ` = ` + now + ` + ` + strconv.FormatInt(ttl, 10) +
 		`, ` + l.cAcquired + ` = ` + now + ` WHERE ` + l.cName + ` = ` + l.ph(2) +
 		` AND (` + l.cOwner + ` = '' OR ` + l.cExpires + ` < ` + now + `)`
+	// A holder on this host whose process is gone is taken over at once,
+	// without waiting for its lease to expire.
+	takeDead := `UPDATE ` + l.quoted + ` SET ` + l.cOwner + ` = ` + l.ph(1) + `, ` + l.cExpires + ` = ` + now + ` + ` + strconv.FormatInt(ttl, 10) +
+		`, ` + l.cAcquired + ` = ` + now + ` WHERE ` + l.cName + ` = ` + l.ph(2) + ` AND ` + l.cOwner + ` = ` + l.ph(3)
 	deadline := time.Now().Add(wait)
 	announced := false
 	for {
-		holder, held := l.holder(ctx)
+		holder, owner, held := l.holder(ctx)
+		if held && ownerGone(owner) {
+			got, err := l.try(ctx, takeDead, deadline, owner)
+			if err != nil {
+				return nil, nil, err
+			}
+			if got {
+				break
+			}
+		}
 		if !held {
 			got, err := l.try(ctx, take, deadline)
 			if err != nil {
@@ -145,10 +159,10 @@ func (l *lease) acquire(ctx context.Context, wait time.Duration, waiting func(ho
 // try makes one attempt to take the lease. A database too busy to answer
 // before the deadline (SQLite while another holder's transaction holds
 // the write lock) counts as a lease held by another.
-func (l *lease) try(ctx context.Context, take string, deadline time.Time) (bool, error) {
+func (l *lease) try(ctx context.Context, take string, deadline time.Time, args ...any) (bool, error) {
 	attemptCtx, cancel := context.WithDeadline(ctx, deadline.Add(50*time.Millisecond))
 	defer cancel()
-	res, err := l.db.ExecContext(attemptCtx, take, l.owner, l.name)
+	res, err := l.db.ExecContext(attemptCtx, take, append([]any{l.owner, l.name}, args...)...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -169,21 +183,43 @@ func (l *lease) isBusy(err error) bool {
 	return ok && b.IsBusy(err)
 }
 
-// holder describes the current owner of the lease and when it expires, and
-// reports whether it is held. Reading first keeps waiters from queueing as
-// writers behind a holder's transaction (SQLite) and makes the wait cheap.
-func (l *lease) holder(ctx context.Context) (string, bool) {
-	var owner string
+// holder describes the current owner of the lease and when it expires,
+// returns the owner as recorded, and reports whether it is held. Reading
+// first keeps waiters from queueing as writers behind a holder's
+// transaction (SQLite) and makes the wait cheap.
+func (l *lease) holder(ctx context.Context) (desc, owner string, held bool) {
 	var left int64
 	err := l.db.QueryRowContext(ctx, `SELECT `+l.cOwner+`, `+l.cExpires+` - `+l.d.NowMillis()+` FROM `+l.quoted+
 		` WHERE `+l.cName+` = `+l.ph(1), l.name).Scan(&owner, &left)
 	if err != nil || owner == "" {
-		return "another process", false
+		return "another process", "", false
 	}
 	if left < 0 {
-		return fmt.Sprintf("%s (lease expired %s ago)", owner, (time.Duration(-left) * time.Millisecond).Round(time.Millisecond)), false
+		return fmt.Sprintf("%s (lease expired %s ago)", owner, (time.Duration(-left) * time.Millisecond).Round(time.Millisecond)), owner, false
 	}
-	return fmt.Sprintf("%s (lease expires in %s unless renewed)", owner, (time.Duration(left) * time.Millisecond).Round(time.Millisecond)), true
+	return fmt.Sprintf("%s (lease expires in %s unless renewed)", owner, (time.Duration(left) * time.Millisecond).Round(time.Millisecond)), owner, true
+}
+
+// ownerGone reports whether owner (host:pid:suffix, see ownerID) is a
+// process of this host that no longer runs. Another host's process, this
+// process, and one that cannot be checked count as running.
+func ownerGone(owner string) bool {
+	i := strings.LastIndexByte(owner, ':')
+	if i < 0 {
+		return false
+	}
+	j := strings.LastIndexByte(owner[:i], ':')
+	if j < 0 {
+		return false
+	}
+	pid, err := strconv.Atoi(owner[j+1 : i])
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	if host, _ := os.Hostname(); owner[:j] != host {
+		return false
+	}
+	return !processRuns(pid)
 }
 
 // renew extends the lease if this holder still owns it.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	osexec "os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -621,4 +622,40 @@ func TestOptionsValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeadHolderTakenOver: a lease whose owner is a process of this host
+// that no longer runs is taken over at once, long before it expires; one
+// whose owner runs elsewhere is not.
+func TestDeadHolderTakenOver(t *testing.T) {
+	leases(t, func(t *testing.T, db *testdb.DB) {
+		ctx := context.Background()
+		d := db.Dialect
+		first, _ := mustAcquire(t, db, db.Open(t), "job", options(lock.Table, time.Second))
+		if err := first.Release(ctx); err != nil {
+			t.Fatal(err)
+		}
+		gone := osexec.Command("true")
+		if err := gone.Run(); err != nil {
+			t.Skipf("cannot start a process to outlive: %v", err)
+		}
+		host, _ := os.Hostname()
+		setOwner := func(owner string) {
+			exec(t, db.DB, `UPDATE `+d.QuoteIdent(leaseTable)+` SET `+d.QuoteIdent("owner")+` = `+d.Placeholder(1)+`, `+d.QuoteIdent("expires_at")+` = `+d.NowMillis()+
+				` + 600000 WHERE `+d.QuoteIdent("name")+` = `+d.Placeholder(2), owner, "job")
+		}
+		setOwner(fmt.Sprintf("%s:%d:dead", host, gone.Process.Pid))
+		o := options(lock.Table, time.Minute)
+		o.Wait = 10 * time.Second
+		mustAcquire(t, db, db.Open(t), "job", o)
+		if owner, _, _ := lease(t, db, "job"); !strings.Contains(owner, fmt.Sprintf(":%d:", os.Getpid())) {
+			t.Errorf("lease owner after taking over a dead holder = %q", owner)
+		}
+
+		setOwner("elsewhere.example:1:alive")
+		o.Wait = 0
+		if _, _, err := acquire(t, ctx, db, db.Open(t), "job", o); !errors.Is(err, lock.ErrTimeout) {
+			t.Errorf("Acquire over another host's holder = %v, want ErrTimeout", err)
+		}
+	})
 }
