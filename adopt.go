@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -14,26 +15,24 @@ import (
 // adopted migration: "goose (adopted by alice)".
 const adoptedBy = " (adopted by "
 
-// Adoption is one migration that another tool applied, to be recorded as
-// applied in tide's version table by [Migrator.Adopt].
-type Adoption struct {
-	Version    Version   // the versioned migration; zero for a repeatable one
-	Name       string    // the repeatable migration's name (ignored otherwise)
-	Repeatable bool      // a repeatable migration, identified by Name
-	AppliedAt  time.Time // when the other tool applied it; zero: unknown (now is recorded)
-}
-
-// Adopt records migrations that another tool (named from, such as "goose")
-// applied, so that tide goes on from the same state with nothing re-run
-// and nothing skipped. Each must match a known migration, or nothing is
-// recorded and the error lists the ones that do not. Migrations that tide
-// has recorded already are left alone, so adopting twice is harmless.
+// Adopt records the migrations of p as applied: those that another tool
+// (p.Source, such as "goose") applied, as [adopt.History.Plan] maps its
+// history to this Migrator's migrations. tide then goes on from the same
+// state, with nothing re-run and nothing skipped. Each adoption must match
+// a known migration, or nothing is recorded and the error lists the ones
+// that do not. Migrations that tide has recorded already are left alone,
+// so adopting twice is harmless. The records name the tool in applied_by
+// ("goose (adopted by alice)"); [Migrator.Status] reports them as adopted.
 //
 // With dryRun, Adopt checks and returns what it would record, and changes
 // nothing (it does not even create the version table).
-func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, dryRun bool) ([]Result, error) {
+func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Result, error) {
+	if p == nil {
+		return nil, errors.New("tide: Adopt needs a plan")
+	}
+	from, applied := p.Source, p.Adoptions
 	if from == "" {
-		return nil, errors.New("tide: Adopt needs the name of the tool the history comes from")
+		return nil, errors.New("tide: Adopt needs the name of the tool the history comes from (Plan.Source)")
 	}
 	var todo []*migration.Migration
 	var unknown []string
@@ -99,7 +98,7 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 			return fmt.Errorf("tide: begin transaction: %w", err)
 		}
 		defer func() { _ = tx.Rollback() }()
-		done, err := s.lock.fenceTx(s.ctx, tx)
+		done, err := s.lock.FenceTx(s.ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -116,4 +115,32 @@ func (m *Migrator) Adopt(ctx context.Context, from string, applied []Adoption, d
 		return nil
 	})
 	return results, err
+}
+
+// refuseOtherHistory returns an [*OtherHistoryError] when the version
+// table does not exist and another tool's history table does: Up would
+// run again every migration that tool applied. UpTo calls it only when it
+// found no record, so a database that tide migrates pays nothing for it.
+func (m *Migrator) refuseOtherHistory(ctx context.Context) error {
+	if m.cfg.ignoreOtherHistory {
+		return nil
+	}
+	exists, err := m.hist.exists(ctx, m.db)
+	if err != nil {
+		return fmt.Errorf("tide: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	src, err := adopt.Detect(ctx, m.d, m.db)
+	var ambiguous *adopt.AmbiguousError
+	switch {
+	case errors.Is(err, adopt.ErrNoHistory):
+		return nil
+	case errors.As(err, &ambiguous):
+		return &OtherHistoryError{Sources: ambiguous.Sources, VersionTable: m.cfg.table}
+	case err != nil:
+		return fmt.Errorf("tide: look for other tools' history tables: %w", err)
+	}
+	return &OtherHistoryError{Sources: []adopt.Source{src}, VersionTable: m.cfg.table}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/event"
+	"github.com/tidemigrate/tide/lock"
 )
 
 // Event is something a [Migrator] reports while it works: it waits for or
@@ -14,16 +15,13 @@ import (
 // backfill) define their own. Switch on them.
 type Event = event.Event
 
-// LockWaiting is reported when another migrator holds the lock and this one
-// starts waiting for it.
-type LockWaiting struct {
-	Holder string // who holds it, where the lock can tell (table lock)
-}
+// LockWaiting is reported when another migrator holds the migration lock
+// and this one starts waiting for it; Holder names it where the database
+// can tell (the session's pid and application, the lease's owner).
+type LockWaiting = lock.Waiting
 
-// LockAcquired is reported when the lock is taken.
-type LockAcquired struct {
-	Waited time.Duration
-}
+// LockAcquired is reported when the migration lock is taken.
+type LockAcquired = lock.Acquired
 
 // MigrationStarted is reported before a migration runs.
 type MigrationStarted struct {
@@ -31,6 +29,16 @@ type MigrationStarted struct {
 	Direction  Direction
 	Statements int // statements to run in this attempt
 	Resumed    int // statements skipped because an earlier run applied them
+}
+
+// StatementStarted is reported before each statement of a migration runs,
+// so that an observer can say which statement a long wait is spent on.
+type StatementStarted struct {
+	Migration Migration
+	Direction Direction
+	Index     int // 1-based index of the statement in its section
+	Total     int // statements in the section
+	Line      int
 }
 
 // StatementDone is reported after each statement of a migration.
@@ -70,14 +78,11 @@ type Adopted struct {
 	From      string // the tool, such as "goose"
 }
 
-// Kind returns "lock_waiting".
-func (LockWaiting) Kind() string { return "lock_waiting" }
-
-// Kind returns "lock_acquired".
-func (LockAcquired) Kind() string { return "lock_acquired" }
-
 // Kind returns "migration_started".
 func (MigrationStarted) Kind() string { return "migration_started" }
+
+// Kind returns "statement_started".
+func (StatementStarted) Kind() string { return "statement_started" }
 
 // Kind returns "statement_done".
 func (StatementDone) Kind() string { return "statement_done" }
@@ -95,19 +100,15 @@ func (Baselined) Kind() string { return "baselined" }
 func (Adopted) Kind() string { return "adopted" }
 
 // LogRecord describes the event to a logger.
-func (e LockWaiting) LogRecord() (slog.Level, string, []slog.Attr) {
-	return slog.LevelInfo, "waiting for the migration lock", []slog.Attr{slog.String("holder", e.Holder)}
-}
-
-// LogRecord describes the event to a logger.
-func (e LockAcquired) LogRecord() (slog.Level, string, []slog.Attr) {
-	return slog.LevelDebug, "migration lock acquired", []slog.Attr{slog.Duration("waited", e.Waited)}
-}
-
-// LogRecord describes the event to a logger.
 func (e MigrationStarted) LogRecord() (slog.Level, string, []slog.Attr) {
 	return slog.LevelDebug, "migration started", append(migrationAttrs(e.Migration, e.Direction),
 		slog.Int("statements", e.Statements), slog.Int("resumed", e.Resumed))
+}
+
+// LogRecord describes the event to a logger.
+func (e StatementStarted) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelDebug, "statement started", append(migrationAttrs(e.Migration, e.Direction),
+		slog.Int("index", e.Index), slog.Int("total", e.Total), slog.Int("line", e.Line))
 }
 
 // LogRecord describes the event to a logger.

@@ -36,6 +36,7 @@ type record struct {
 	Done             int
 	ProgressChecksum string
 	Error            string
+	Cause            Cause // why a partial run stopped
 	AppliedAt        time.Time
 	ExecutionMS      int64
 	AppliedBy        string

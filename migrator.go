@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/lock"
 	"github.com/tidemigrate/tide/migration"
 	"github.com/tidemigrate/tide/source"
 )
@@ -145,7 +146,7 @@ func (m *Migrator) emit(ctx context.Context, e Event) {
 type session struct {
 	ctx  context.Context
 	conn *sql.Conn
-	lock heldLock
+	lock *lock.Held
 }
 
 // withLock pins a connection, takes the migration lock, makes sure the
@@ -166,49 +167,32 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 	// on the server too.
 	disarm := sync.OnceFunc(m.cancelOnDone(ctx, conn))
 	defer disarm()
-	start := time.Now()
-	s := &session{ctx: ctx, conn: conn}
-	locker, useSession := m.d.(dialect.SessionLocker)
-	if m.cfg.lockMode == LockTable {
-		useSession = false
-	}
-	if useSession {
-		unlock, err := locker.LockSession(ctx, conn, m.cfg.table, m.cfg.lockWait, func() { m.emit(ctx, LockWaiting{}) })
-		if err != nil {
-			if errors.Is(err, dialect.ErrLockTimeout) {
-				return fmt.Errorf("%w: another migrator held it for %s; retry later or raise the lock wait", ErrLockTimeout, m.cfg.lockWait)
-			}
-			return fmt.Errorf("tide: %w", err)
+	held, err := lock.Acquire(ctx, m.d, m.db, conn, m.cfg.table, lock.Options{
+		Mode: m.cfg.lockMode, Wait: m.cfg.lockWait, TTL: m.cfg.leaseTTL,
+		Table: m.cfg.table + "_lock", Events: m.cfg.events,
+	})
+	if err != nil {
+		if errors.Is(err, lock.ErrTimeout) {
+			return fmt.Errorf("tide: %w; retry later or raise the lock wait", err)
 		}
-		s.lock = sessionLock{unlock: unlock}
-	} else {
-		l := newLease(m.db, m.d, m.cfg.table, m.cfg.leaseTTL)
-		runCtx, err := l.acquire(ctx, m.cfg.lockWait, func(holder string) { m.emit(ctx, LockWaiting{Holder: holder}) })
-		if err != nil {
-			if errors.Is(err, ErrLockTimeout) {
-				return err
-			}
-			return fmt.Errorf("tide: %w", err)
-		}
-		s.ctx, s.lock = runCtx, l
+		return fmt.Errorf("tide: %w", err)
 	}
-	if s.ctx != ctx { // the lease may cancel the run when it is lost
-		disarmCtx := disarm
-		disarmLease := sync.OnceFunc(m.cancelOnDone(s.ctx, conn))
-		disarm = func() { disarmLease(); disarmCtx() }
-	}
+	s := &session{ctx: held.Context(), conn: conn, lock: held}
+	// A lost lease cancels the run: cancel the server's statement then too.
+	disarmCtx := disarm
+	disarmLock := sync.OnceFunc(m.cancelOnDone(s.ctx, conn))
+	disarm = func() { disarmLock(); disarmCtx() }
 	defer func() {
 		disarm() // before the release, so that no cancellation hits it
-		if rerr := s.lock.release(context.WithoutCancel(ctx)); rerr != nil {
+		if rerr := held.Release(ctx); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("tide: %w", rerr))
 		}
 	}()
-	m.emit(ctx, LockAcquired{Waited: time.Since(start)})
 	if err := m.hist.create(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
 	}
 	err = fn(s)
-	if cause := context.Cause(s.ctx); err != nil && errors.Is(cause, ErrLockLost) && !errors.Is(err, ErrLockLost) {
+	if cause := context.Cause(s.ctx); err != nil && errors.Is(cause, lock.ErrLost) && !errors.Is(err, lock.ErrLost) {
 		err = fmt.Errorf("%w (%w)", err, cause)
 	}
 	return err

@@ -24,6 +24,12 @@ func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
 // migration (*[PartialError]). A failing migration stops the run with a
 // *[MigrationError]; the results of the migrations applied before it are
 // returned with it.
+//
+// On a database without tide's version table, where another tool's
+// history table is found (goose, Flyway, an ORM...: see [adopt.Detect]),
+// UpTo refuses to run every migration again from the first, with an
+// *[OtherHistoryError]: record that history with [Migrator.Adopt] first,
+// or pass [WithIgnoreOtherHistory].
 func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	if err := m.checkTarget(target); err != nil {
 		return nil, err
@@ -31,6 +37,11 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	recs, err := m.records(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
+	}
+	if recs == nil {
+		if err := m.refuseOtherHistory(ctx); err != nil {
+			return nil, err
+		}
 	}
 	plan, err := m.planUp(recs, target)
 	if err != nil {
@@ -192,6 +203,29 @@ func (m *Migrator) Plan(ctx context.Context, target Version) ([]Planned, error) 
 		return nil, fmt.Errorf("tide: %w", err)
 	}
 	return m.planUp(recs, target)
+}
+
+// PlanDown returns what a revert would run, newest first, without
+// changing anything: DownTo(ctx, target) when target is not zero,
+// DownAll(ctx) when all is set, else Down(ctx). It returns the errors the
+// revert would (drift among the migrations to revert, a missing down
+// section, a partially applied migration).
+func (m *Migrator) PlanDown(ctx context.Context, target Version, all bool) ([]Planned, error) {
+	if err := m.checkTarget(target); err != nil {
+		return nil, err
+	}
+	recs, err := m.records(ctx, m.db)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	n := 1
+	switch {
+	case !target.IsZero():
+		n = 0
+	case all:
+		n = -1
+	}
+	return m.planDown(recs, target, n)
 }
 
 // checkTarget rejects a target version that names no known migration.

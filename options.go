@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/event"
+	"github.com/tidemigrate/tide/lock"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -15,27 +16,27 @@ import (
 // returns the first error.
 type Option func(*config) error
 
-// LockMode chooses how migrators exclude each other.
-type LockMode int
+// LockMode chooses how migrators exclude each other; see [lock.Mode].
+type LockMode = lock.Mode
 
 const (
 	// LockAuto uses the database's session lock where it has one
 	// (PostgreSQL advisory locks, MySQL GET_LOCK) and the table lease
 	// otherwise (SQLite). It is the default.
-	LockAuto LockMode = iota
+	LockAuto = lock.Auto
 	// LockSession requires the database's session lock.
-	LockSession
+	LockSession = lock.Session
 	// LockTable uses a lease row in a table, renewed by a heartbeat and
 	// taken over when it expires. Use it where session state does not hold,
 	// as behind PgBouncer in transaction mode.
-	LockTable
+	LockTable = lock.Table
 )
 
 // Defaults of the options.
 const (
 	DefaultTable       = "tide_migrations"
-	DefaultLockWait    = 5 * time.Minute
-	DefaultLeaseTTL    = 30 * time.Second
+	DefaultLockWait    = lock.DefaultWait
+	DefaultLeaseTTL    = lock.DefaultTTL
 	DefaultLockTimeout = 10 * time.Second
 )
 
@@ -53,6 +54,10 @@ type config struct {
 	events          event.Emitter
 	appliedBy       string
 	appliedHost     string
+
+	// ignoreOtherHistory lets Up run where another tool's history table
+	// is and tide's is not.
+	ignoreOtherHistory bool
 }
 
 // WithTable names the version table (default "tide_migrations"). A name
@@ -109,8 +114,8 @@ func WithLockWait(d time.Duration) Option {
 // after this time. Heartbeats renew it every third of it.
 func WithLeaseTTL(d time.Duration) Option {
 	return func(c *config) error {
-		if d < 300*time.Millisecond {
-			return fmt.Errorf("lease TTL %s is too short (minimum 300ms)", d)
+		if d < lock.MinTTL {
+			return fmt.Errorf("lease TTL %s is too short (minimum %s)", d, lock.MinTTL)
 		}
 		c.leaseTTL = d
 		return nil
@@ -150,6 +155,18 @@ func WithAllowOutOfOrder(allow bool) Option {
 func WithPartialRevert(allow bool) Option {
 	return func(c *config) error {
 		c.partialRevert = allow
+		return nil
+	}
+}
+
+// WithIgnoreOtherHistory lets Up and UpTo run on a database that has
+// another migration tool's history table and no tide version table yet
+// (default false: they return an [*OtherHistoryError], since tide would
+// apply again every migration that tool applied). Pass it when the other
+// tool's table is a leftover, or its migrations are not tide's.
+func WithIgnoreOtherHistory(ignore bool) Option {
+	return func(c *config) error {
+		c.ignoreOtherHistory = ignore
 		return nil
 	}
 }

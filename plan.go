@@ -1,7 +1,6 @@
 package tide
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/tidemigrate/tide/migration"
@@ -21,10 +20,13 @@ func changed(r record, mig *migration.Migration) bool {
 	return r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum
 }
 
-// drift compares the records of versioned migrations with the known
-// migrations: changed files and records without a migration. Partial
-// records are not drift (their files may be fixed before tide continues),
-// nor are repeatable migrations (a change means: apply again).
+// drift compares records of versioned migrations with the known
+// migrations and returns the changed files and the records without a
+// migration, or nil. Partial records are not drift (their files may be
+// fixed before tide continues), nor are repeatable migrations (a change
+// means: apply again). It is the one drift check: Up refuses over what it
+// finds, Down over what it finds among the migrations to revert, and
+// Validate reports it.
 func (m *Migrator) drift(recs []record) *DriftError {
 	var d DriftError
 	for _, r := range recs {
@@ -82,8 +84,7 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 	var latest Version
 	for _, r := range recs {
 		if r.State == statePartial && r.Direction == Down {
-			return nil, &PartialError{Version: r.Version, Name: r.Name, Direction: Down, Applied: r.Done,
-				Reason: "it was being reverted when it failed; run tide down to finish reverting it before tide up"}
+			return nil, m.partialError(r, Up)
 		}
 		if r.Version.Compare(latest) > 0 {
 			latest = r.Version
@@ -133,7 +134,6 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 // down section.
 func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, error) {
 	var plan []Planned
-	var d DriftError
 	add := func(r record, mig *migration.Migration) error {
 		switch {
 		case r.State == statePartial && r.Direction == Up && m.cfg.partialRevert && mig.Reversible && len(mig.Down) == len(mig.Up):
@@ -141,13 +141,7 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 			plan = append(plan, planned(mig, Down, len(mig.Down)-r.Done))
 			return nil
 		case r.State == statePartial && r.Direction == Up:
-			hint := ""
-			if mig.Reversible && len(mig.Down) == len(mig.Up) {
-				hint = "; or, if each down statement undoes the up statement at the mirrored position, revert the first " +
-					fmt.Sprint(r.Done) + " with the partial-revert option (tide down --partial)"
-			}
-			return &PartialError{Version: r.Version, Name: r.Name, Direction: Up, Applied: r.Done,
-				Reason: fmt.Sprintf("fix the failing statement %d and run tide up to complete it, then revert it%s", r.Done+1, hint)}
+			return m.partialError(r, Down)
 		case !mig.Reversible:
 			return &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: Down, Err: ErrNoDown}
 		}
@@ -170,32 +164,45 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 			}
 		}
 	}
-	versioned := 0
+	var revert []record
 	for _, r := range slices.Backward(recs) {
 		if r.repeatable() {
 			continue
 		}
-		if target.IsZero() && n >= 0 && versioned == n {
+		if target.IsZero() && n >= 0 && len(revert) == n {
 			break
 		}
 		if !target.IsZero() && r.Version.Compare(target) <= 0 {
 			break
 		}
-		versioned++
-		mig := m.find(r.Version)
-		switch {
-		case mig == nil:
-			d.Missing = append(d.Missing, r.Version)
-		case changed(r, mig):
-			d.Changed = append(d.Changed, *mig)
-		default:
-			if err := add(r, mig); err != nil {
-				return nil, err
-			}
+		revert = append(revert, r)
+	}
+	if d := m.drift(revert); d != nil {
+		return nil, d
+	}
+	for _, r := range revert {
+		if err := add(r, m.find(r.Version)); err != nil {
+			return nil, err
 		}
 	}
-	if len(d.Changed) > 0 || len(d.Missing) > 0 {
-		return nil, &d
-	}
 	return plan, nil
+}
+
+// partialError reports the partial record r, which blocks an operation in
+// direction blocked ("" when Validate reports it).
+func (m *Migrator) partialError(r record, blocked Direction) *PartialError {
+	e := &PartialError{Version: r.Version, Name: r.Name, Direction: r.Direction, Applied: r.Done,
+		Cause: r.Cause, Err: r.Error, Blocked: blocked}
+	switch {
+	case e.Cause != "":
+	case r.Error == "": // the process died between two statements
+		e.Cause = CauseInterrupted
+	default:
+		e.Cause = CauseFailed
+	}
+	if mig := m.findKey(r); mig != nil {
+		e.Path = mig.Path
+		e.Mirrored = mig.Reversible && len(mig.Down) == len(mig.Up)
+	}
+	return e
 }

@@ -2,7 +2,11 @@ package tide
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -109,10 +113,8 @@ func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration
 // runTx runs the whole migration and its record in one transaction.
 func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
 	fail := func(i int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Transactional: true, Err: err}
-		if i >= 0 && i < len(stmts) {
-			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
-		}
+		e := m.migrationError(s.ctx, mig, dir, stmts, i, err)
+		e.Transactional = true
 		return e
 	}
 	tx, err := s.conn.BeginTx(s.ctx, nil)
@@ -120,7 +122,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		return fail(-1, fmt.Errorf("begin transaction: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	done, err := s.lock.fenceTx(s.ctx, tx)
+	done, err := s.lock.FenceTx(s.ctx, tx)
 	if err != nil {
 		return fail(-1, err)
 	}
@@ -136,6 +138,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		}
 	}
 	for i, st := range stmts {
+		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 			return fail(i, err)
@@ -147,7 +150,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 	}
 	// Renew the lease as the transaction ends, so that a long migration
 	// does not commit a lease that has already run out.
-	if err := s.lock.fence(s.ctx, tx); err != nil {
+	if err := s.lock.Fence(s.ctx, tx); err != nil {
 		return fail(-1, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -158,14 +161,14 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 
 // runGoConn runs a Go migration marked NoTransaction on the connection.
 func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
-	if err := s.lock.fence(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+	if err := s.lock.Fence(s.ctx, s.conn); err != nil {
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	if err := mig.Func(dir)(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	if err := m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Err: err}
+		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
 	return nil
 }
@@ -178,10 +181,8 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	// right after a statement took effect: the record has to say so.
 	bg := context.WithoutCancel(s.ctx)
 	fail := func(i, applied int, err error) error {
-		e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Applied: applied, Err: err}
-		if i >= 0 && i < len(stmts) {
-			e.Statement, e.Line, e.SQL = i+1, stmts[i].Line, stmts[i].SQL
-		}
+		e := m.migrationError(s.ctx, mig, dir, stmts, i, err)
+		e.Applied = applied
 		return e
 	}
 	first := 0
@@ -200,16 +201,14 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		// must be those the record names; the down statements mirroring the
 		// ones that never ran are skipped.
 		if rec.Done > len(mig.Up) || migration.StatementsChecksum(mig.Up[:rec.Done]) != rec.ProgressChecksum {
-			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: Up, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d up statement(s) changed since they ran; restore them in %s", rec.Done, mig.Source())}
+			return &PartialError{Version: mig.Version, Name: mig.Name, Path: mig.Source(), Direction: Up, Applied: rec.Done, Cause: CauseChanged, Blocked: Down}
 		}
 		first = len(stmts) - rec.Done
 		progress.Done, progress.ProgressChecksum = first, migration.StatementsChecksum(stmts[:first])
 		err = m.hist.update(bg, s.conn, progress)
 	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
 		if rec.Done > len(stmts) || migration.StatementsChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
-			return &PartialError{Version: mig.Version, Name: mig.Name, Direction: dir, Applied: rec.Done,
-				Reason: fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so tide can continue after them", rec.Done, dir, mig.Source())}
+			return &PartialError{Version: mig.Version, Name: mig.Name, Path: mig.Source(), Direction: dir, Applied: rec.Done, Cause: CauseChanged, Blocked: dir}
 		}
 		first = rec.Done
 		progress = *rec
@@ -224,12 +223,13 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	ic, _ := m.d.(dialect.ImplicitCommitter)
 	for i := first; i < len(stmts); i++ {
 		st := stmts[i]
-		if err := s.lock.fence(s.ctx, s.conn); err != nil {
+		if err := s.lock.Fence(s.ctx, s.conn); err != nil {
 			return fail(-1, i, err)
 		}
 		next := progress
 		next.Done = i + 1
 		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
+		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
 			err = m.execWithProgress(s, st, next)
@@ -239,7 +239,9 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 			}
 		}
 		if err != nil {
-			if rerr := m.recordFailure(bg, s.conn, rec, progress, i == 0, err); rerr != nil {
+			failed := progress
+			failed.Cause = m.causeOf(s.ctx, err)
+			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0, err); rerr != nil {
 				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
 			}
 			return fail(i, i, err)
@@ -283,4 +285,59 @@ func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before 
 	}
 	progress.Error = cause.Error()
 	return m.hist.update(ctx, q, progress)
+}
+
+// causeOf tells why a run stopped with err: ctx was cancelled (Ctrl-C, a
+// lost lease), the connection broke, or the statement failed.
+func (m *Migrator) causeOf(ctx context.Context, err error) Cause {
+	if ctx.Err() != nil {
+		return CauseInterrupted
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return CauseConnectionLost
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return CauseConnectionLost
+	}
+	if d, ok := m.d.(dialect.ConnectionLossDetector); ok && d.ConnectionLost(err) {
+		return CauseConnectionLost
+	}
+	return CauseFailed
+}
+
+// migrationError describes the failure err of statement i (0-based; -1 for
+// none) of mig's stmts in direction dir: where it is, why the run stopped,
+// and what the database said besides its message.
+func (m *Migrator) migrationError(ctx context.Context, mig *migration.Migration, dir Direction, stmts []Statement, i int, err error) *MigrationError {
+	e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Cause: m.causeOf(ctx, err), Err: err}
+	if i < 0 || i >= len(stmts) {
+		return e
+	}
+	st := stmts[i]
+	e.Statement, e.Line, e.SQL = i+1, st.Line, st.SQL
+	if ed, ok := m.d.(dialect.ErrorDetailer); ok {
+		if d, ok := ed.ErrorDetail(err); ok {
+			e.Detail, e.Hint = d.Detail, d.Hint
+			if d.Position > 0 {
+				e.ErrorLine = st.Line + lineOfPosition(st.SQL, d.Position) - 1
+			}
+		}
+	}
+	return e
+}
+
+// lineOfPosition returns the 1-based line of sql on which its 1-based
+// character position pos falls.
+func lineOfPosition(sql string, pos int) int {
+	line, n := 1, 0
+	for _, c := range sql {
+		n++
+		if n >= pos {
+			break
+		}
+		if c == '\n' {
+			line++
+		}
+	}
+	return line
 }

@@ -131,8 +131,7 @@ func (m *Migrator) Validate(ctx context.Context) error {
 	}
 	for _, r := range recs {
 		if r.State == statePartial {
-			errs = append(errs, &PartialError{Version: r.Version, Name: r.Name, Direction: r.Direction, Applied: r.Done,
-				Reason: fmt.Sprintf("it failed with: %s; fix the file and run tide %s to continue", r.Error, r.Direction)})
+			errs = append(errs, m.partialError(r, ""))
 		}
 	}
 	if _, err := m.planUp(recs, Version{}); err != nil {

@@ -3,7 +3,22 @@
 // considers applied, so that tide can record the same set in its own
 // version table and go on from there: nothing re-run, nothing skipped.
 //
-// The package only reads. Recording the result is the caller's job.
+// It also plans the adoption: [History.Plan] maps a history to the tide
+// migrations to record as applied, and tide's Migrator.Adopt records the
+// [Plan]. The package never writes to the database, except [Drop], which
+// drops the other tool's table once it is adopted.
+//
+// The whole switch, in a program (tide adopt does the same):
+//
+//	folder := adopt.Folder{FS: fsys, Dir: "db/migrations"}
+//	src, notes, err := adopt.Choose(ctx, d, db, folder) // or SourceByName, WithTable
+//	history, err := src.Read(ctx, d, db)
+//	plan, err := history.Plan(m.Set(), folder, adopt.PlanOptions{})
+//	results, err := m.Adopt(ctx, plan, false) // m is a *tide.Migrator
+//
+// Until then, tide's Migrator.Up refuses to run on a database where
+// [Detect] finds another tool's history and tide's version table is
+// missing, rather than run every migration again.
 //
 // # Sources
 //
@@ -24,6 +39,21 @@
 //
 // golang-migrate and dbmate share the table name schema_migrations; they
 // are told apart by its columns (golang-migrate has dirty).
+//
+// # Planning
+//
+// [History.Plan] matches each applied migration to the migration of the
+// same version in the [migration.Set] that tide runs, read from the same
+// folder. Flyway's and Prisma's checksums are compared with the files
+// (a [*ChecksumError] when one changed), Flyway repeatables are matched by
+// description, golang-migrate's single version and Flyway baselines stand
+// for every migration up to them, and the histories of code migrations
+// (knex, sequelize, typeorm, alembic) map to tide's migrations up to
+// [PlanOptions.Baseline] (a [*CodeHistoryError] without one). Every
+// problem is reported at once, naming the files and what to do.
+//
+// When the tables of several tools are in the database, [Choose] reads the
+// one whose format the migrations folder has.
 //
 // # Unfinished work
 //
@@ -46,5 +76,6 @@
 //
 // Sources are immutable values, safe for concurrent use. Read runs plain
 // SELECT statements on the Querier it is given; pass a *sql.Tx to read
-// several tables at one point in time.
+// several tables at one point in time. [History], [Plan] and [Folder] are
+// plain data: History.Plan only reads them, and may run concurrently.
 package adopt

@@ -51,23 +51,12 @@ func selectFrom(d dialect.Dialect, table string, cols []string, tail string) str
 }
 
 // timeExpr returns an expression that reads the time column col as an
-// instant the scanning helpers understand, whatever its type:
-//
-//   - PostgreSQL: a timestamp without time zone (goose, Flyway) holds the
-//     wall clock of the session that wrote it with now(); casting to
-//     timestamptz reads it in the session's zone, and leaves timestamptz
-//     columns (knex, Prisma) alone.
-//   - MySQL: TIMESTAMP and DATETIME values are shown in the session's
-//     zone, in which now() wrote them; UNIX_TIMESTAMP turns them back into
-//     seconds since the epoch.
-//   - SQLite: times are text in UTC (datetime('now')) or numbers, read as
-//     they are.
+// instant the scanning helpers understand, whatever its type: the
+// dialect's [dialect.InstantReader] expression, or the column as it is
+// (SQLite keeps times as text in UTC or as numbers).
 func timeExpr(d dialect.Dialect, col string) string {
-	switch d.Name() {
-	case "postgres":
-		return "CAST(" + col + " AS timestamptz)"
-	case "mysql":
-		return "UNIX_TIMESTAMP(" + col + ")"
+	if r, ok := d.(dialect.InstantReader); ok {
+		return r.InstantExpr(col)
 	}
 	return col
 }

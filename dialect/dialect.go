@@ -23,7 +23,8 @@ type Statement = sqlsplit.Statement
 // Dialect is everything tide needs to know about one database system.
 // Dialects are values (postgres.New(), mysql.New(), sqlite.New()), safe for
 // concurrent use. Optional capabilities are separate interfaces, found by
-// type assertion: [SessionLocker], [LockTimeoutSetter], [ImplicitCommitter].
+// type assertion: [SessionLocker], [LockHolderFinder], [BusyDetector],
+// [LockTimeoutSetter], [ImplicitCommitter], [InstantReader] and others.
 type Dialect interface {
 	// Name is the dialect's short name: "postgres", "mysql" or "sqlite".
 	Name() string
@@ -51,10 +52,6 @@ type Catalog interface {
 	// table, whose columns are given by [HistoryColumns], if it does not exist.
 	// table is already quoted.
 	CreateHistoryTable(table string) string
-	// CreateLeaseTable returns the statement that creates the lease table
-	// of the table lock (columns name, owner, expires_at, acquired_at), if it
-	// does not exist. table is already quoted.
-	CreateLeaseTable(table string) string
 	// TableExists reports whether the (unquoted, possibly schema-qualified)
 	// table exists, in the current schema when unqualified.
 	TableExists(ctx context.Context, q Querier, table string) (bool, error)
@@ -89,11 +86,39 @@ var HistoryColumns = []string{
 // locks (PostgreSQL, MySQL). The lock belongs to conn's session: it is
 // released by unlock or when the session ends.
 type SessionLocker interface {
-	// LockSession takes the lock named key on conn, waiting at most wait.
-	// It returns [ErrLockTimeout] when the wait expires, and calls waiting
-	// once, before it starts waiting, when the lock is held by another
-	// session.
-	LockSession(ctx context.Context, conn *sql.Conn, key string, wait time.Duration, waiting func()) (unlock func(context.Context) error, err error)
+	// LockSession takes the lock named key on conn, waiting at most wait
+	// (zero: one attempt). It reports acquired false, with a nil error and a
+	// nil unlock, when another session held the lock for the whole wait. It
+	// calls waiting once, before it starts waiting, when the lock is held
+	// by another session; conn is idle during that call, so waiting may
+	// query it (to name the holder through [LockHolderFinder]).
+	//
+	// unlock releases the lock; call it on a context that is not cancelled
+	// (context.WithoutCancel), before conn is closed.
+	LockSession(ctx context.Context, conn *sql.Conn, key string, wait time.Duration, waiting func()) (unlock func(context.Context) error, acquired bool, err error)
+}
+
+// LockHolderFinder is implemented by databases that can name the session
+// holding a session lock (PostgreSQL: pg_locks and pg_stat_activity;
+// MySQL: IS_USED_LOCK and the process list), so that a waiter can say whom
+// it waits for.
+type LockHolderFinder interface {
+	// SessionLockHolder describes the session that holds the lock [SessionLocker]
+	// takes for key, such as "pid 4242 (application tide, host 10.0.0.7,
+	// connected 3m0s ago)", or returns "" when no session holds it. Details
+	// the server hides from q's user are left out.
+	SessionLockHolder(ctx context.Context, q Querier, key string) (string, error)
+}
+
+// BusyDetector is implemented by databases whose writers may fail at once,
+// instead of waiting, while another connection holds the database (SQLite's
+// SQLITE_BUSY, "database is locked"). Lease locks treat such a failure as a
+// lease held by another.
+type BusyDetector interface {
+	// IsBusy reports whether err says the database was too busy to run the
+	// statement (locked by another connection), as opposed to a failure of
+	// the statement itself.
+	IsBusy(err error) bool
 }
 
 // LockTimeoutSetter is implemented by databases whose DDL can wait for
@@ -142,4 +167,60 @@ type ImplicitCommitter interface {
 	// CommitsImplicitly reports whether the statement ends any open
 	// transaction when it runs.
 	CommitsImplicitly(stmt string) bool
+}
+
+// ClientScripter is implemented by databases whose command-line client
+// needs more than a ";" after a statement in a script (the mysql client
+// needs DELIMITER lines around a routine body that holds semicolons).
+type ClientScripter interface {
+	// ClientStatement returns stmt terminated for the client.
+	ClientStatement(stmt string) string
+}
+
+// ConnectionLossDetector is implemented by databases whose drivers report
+// a broken connection in their own way (a PostgreSQL SQLSTATE of class
+// 08, MySQL's "invalid connection"). tide reports such a failure as a lost
+// connection, not as a failed statement.
+type ConnectionLossDetector interface {
+	// ConnectionLost reports whether err means the connection broke.
+	ConnectionLost(err error) bool
+}
+
+// ErrorDetail is what a database says about an error besides its message.
+type ErrorDetail struct {
+	Detail string // more about the error (PostgreSQL DETAIL)
+	Hint   string // what to do (PostgreSQL HINT)
+	// Position is the 1-based character (not byte) position in the
+	// statement at which the error was found; 0 when unknown.
+	Position int
+}
+
+// ErrorDetailer is implemented by databases whose errors carry more than
+// a message (PostgreSQL: DETAIL, HINT and the position in the statement).
+type ErrorDetailer interface {
+	// ErrorDetail returns the details of err; ok is false when it has none.
+	ErrorDetail(err error) (d ErrorDetail, ok bool)
+}
+
+// InstantReader is implemented by databases that need an expression to
+// read a time column as an instant, whatever its type. Package adopt uses
+// it to read the times other migration tools recorded, in columns they
+// created with types tide does not choose (timestamp with or without time
+// zone, datetime, text, numbers). Without it, the column is read as it is.
+type InstantReader interface {
+	// InstantExpr returns an expression reading col (already quoted) as an
+	// instant: a value that scans as a time.Time in the right zone, or as
+	// a number of seconds since the Unix epoch. Values stored without a
+	// time zone are taken in the session's zone, in which the tools wrote
+	// them with now().
+	InstantExpr(col string) string
+}
+
+// NoTransactionDetector is implemented by databases with statements that
+// cannot run inside a transaction block (PostgreSQL CREATE INDEX
+// CONCURRENTLY, VACUUM, CREATE DATABASE; SQLite VACUUM). A migration that
+// holds one must run without a transaction.
+type NoTransactionDetector interface {
+	// NeedsNoTransaction reports whether stmt cannot run in a transaction.
+	NeedsNoTransaction(stmt string) bool
 }

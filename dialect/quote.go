@@ -68,3 +68,31 @@ func skipSpaceAndComments(s string) string {
 		}
 	}
 }
+
+// IsTransactionControl reports whether stmt begins, ends or aborts a
+// transaction (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT,
+// PREPARE TRANSACTION). ROLLBACK TO a savepoint does not, nor does
+// MariaDB's compound statement BEGIN NOT ATOMIC.
+func IsTransactionControl(stmt string) bool {
+	kw := FirstKeywords(stmt, 2)
+	if len(kw) == 0 {
+		return false
+	}
+	next := ""
+	if len(kw) > 1 {
+		next = kw[1]
+	}
+	switch kw[0] {
+	case "BEGIN":
+		return next != "NOT" && next != "ATOMIC"
+	case "START":
+		return next == "TRANSACTION"
+	case "COMMIT", "END", "ABORT":
+		return true
+	case "ROLLBACK":
+		return next != "TO"
+	case "PREPARE":
+		return next == "TRANSACTION"
+	}
+	return false
+}

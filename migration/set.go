@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -22,6 +23,23 @@ type Splitter interface {
 // source is one.
 type Reader interface {
 	Read(fsys fs.FS) ([]File, error)
+}
+
+// NoTransactionMarker is implemented by formats whose files can ask to run
+// outside a transaction; the answer goes into the message that asks for
+// it.
+type NoTransactionMarker interface {
+	// NoTransactionMarker says how a file of the format asks to run
+	// outside a transaction, e.g. `add the line "-- +tide no-transaction"
+	// before "-- +tide up"`.
+	NoTransactionMarker() string
+}
+
+// NoTransactionDetector is implemented by formats whose tool runs a
+// migration outside a transaction by itself when a statement cannot run in
+// one (Flyway; golang-migrate, which never opens one).
+type NoTransactionDetector interface {
+	DetectsNoTransaction() bool
 }
 
 // Set is the migrations of one folder (and any Go migrations), checked,
@@ -42,7 +60,7 @@ func Load(fsys fs.FS, s Splitter, r Reader) (*Set, error) {
 	files, err := r.Read(fsys)
 	// A reader reports duplicate versions itself: then only the splitting
 	// of the files it returned can add problems.
-	set, cerr := compileSet(files, s, err == nil)
+	set, cerr := compileSet(files, s, r, err == nil)
 	if err := errors.Join(err, cerr); err != nil {
 		return nil, err
 	}
@@ -52,14 +70,14 @@ func Load(fsys fs.FS, s Splitter, r Reader) (*Set, error) {
 // Compile splits the sections of files into statements with s and
 // returns their set. It returns every problem, joined.
 func Compile(files []File, s Splitter) (*Set, error) {
-	return compileSet(files, s, true)
+	return compileSet(files, s, nil, true)
 }
 
-func compileSet(files []File, s Splitter, unique bool) (*Set, error) {
+func compileSet(files []File, s Splitter, r Reader, unique bool) (*Set, error) {
 	set := &Set{dialect: s.Name()}
 	var errs []error
 	for _, f := range files {
-		m, err := compile(f, s)
+		m, err := compile(f, s, r)
 		switch {
 		case err != nil:
 			errs = append(errs, err)
@@ -166,8 +184,9 @@ func (s *Set) Lookup(key string) (*Migration, bool) {
 	return s.Find(v)
 }
 
-// compile splits the sections of one file.
-func compile(f File, s Splitter) (Migration, error) {
+// compile splits the sections of one file and checks that its statements
+// can run as the migration is marked (in a transaction or not).
+func compile(f File, s Splitter, r Reader) (Migration, error) {
 	m := Migration{
 		Version: f.Version, Name: f.Name, Path: f.Path,
 		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
@@ -181,13 +200,67 @@ func compile(f File, s Splitter) (Migration, error) {
 			return Migration{}, err
 		}
 	}
+	if err := checkTransaction(&m, s, r); err != nil {
+		return Migration{}, err
+	}
 	m.Checksum = Checksum(m)
 	return m, nil
+}
+
+// checkTransaction refuses, in a migration that runs in a transaction,
+// statements that control the transaction (tide commits each migration
+// with its record) and statements the database cannot run in one, unless
+// the format's tool runs such a migration outside a transaction by itself:
+// then so does tide.
+func checkTransaction(m *Migration, s Splitter, r Reader) error {
+	if m.NoTransaction {
+		return nil
+	}
+	marker := `mark the migration to run outside a transaction`
+	if nm, ok := r.(NoTransactionMarker); ok {
+		marker = nm.NoTransactionMarker()
+	}
+	detector, _ := s.(dialect.NoTransactionDetector)
+	auto := false
+	if d, ok := r.(NoTransactionDetector); ok {
+		auto = d.DetectsNoTransaction()
+	}
+	for _, st := range slices.Concat(m.Up, m.Down) {
+		switch {
+		case dialect.IsTransactionControl(st.SQL):
+			return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
+				"%s controls the transaction that tide runs this migration in (tide commits each migration with its record): remove it, or, to manage transactions yourself, %s",
+				firstWords(st.SQL), marker)}
+		case detector != nil && detector.NeedsNoTransaction(st.SQL):
+			if auto {
+				m.NoTransaction = true
+				continue
+			}
+			return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
+				"%s cannot run inside a transaction: %s (it then runs statement by statement, each recorded)",
+				firstWords(st.SQL), marker)}
+		}
+	}
+	return nil
+}
+
+// firstWords quotes the start of a statement for a message: its first
+// line, cut at 60 characters.
+func firstWords(sql string) string {
+	line, _, _ := strings.Cut(sql, "\n")
+	if r := []rune(line); len(r) > 60 {
+		line = string(r[:57]) + "..."
+	}
+	return strconv.Quote(line)
 }
 
 // split splits a section, unless its format fixed the statements, and
 // gives each statement its line in the file.
 func split(sec Section, s Splitter) ([]Statement, error) {
+	if i := strings.IndexByte(sec.SQL, 0); i >= 0 {
+		return nil, &ParseError{Path: sec.Path, Line: sec.Line + strings.Count(sec.SQL[:i], "\n"),
+			Msg: "NUL byte in the SQL: the file is binary or damaged (no database reads past it safely); remove it"}
+	}
 	if sec.Statements != nil {
 		return slices.Clone(sec.Statements), nil
 	}

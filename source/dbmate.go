@@ -171,3 +171,9 @@ func (f dbmateFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	}
 	return files, nil
 }
+
+// NoTransactionMarker says how a dbmate file asks to run outside a
+// transaction.
+func (dbmateFormat) NoTransactionMarker() string {
+	return `write "-- migrate:up transaction:false"`
+}

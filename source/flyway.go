@@ -523,3 +523,14 @@ func FlywayBaselines(fsys fs.FS) []string {
 	})
 	return paths
 }
+
+// NoTransactionMarker says how a Flyway script asks to run outside a
+// transaction.
+func (FlywayFormat) NoTransactionMarker() string {
+	return `add executeInTransaction=false to the script's .conf file`
+}
+
+// DetectsNoTransaction reports that Flyway runs a script outside a
+// transaction when one of its statements cannot run in one; tide does the
+// same.
+func (FlywayFormat) DetectsNoTransaction() bool { return true }

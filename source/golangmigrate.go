@@ -149,3 +149,8 @@ func (f golangMigrateFormat) Files(migs []migration.File) (map[string][]byte, er
 	}
 	return files, nil
 }
+
+// DetectsNoTransaction reports that golang-migrate never opens a
+// transaction: a migration whose statement cannot run in one works there,
+// and tide runs it outside a transaction too.
+func (golangMigrateFormat) DetectsNoTransaction() bool { return true }

@@ -622,3 +622,9 @@ func (p *envParser) substring(v string) (string, error) {
 	to = min(max(to, from), len(v))
 	return v[from:to], nil
 }
+
+// NoTransactionMarker says how a goose file asks to run outside a
+// transaction.
+func (GooseFormat) NoTransactionMarker() string {
+	return `add the line "-- +goose NO TRANSACTION" to the file`
+}

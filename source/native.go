@@ -132,3 +132,9 @@ func sortUnique(migs []migration.File) ([]migration.File, error) {
 	}
 	return migs, errors.Join(errs...)
 }
+
+// NoTransactionMarker says how a native file asks to run outside a
+// transaction.
+func (nativeFormat) NoTransactionMarker() string {
+	return `add the line "-- +tide no-transaction" before "-- +tide up"`
+}

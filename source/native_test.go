@@ -147,3 +147,15 @@ func FuzzParseNative(f *testing.F) {
 		}
 	})
 }
+
+func TestDirectoryNamedLikeMigration(t *testing.T) {
+	fsys := fstest.MapFS{
+		"1_a.sql":         {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"2_b.sql/x.txt":   {Data: []byte("oops")},
+		"notes/readme.md": {Data: []byte("fine")},
+	}
+	_, err := Native.Read(fsys)
+	if err == nil || !strings.Contains(err.Error(), "2_b.sql: a directory named like a migration file") {
+		t.Fatalf("Read = %v, want the directory 2_b.sql named", err)
+	}
+}

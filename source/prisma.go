@@ -131,3 +131,9 @@ func (f prismaFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	}
 	return files, nil
 }
+
+// NoTransactionMarker says what to do with a statement that cannot run in
+// a transaction in a Prisma folder, which has no way to say so.
+func (prismaFormat) NoTransactionMarker() string {
+	return `Prisma folders cannot say so: move the statement into a tide native migration with "-- +tide no-transaction"`
+}

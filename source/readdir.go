@@ -20,10 +20,15 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 	var migs []migration.File
 	var errs []error
 	for _, e := range entries {
+		name := e.Name()
 		if e.IsDir() {
+			// A folder named like a migration is a mistake that would
+			// otherwise leave the migration out without a word.
+			if ok, _ := want(name); ok {
+				errs = append(errs, &migration.ParseError{Path: name, Msg: "a directory named like a migration file: rename or remove it"})
+			}
 			continue
 		}
-		name := e.Name()
 		ok, err := want(name)
 		if !ok {
 			errs = append(errs, err)

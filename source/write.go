@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -41,18 +42,24 @@ type Writer interface {
 var _ Writer = nativeFormat{}
 
 // Write writes migs into the folder dir in format f (which must be a
-// [Writer]), creating dir if needed. It refuses to overwrite: if any file it
-// would write exists, it writes nothing and says which.
-func Write(dir string, f Format, migs []migration.File) error {
+// [Writer]), creating dir if needed, and returns the names of the files
+// written, slash-separated and relative to dir, sorted. It refuses to
+// overwrite: if any file it would write exists, it writes nothing and says
+// which.
+func Write(dir string, f Format, migs []migration.File) ([]string, error) {
 	w, ok := f.(Writer)
 	if !ok {
-		return fmt.Errorf("format %s cannot write migrations", f.Name())
+		return nil, fmt.Errorf("format %s cannot write migrations", f.Name())
 	}
 	files, err := w.Files(migs)
 	if err != nil {
-		return fmt.Errorf("convert to %s: %w", f.Name(), err)
+		return nil, fmt.Errorf("convert to %s: %w", f.Name(), err)
 	}
-	return WriteFiles(dir, files)
+	if err := WriteFiles(dir, files); err != nil {
+		return nil, err
+	}
+	names := slices.Sorted(maps.Keys(files))
+	return names, nil
 }
 
 // WriteFiles writes files (slash-separated path relative to dir -> content)

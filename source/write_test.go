@@ -118,7 +118,7 @@ func TestWriteRoundTripThroughEveryFormat(t *testing.T) {
 			t.Parallel()
 			want := formatTestAdapt(f, native)
 			foreign := t.TempDir()
-			if err := Write(foreign, f, want); err != nil {
+			if _, err := Write(foreign, f, want); err != nil {
 				t.Fatalf("write as %s: %v", f.Name(), err)
 			}
 			back, err := f.Read(os.DirFS(foreign))
@@ -131,7 +131,7 @@ func TestWriteRoundTripThroughEveryFormat(t *testing.T) {
 			}
 
 			again := t.TempDir()
-			if err := Write(again, Native, back); err != nil {
+			if _, err := Write(again, Native, back); err != nil {
 				t.Fatalf("write back as native: %v", err)
 			}
 			formatTestSameRun(t, want, formatTestReadDir(t, Native, again))
@@ -172,7 +172,7 @@ func TestWriteGooseKeepsFixedStatements(t *testing.T) {
 
 	// Through a format that cannot fix boundaries, the SQL text is kept.
 	dir := t.TempDir()
-	if err := Write(dir, Native, migs); err != nil {
+	if _, err := Write(dir, Native, migs); err != nil {
 		t.Fatal(err)
 	}
 	native := formatTestReadDir(t, Native, dir)
@@ -270,7 +270,7 @@ func TestWriteRefusesWhatTheFormatCannotExpress(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			err := Write(dir, tc.f, []migration.File{tc.m})
+			_, err := Write(dir, tc.f, []migration.File{tc.m})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Write = %v, want an error containing %q", err, tc.want)
 			}

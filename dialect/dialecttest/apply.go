@@ -342,14 +342,11 @@ INSERT INTO runs (v) VALUES ('it''s');`
 // testResumeRefusesChangedPrefix: a partially applied migration resumes only
 // if the statements that took effect are unchanged in the file.
 func testResumeRefusesChangedPrefix(t *testing.T, db Database) {
-	if !implicitCommits(db) {
-		t.Skipf("%s rolls a failed migration back whole: nothing to resume", db.Dialect.Name())
-	}
 	ctx := context.Background()
-	if _, err := newMigrator(t, db, nil, files(fsOf(failing(false))...)).Up(ctx); err == nil {
+	if _, err := newMigrator(t, db, nil, files(fsOf(stepwise(db, failing(false)))...)).Up(ctx); err == nil {
 		t.Fatal("Up of a failing migration succeeded")
 	}
-	edited := failing(true)
+	edited := stepwise(db, failing(true))
 	edited["2_two.sql"] = strings.Replace(edited["2_two.sql"], "CREATE TABLE t2a", "CREATE TABLE t2x", 1)
 	_, err := newMigrator(t, db, nil, files(fsOf(edited)...)).Up(ctx)
 	var pe *tide.PartialError
@@ -365,17 +362,14 @@ func testResumeRefusesChangedPrefix(t *testing.T, db Database) {
 // recorded; up refuses until it is finished, and down continues from the
 // failed statement once the file is fixed.
 func testDownResume(t *testing.T, db Database) {
-	if !implicitCommits(db) {
-		t.Skipf("%s rolls a failed down back whole", db.Dialect.Name())
-	}
 	ctx := context.Background()
 	down := func(bad bool) string {
 		second := "DROP TABLE b;"
 		if bad {
 			second = "DROP TABLE no_such_table;"
 		}
-		return migration("CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE b (id INTEGER PRIMARY KEY);\nCREATE TABLE c (id INTEGER PRIMARY KEY);",
-			"DROP TABLE c;\n"+second+"\nDROP TABLE a;")
+		return stepwiseFile(db, migration("CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE b (id INTEGER PRIMARY KEY);\nCREATE TABLE c (id INTEGER PRIMARY KEY);",
+			"DROP TABLE c;\n"+second+"\nDROP TABLE a;"))
 	}
 	mustUp(t, newMigrator(t, db, nil, files("1_abc.sql", down(true))))
 	_, err := newMigrator(t, db, nil, files("1_abc.sql", down(true))).Down(ctx)
@@ -408,13 +402,10 @@ func testDownResume(t *testing.T, db Database) {
 // testResumeAsDMLOnly: a partial migration whose fixed file would run in one
 // transaction still resumes statement by statement, checking what took effect.
 func testResumeAsDMLOnly(t *testing.T, db Database) {
-	if !implicitCommits(db) {
-		t.Skipf("%s rolls a failed migration back whole: nothing to resume", db.Dialect.Name())
-	}
 	ctx := context.Background()
 	mustUp(t, newMigrator(t, db, nil, files("1_t.sql", migration("CREATE TABLE t (id INTEGER PRIMARY KEY);", "DROP TABLE t;"))))
 	bad := files("1_t.sql", migration("CREATE TABLE t (id INTEGER PRIMARY KEY);", "DROP TABLE t;"),
-		"2_u.sql", migration("CREATE TABLE u (id INTEGER PRIMARY KEY);\nINSERT INTO nope VALUES (1);", "DROP TABLE u;"))
+		"2_u.sql", stepwiseFile(db, migration("CREATE TABLE u (id INTEGER PRIMARY KEY);\nINSERT INTO nope VALUES (1);", "DROP TABLE u;")))
 	if _, err := newMigrator(t, db, nil, bad).Up(ctx); err == nil {
 		t.Fatal("Up of a failing migration succeeded")
 	}
@@ -436,11 +427,8 @@ func testResumeAsDMLOnly(t *testing.T, db Database) {
 // statements of a partial migration that took effect, through its mirrored
 // down section; without it, Down refuses and says how.
 func testPartialRevert(t *testing.T, db Database) {
-	if !implicitCommits(db) {
-		t.Skipf("%s rolls a failed migration back whole", db.Dialect.Name())
-	}
 	ctx := context.Background()
-	fsys := files(fsOf(failing(false))...)
+	fsys := files(fsOf(stepwise(db, failing(false)))...)
 	if _, err := newMigrator(t, db, nil, fsys).Up(ctx); err == nil {
 		t.Fatal("Up of a failing migration succeeded")
 	}
@@ -458,4 +446,24 @@ func testPartialRevert(t *testing.T, db Database) {
 	if st := states(t, newMigrator(t, db, nil, fsys)); st["2"] != tide.StatePending || st["1"] != tide.StateApplied {
 		t.Fatalf("after the partial revert: %v", st)
 	}
+}
+
+// stepwise makes the migrations of fsys run statement by statement on every
+// database: on those whose DDL is transactional, through no-transaction,
+// so that a failure leaves a partial record to resume or revert, as MySQL
+// DDL does.
+func stepwise(db Database, fsys map[string]string) map[string]string {
+	out := make(map[string]string, len(fsys))
+	for name, content := range fsys {
+		out[name] = stepwiseFile(db, content)
+	}
+	return out
+}
+
+// stepwiseFile is [stepwise] for one file's content.
+func stepwiseFile(db Database, content string) string {
+	if implicitCommits(db) {
+		return content
+	}
+	return "-- +tide no-transaction\n" + content
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/dialect"
 )
 
@@ -183,22 +184,23 @@ func testAdopt(t *testing.T, db Database) {
 		}
 	}
 	when := time.Date(2024, 3, 1, 12, 30, 0, 0, time.UTC)
-	applied := []tide.Adoption{{Version: tide.MustParseVersion("1"), AppliedAt: when}, {Version: tide.MustParseVersion("2")}}
+	applied := &adopt.Plan{Source: "goose", Adoptions: []adopt.Adoption{{Version: tide.MustParseVersion("1"), AppliedAt: when}, {Version: tide.MustParseVersion("2")}}}
 	m := newMigrator(t, db, nil, basic())
-	if _, err := m.Adopt(ctx, "goose", append(applied, tide.Adoption{Version: tide.MustParseVersion("7")}), false); err == nil || !strings.Contains(err.Error(), "7") {
+	unknown := &adopt.Plan{Source: "goose", Adoptions: append(slices.Clone(applied.Adoptions), adopt.Adoption{Version: tide.MustParseVersion("7")})}
+	if _, err := m.Adopt(ctx, unknown, false); err == nil || !strings.Contains(err.Error(), "7") {
 		t.Fatalf("Adopt of an unknown version: %v", err)
 	}
-	rs, err := m.Adopt(ctx, "goose", applied, true)
+	rs, err := m.Adopt(ctx, applied, true)
 	if err != nil || len(rs) != 2 || !rs[0].Adopted {
 		t.Fatalf("dry run = %+v, %v", rs, err)
 	}
 	if tableExists(t, db, "tide_migrations") {
 		t.Fatal("dry run created the version table")
 	}
-	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 2 {
+	if rs, err = m.Adopt(ctx, applied, false); err != nil || len(rs) != 2 {
 		t.Fatalf("Adopt = %+v, %v", rs, err)
 	}
-	if rs, err = m.Adopt(ctx, "goose", applied, false); err != nil || len(rs) != 0 {
+	if rs, err = m.Adopt(ctx, applied, false); err != nil || len(rs) != 0 {
 		t.Fatalf("second Adopt = %+v, %v; want nothing new", rs, err)
 	}
 	st, err := m.Status(ctx)

@@ -12,8 +12,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -26,9 +26,10 @@ type Dialect struct{}
 
 var (
 	_ dialect.Dialect           = Dialect{}
-	_ dialect.SessionLocker     = Dialect{}
 	_ dialect.LockTimeoutSetter = Dialect{}
 	_ dialect.ImplicitCommitter = Dialect{}
+	_ dialect.ClientScripter    = Dialect{}
+	_ dialect.InstantReader     = Dialect{}
 )
 
 // New returns the MySQL/MariaDB dialect.
@@ -68,16 +69,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name VARCHAR(255) NOT NULL PRIMARY KEY,
-	owner VARCHAR(255) NOT NULL,
-	expires_at BIGINT NOT NULL,
-	acquired_at BIGINT NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
-}
-
 // TableExists reports whether table exists in its schema, or in the
 // current database when unqualified.
 func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
@@ -95,6 +86,12 @@ func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string)
 func (Dialect) NowMillis() string {
 	return `CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)`
 }
+
+// InstantExpr reads col with UNIX_TIMESTAMP: TIMESTAMP and DATETIME values
+// are shown in the session's zone, in which now() wrote them, and
+// UNIX_TIMESTAMP turns them back into seconds since the epoch (with a
+// fraction when the column has one).
+func (Dialect) InstantExpr(col string) string { return "UNIX_TIMESTAMP(" + col + ")" }
 
 // SetLockTimeout sets lock_wait_timeout (metadata locks, which DDL takes)
 // and innodb_lock_wait_timeout (row locks) for the session, in whole
@@ -126,33 +123,6 @@ func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Durati
 	}, nil
 }
 
-// transactional lists the leading keywords of statements that do not commit
-// implicitly. Everything else is treated as DDL: a statement tide does not
-// know is run as if it committed, which is the safe assumption.
-var transactional = []string{
-	"INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "DO",
-	"VALUES", "TABLE", "HANDLER", "SAVEPOINT", "RELEASE", "LOAD",
-}
-
-// CommitsImplicitly reports whether stmt ends the open transaction: DDL,
-// account management, LOCK TABLES, transaction control and other
-// administrative statements do. CREATE/DROP TEMPORARY TABLE do not.
-func (Dialect) CommitsImplicitly(stmt string) bool {
-	kw := dialect.FirstKeywords(stmt, 2)
-	if len(kw) == 0 {
-		return false
-	}
-	if (kw[0] == "CREATE" || kw[0] == "DROP") && len(kw) > 1 && kw[1] == "TEMPORARY" {
-		return false
-	}
-	if kw[0] == "SET" {
-		// SET of variables is transactional; SET autocommit and SET
-		// TRANSACTION interact with the transaction: treat them as commits.
-		return len(kw) > 1 && (kw[1] == "AUTOCOMMIT" || kw[1] == "TRANSACTION" || kw[1] == "PASSWORD" || kw[1] == "ROLE" || kw[1] == "DEFAULT")
-	}
-	return !slices.Contains(transactional, kw[0])
-}
-
 // ColumnType returns the SQL type of a column of tide's tables.
 func (Dialect) ColumnType(t dialect.ColumnType) string {
 	switch t {
@@ -172,3 +142,20 @@ func (Dialect) ColumnType(t dialect.ColumnType) string {
 
 // TableOptions returns what follows the columns of CREATE TABLE.
 func (Dialect) TableOptions() string { return "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" }
+
+// ClientStatement terminates stmt for the mysql client: with ";", or, for a
+// statement with semicolons inside (a routine or trigger body), between
+// DELIMITER lines.
+func (Dialect) ClientStatement(stmt string) string {
+	if !strings.Contains(stmt, ";") {
+		return stmt + ";"
+	}
+	delim := "//"
+	for _, c := range []string{"//", "$$", ";;", "@@"} {
+		if !strings.Contains(stmt, c) {
+			delim = c
+			break
+		}
+	}
+	return "DELIMITER " + delim + "\n" + stmt + "\n" + delim + "\nDELIMITER ;"
+}

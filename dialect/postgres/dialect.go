@@ -24,9 +24,9 @@ type Dialect struct{}
 
 var (
 	_ dialect.Dialect                = Dialect{}
-	_ dialect.SessionLocker          = Dialect{}
 	_ dialect.LockTimeoutSetter      = Dialect{}
 	_ dialect.LocalLockTimeoutSetter = Dialect{}
+	_ dialect.InstantReader          = Dialect{}
 )
 
 // New returns the PostgreSQL dialect.
@@ -66,16 +66,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 )`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name text PRIMARY KEY,
-	owner text NOT NULL,
-	expires_at bigint NOT NULL,
-	acquired_at bigint NOT NULL
-)`
-}
-
 // TableExists reports whether table exists, resolved through search_path
 // when unqualified.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
@@ -91,6 +81,12 @@ func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table strin
 func (Dialect) NowMillis() string {
 	return `(extract(epoch from clock_timestamp()) * 1000)::bigint`
 }
+
+// InstantExpr casts col to timestamptz: a timestamp without time zone
+// (goose, Flyway) holds the wall clock of the session that wrote it with
+// now() and is read in the session's zone; a timestamptz column (knex,
+// Prisma) is left as it is.
+func (Dialect) InstantExpr(col string) string { return "CAST(" + col + " AS timestamptz)" }
 
 // SetLockTimeout sets lock_timeout for the session of conn.
 func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {

@@ -20,7 +20,10 @@ import (
 // for concurrent use.
 type Dialect struct{}
 
-var _ dialect.Dialect = Dialect{}
+var (
+	_ dialect.Dialect       = Dialect{}
+	_ dialect.InstantReader = Dialect{}
+)
 
 // New returns the SQLite dialect.
 func New() Dialect { return Dialect{} }
@@ -58,16 +61,6 @@ func (Dialect) CreateHistoryTable(table string) string {
 )`
 }
 
-// CreateLeaseTable returns the DDL of the lease table.
-func (Dialect) CreateLeaseTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	name TEXT PRIMARY KEY,
-	owner TEXT NOT NULL,
-	expires_at INTEGER NOT NULL,
-	acquired_at INTEGER NOT NULL
-)`
-}
-
 // TableExists reports whether table exists in the main database, or in the
 // attached database that qualifies it.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
@@ -88,6 +81,10 @@ func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table strin
 func (Dialect) NowMillis() string {
 	return `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`
 }
+
+// InstantExpr returns col: SQLite keeps times as text in UTC
+// (datetime('now')) or as numbers, which are read as they are.
+func (Dialect) InstantExpr(col string) string { return col }
 
 // ColumnType returns the SQL type of a column of tide's tables.
 func (Dialect) ColumnType(t dialect.ColumnType) string {

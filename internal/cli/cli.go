@@ -94,9 +94,6 @@ type app struct {
 	// configuration file leaves to detection: it must name the format
 	// detected (readFormat).
 	formatPin *origin
-	// ignoreOtherHistory lets a first tide up run on a database that
-	// another tool's history table says is migrated (up --ignore-other-history).
-	ignoreOtherHistory bool
 }
 
 // globalFlags are the values of the global settings: the persistent flags

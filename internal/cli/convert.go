@@ -2,9 +2,7 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -61,22 +59,14 @@ migrated by tide, stays in step with the converted folder.`,
 			if err != nil {
 				return err
 			}
-			w, ok := toFormat.(source.Writer)
-			if !ok {
-				return fmt.Errorf("format %s cannot write migrations", toFormat.Name())
-			}
-			files, err := w.Files(migs)
+			written, err := source.Write(out, toFormat, migs)
 			if err != nil {
-				return fmt.Errorf("convert to %s: %w", toFormat.Name(), err)
-			}
-			if err := source.WriteFiles(out, files); err != nil {
 				return err
 			}
-			names := make([]string, 0, len(files))
-			for name := range files {
-				names = append(names, filepath.Join(out, filepath.FromSlash(name)))
+			names := make([]string, len(written))
+			for i, name := range written {
+				names[i] = filepath.Join(out, filepath.FromSlash(name))
 			}
-			slices.Sort(names)
 			if a.flags.json {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetEscapeHTML(false)

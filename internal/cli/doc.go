@@ -29,9 +29,11 @@
 // golang-migrate, dbmate, flyway or prisma); without it the format is
 // detected with [source.Detect] and, unless native, noted on stderr. For
 // tide adopt, --format names the other tool whose history to read, and is
-// the folder's format too when that tool has one. The mapping of another
-// tool's history to the migrations to record is in adopt.go; the library
-// records them ([tide.Migrator.Adopt]). tide convert rewrites a folder in
+// the folder's format too when that tool has one. Choosing the tool, the
+// mapping of its history to the migrations to record and the refusal of a
+// first tide up over another tool's history are the library's
+// ([adopt.Choose], [adopt.History.Plan], [tide.Migrator.Adopt],
+// [tide.OtherHistoryError]); adopt.go renders them. tide convert rewrites a folder in
 // another format with [source.Write]'s checks, and needs no database.
 //
 // # Output

@@ -2,16 +2,11 @@ package cli
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tidemigrate/tide"
-	"github.com/tidemigrate/tide/adopt"
-	"github.com/tidemigrate/tide/dialect"
 )
 
 // operation runs one locked library operation with the event renderer and
@@ -25,11 +20,6 @@ func (a *app) operation(ctx context.Context, command string, opts []tide.Option,
 		return err
 	}
 	defer db.Close()
-	if command == "up" && !a.ignoreOtherHistory {
-		if err := a.refuseUnadopted(ctx, db, d); err != nil {
-			return err
-		}
-	}
 	r := a.newRenderer(command)
 	m, err := a.migrator(db, d, r.observe, opts...)
 	if err != nil {
@@ -68,8 +58,8 @@ pending migrations older than the newest applied one.`,
 			if err != nil {
 				return err
 			}
-			a.ignoreOtherHistory = ignoreOther
-			return a.operation(cmd.Context(), "up", []tide.Option{tide.WithAllowOutOfOrder(outOfOrder)},
+			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther)}
+			return a.operation(cmd.Context(), "up", opts,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.UpTo(ctx, target) },
 				func(rs []tide.Result) string {
 					if len(rs) == 0 {
@@ -83,32 +73,6 @@ pending migrations older than the newest applied one.`,
 	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "apply pending migrations older than the newest applied one")
 	cmd.Flags().BoolVar(&ignoreOther, "ignore-other-history", false, "run on a database that another tool migrated although tide adopt has not recorded its history")
 	return cmd
-}
-
-// refuseUnadopted stops a first tide up on a database whose schema another
-// tool (goose, Flyway, an ORM...) keeps: without tide adopt, tide would run
-// every migration again from the first.
-func (a *app) refuseUnadopted(ctx context.Context, db *sql.DB, d dialect.Dialect) error {
-	if ok, err := d.TableExists(ctx, db, a.flags.table); err != nil || ok {
-		return err
-	}
-	src, err := adopt.Detect(ctx, d, db)
-	var ambiguous *adopt.AmbiguousError
-	switch {
-	case errors.Is(err, adopt.ErrNoHistory):
-		return nil
-	case errors.As(err, &ambiguous):
-		var names []string
-		for _, s := range ambiguous.Sources {
-			names = append(names, s.Table()+" ("+s.Name()+")")
-		}
-		return fmt.Errorf("this database has other tools' history tables (%s) and no %s yet: run tide adopt --format TOOL first, "+
-			"so that tide does not apply again what they applied (or pass --ignore-other-history)", strings.Join(names, ", "), a.flags.table)
-	case err != nil:
-		return err
-	}
-	return fmt.Errorf("this database has %s's history table %s and no %s yet: run tide adopt first, "+
-		"so that tide does not apply again what %s applied (or pass --ignore-other-history)", src.Name(), src.Table(), a.flags.table, src.Name())
 }
 
 func (a *app) downCommand() *cobra.Command {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,16 +13,21 @@ import (
 
 func (a *app) planCommand() *cobra.Command {
 	var to string
-	var outOfOrder bool
+	var outOfOrder, down, all bool
 	cmd := &cobra.Command{
 		Use:   "plan",
-		Short: "Print the SQL that up would run, without running it",
+		Short: "Print the SQL that up (or down) would run, without running it",
 		Long: `Print, in order, the SQL of every migration tide up would apply (up to
 and including --to), each under a header comment naming it. The output is
 a script for the database's own client. It changes nothing, and fails
-where tide up would refuse to start (drift, out-of-order migrations).`,
+where tide up would refuse to start (drift, out-of-order migrations).
+
+With --down, print what tide down would revert instead, in the order it
+would (newest applied first): the newest migration, those newer than
+--to, or --all.`,
 		Example: `  tide plan
   tide plan --to 20261110080000 > review.sql
+  tide plan --down --all
   tide plan --json`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
@@ -31,39 +35,54 @@ where tide up would refuse to start (drift, out-of-order migrations).`,
 			if err != nil {
 				return err
 			}
+			if all && !down {
+				return usageErrorf("--all goes with --down")
+			}
 			ctx := cmd.Context()
-			db, d, empty, err := a.openToRead(ctx)
+			db, d, inMemory, err := a.openToRead(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if !empty {
+			if !inMemory {
 				a.noteMissingTable(ctx, db, d)
 			}
 			m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
 			if err != nil {
 				return err
 			}
-			plan, err := m.Plan(ctx, target)
+			var plan []tide.Planned
+			if down {
+				plan, err = m.PlanDown(ctx, target, all)
+			} else {
+				plan, err = m.Plan(ctx, target)
+			}
 			if err != nil {
 				return err
 			}
 			if a.flags.json {
 				return a.planJSON(plan, d)
 			}
-			a.planSQL(a.stdout, plan, d)
+			empty := "database is up to date: nothing to apply"
+			if down {
+				empty = "nothing to revert"
+			}
+			a.planSQL(a.stdout, plan, d, empty)
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&to, "to", "", "plan the pending migrations up to and including `VERSION` only")
+	cmd.Flags().StringVar(&to, "to", "", "plan the pending migrations up to and including `VERSION` only (with --down: those newer than VERSION)")
 	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "include pending migrations older than the newest applied one")
+	cmd.Flags().BoolVar(&down, "down", false, "plan what tide down would revert")
+	cmd.Flags().BoolVar(&all, "all", false, "with --down: every applied migration")
+	cmd.MarkFlagsMutuallyExclusive("to", "all")
 	return cmd
 }
 
 // planSQL writes the plan as a script.
-func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
+func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect, empty string) {
 	if len(plan) == 0 {
-		fmt.Fprintln(w, "-- database is up to date: nothing to apply")
+		fmt.Fprintln(w, "-- "+empty)
 		return
 	}
 	for i, p := range plan {
@@ -72,10 +91,10 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
 		}
 		mig := p.Migration
 		if mig.Path == "" {
-			fmt.Fprintf(w, "-- %s (Go migration: its code is not shown)\n", migrationLabel(mig))
+			fmt.Fprintf(w, "-- %s%s (Go migration: its code is not shown)\n", revertPrefix(p.Direction), migrationLabel(mig))
 			continue
 		}
-		fmt.Fprintf(w, "-- %s (%s)\n", migrationLabel(mig), a.displayPath(mig.Path))
+		fmt.Fprintf(w, "-- %s%s (%s)\n", revertPrefix(p.Direction), migrationLabel(mig), a.displayPath(mig.Path))
 		stmts := p.Statements()
 		switch {
 		case mig.NoTransaction:
@@ -95,21 +114,12 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect) {
 	}
 }
 
-// terminate ends a statement so that the database's own client runs it:
-// with ";", or, for a MySQL statement with semicolons inside (a routine
-// or trigger body), between DELIMITER lines as the mysql client needs.
+// terminate ends a statement so that the database's own client runs it.
 func terminate(d dialect.Dialect, sql string) string {
-	if d.Name() != "mysql" || !strings.Contains(sql, ";") {
-		return sql + ";"
+	if cs, ok := d.(dialect.ClientScripter); ok {
+		return cs.ClientStatement(sql)
 	}
-	delim := "//"
-	for _, c := range []string{"//", "$$", ";;", "@@"} {
-		if !strings.Contains(sql, c) {
-			delim = c
-			break
-		}
-	}
-	return "DELIMITER " + delim + "\n" + sql + "\n" + delim + "\nDELIMITER ;"
+	return sql + ";"
 }
 
 func commitsImplicitly(d dialect.Dialect, stmts []tide.Statement) bool {
@@ -160,4 +170,12 @@ func (a *app) planJSON(plan []tide.Planned, d dialect.Dialect) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(steps)
+}
+
+// revertPrefix marks the header of a step that reverts a migration.
+func revertPrefix(d tide.Direction) string {
+	if d == tide.Down {
+		return "revert "
+	}
+	return ""
 }

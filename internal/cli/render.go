@@ -33,14 +33,24 @@ type renderer struct {
 	announced bool          // "waiting for the lock" was shown
 	lastLine  time.Time     // of the last statement line
 	adopt     *adoptJSON    // tide adopt's part of the summary
+
+	// running reports a long statement while it runs, in plain mode: a
+	// line every stillRunningEvery.
+	stillRunningEvery time.Duration
+	running           chan struct{} // closed when the running statement ends
+	runningDone       sync.WaitGroup
 }
+
+// stillRunningEvery is how often a statement still running is reported
+// when stderr is not a terminal (a terminal shows the bar's elapsed time).
+const stillRunningEvery = 5 * time.Second
 
 // plainStatementLines is the number of statements up to which a migration
 // gets one line per statement; longer ones get at most one a second.
 const plainStatementLines = 50
 
 func (a *app) newRenderer(command string) *renderer {
-	r := &renderer{a: a, command: command, started: a.now()}
+	r := &renderer{a: a, command: command, started: a.now(), stillRunningEvery: stillRunningEvery}
 	if a.flags.json {
 		r.json = json.NewEncoder(a.stdout)
 		r.json.SetEscapeHTML(false)
@@ -76,7 +86,12 @@ func (r *renderer) observe(e tide.Event) {
 		}
 	case tide.MigrationStarted:
 		r.migrationStarted(e)
+	case tide.StatementStarted:
+		if r.plain {
+			r.watchStatement(e)
+		}
 	case tide.StatementDone:
+		r.statementEnded()
 		if r.bar != nil {
 			r.bar.EwmaIncrement(e.Duration)
 		}
@@ -94,6 +109,7 @@ func (r *renderer) observe(e tide.Event) {
 			r.line("%s %s in %s", pastVerb(e.Direction), migrationLabel(e.Migration), fmtDuration(e.Duration))
 		}
 	case tide.MigrationFailed:
+		r.statementEnded()
 		if r.bar != nil {
 			r.bar.Abort(false)
 			r.bar = nil
@@ -178,8 +194,53 @@ func (r *renderer) line(format string, args ...any) {
 	fmt.Fprintf(w, format+"\n", args...)
 }
 
-// stop removes the bars, if any.
+// watchStatement starts reporting the statement of e while it runs: a
+// line every stillRunningEvery until statementEnded. It is called with
+// r.mu held.
+func (r *renderer) watchStatement(e tide.StatementStarted) {
+	r.statementEnded()
+	done := make(chan struct{})
+	r.running = done
+	start := time.Now()
+	r.runningDone.Add(1)
+	go func() {
+		defer r.runningDone.Done()
+		t := time.NewTicker(r.stillRunningEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			r.mu.Lock()
+			select {
+			case <-done: // ended while this line waited for the lock
+			default:
+				r.line("  still running statement %d/%d (line %d) of %s after %s",
+					e.Index, e.Total, e.Line, migrationLabel(e.Migration), fmtDuration(time.Since(start).Round(time.Second)))
+			}
+			r.mu.Unlock()
+		}
+	}()
+}
+
+// statementEnded stops reporting the running statement, if any. It is
+// called with r.mu held.
+func (r *renderer) statementEnded() {
+	if r.running != nil {
+		close(r.running)
+		r.running = nil
+	}
+}
+
+// stop removes the bars, if any, and ends the reports of a running
+// statement.
 func (r *renderer) stop() {
+	r.mu.Lock()
+	r.statementEnded()
+	r.mu.Unlock()
+	r.runningDone.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.progress == nil {

@@ -198,7 +198,7 @@ func TestPlanSQL(t *testing.T) {
 		{Migration: tide.Migration{Version: tide.MustParseVersion("3"), Name: "go_code"}, Direction: tide.Up},
 	}
 	var b strings.Builder
-	a.planSQL(&b, plan, postgres.New())
+	a.planSQL(&b, plan, postgres.New(), "nothing to apply")
 	want := `-- 1 index (migrations/1_index.sql)
 -- no transaction
 CREATE INDEX CONCURRENTLY i ON t (c);
@@ -291,5 +291,38 @@ tide: migrations/2_bad.sql:5: up 2 bad: statement 2: password xxxxx rejected (ro
 `
 	if diff := cmp.Diff(want, stderr.String()); diff != "" {
 		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+}
+
+// A statement that runs long is reported every few seconds when stderr is
+// not a terminal, until it ends.
+func TestPlainProgressLongStatement(t *testing.T) {
+	t.Parallel()
+	a, _, stderr := testApp(false)
+	r := a.newRenderer("up")
+	r.stillRunningEvery = 10 * time.Millisecond
+	r.observe(tide.MigrationStarted{Migration: addUsers, Direction: tide.Up, Statements: 1})
+	r.observe(tide.StatementStarted{Migration: addUsers, Direction: tide.Up, Index: 1, Total: 1, Line: 7})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r.mu.Lock()
+		out := stderr.String()
+		r.mu.Unlock()
+		if strings.Count(out, "still running statement 1/1 (line 7) of 20261122093000 add_users") >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no still-running lines:\n%s", out)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.observe(tide.StatementDone{Migration: addUsers, Direction: tide.Up, Index: 1, Total: 1, Line: 7})
+	r.finish(nil, nil, "")
+	r.mu.Lock()
+	n := len(stderr.String())
+	r.mu.Unlock()
+	time.Sleep(30 * time.Millisecond)
+	if len(stderr.String()) != n {
+		t.Errorf("lines after the statement ended:\n%s", stderr.String())
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -57,52 +58,83 @@ func Open(ctx context.Context, rawURL string) (*sql.DB, dialect.Dialect, error) 
 	return db, d, nil
 }
 
-// Dialect returns the dialect of a database URL, from its scheme, without
-// connecting.
-func Dialect(rawURL string) (dialect.Dialect, error) {
+// driver is what tide needs for one URL scheme: the dialect and how to
+// open a database from the URL.
+type driver struct {
+	dialect func() dialect.Dialect
+	open    func(rawURL string) (*sql.DB, error)
+}
+
+// schemes are the URL schemes tide accepts.
+var schemes = []string{"postgres", "postgresql", "mysql", "mariadb", "sqlite", "sqlite3", "file"}
+
+// lookup returns the driver of a database URL, from its scheme.
+func lookup(rawURL string) (driver, error) {
 	scheme, _, ok := strings.Cut(rawURL, ":")
 	if !ok {
-		return nil, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
+		return driver{}, fmt.Errorf("database URL %q has no scheme: use postgres://, mysql:// or sqlite:PATH", Redact(rawURL))
 	}
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
-		return postgres.New(), nil
+		return driver{func() dialect.Dialect { return postgres.New() }, openPostgres}, nil
 	case "mysql", "mariadb":
-		return mysqldialect.New(), nil
+		return driver{func() dialect.Dialect { return mysqldialect.New() }, openMySQL}, nil
 	case "sqlite", "sqlite3", "file":
-		return sqlite.New(), nil
+		return driver{func() dialect.Dialect { return sqlite.New() }, openSQLiteURL}, nil
 	}
-	return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+	return driver{}, fmt.Errorf("database URL scheme %q is not supported: use postgres://, mysql:// or sqlite:PATH", scheme)
+}
+
+// Dialect returns the dialect of a database URL, from its scheme, without
+// connecting.
+func Dialect(rawURL string) (dialect.Dialect, error) {
+	drv, err := lookup(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return drv.dialect(), nil
 }
 
 func open(rawURL string) (*sql.DB, dialect.Dialect, error) {
-	d, err := Dialect(rawURL)
+	drv, err := lookup(rawURL)
 	if err != nil {
 		return nil, nil, err
 	}
-	var db *sql.DB
-	switch d.Name() {
-	case "postgres":
-		db, err = openPostgres(rawURL)
-	case "mysql":
-		db, err = openMySQL(rawURL)
-	default:
-		_, rest, _ := strings.Cut(rawURL, ":")
-		db, err = openSQLite(rest)
+	db, err := drv.open(rawURL)
+	return db, drv.dialect(), err
+}
+
+// openSQLiteURL opens the SQLite database of a sqlite: URL.
+func openSQLiteURL(rawURL string) (*sql.DB, error) {
+	_, rest, _ := strings.Cut(rawURL, ":")
+	return openSQLite(rest)
+}
+
+// parseURL parses rawURL. Its error never quotes the URL: the URL
+// parser's own errors echo parts of it, which may be parts of a password.
+func parseURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL %s is not a valid URL: percent-encode the characters @ : / ? # %% and spaces in its user name and password (# is %%23)", Redact(rawURL))
 	}
-	return db, d, err
+	return u, nil
 }
 
 func openPostgres(rawURL string) (*sql.DB, error) {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+		return nil, err
 	}
 	q := u.Query()
 	if q.Get("connect_timeout") == "" {
 		q.Set("connect_timeout", fmt.Sprint(int(DefaultConnectTimeout.Seconds())))
-		u.RawQuery = q.Encode()
 	}
+	// Name tide in pg_stat_activity, so that a DBA (and a waiting tide)
+	// can tell who holds a lock.
+	if q.Get("application_name") == "" {
+		q.Set("application_name", "tide")
+	}
+	u.RawQuery = q.Encode()
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
@@ -116,9 +148,9 @@ func openPostgres(rawURL string) (*sql.DB, error) {
 }
 
 func openMySQL(rawURL string) (*sql.DB, error) {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse database URL %s: %w", Redact(rawURL), err)
+		return nil, err
 	}
 	cfg := mysql.NewConfig()
 	if u.User != nil {
@@ -188,20 +220,38 @@ func openSQLite(rest string) (*sql.DB, error) {
 
 // userinfo locates the "user:password" part of rawURL: after "//", up to
 // the last "@" before any query or fragment (so that an unescaped "@" or
-// "/" in a password is still covered). ok is false without a password.
+// "/" in a password is still covered). When no "@" comes before the first
+// "?" or "#", the password may hold them unescaped: it then runs to the
+// last "@" of all (redacting too much rather than too little). A DSN
+// without "//" and without a scheme tide knows ("user:pass@tcp(host)/db",
+// as go-sql-driver/mysql writes them) has its userinfo at the start. ok is
+// false without a password.
 func userinfo(rawURL string) (start, colon, end int, ok bool) {
-	i := strings.Index(rawURL, "//")
-	if i < 0 {
-		return 0, 0, 0, false
+	if i := strings.Index(rawURL, "://"); i >= 0 && i == strings.IndexByte(rawURL, ':') {
+		start = i + 3
+	} else if scheme, _, _ := strings.Cut(rawURL, ":"); slices.Contains(schemes, strings.ToLower(scheme)) {
+		return 0, 0, 0, false // sqlite:path@x.db: a path, not userinfo
 	}
-	start = i + 2
 	limit := len(rawURL)
 	if j := strings.IndexAny(rawURL[start:], "?#"); j >= 0 {
 		limit = start + j
 	}
+	// The userinfo ends at the last "@" before the query, unless what
+	// follows it is no host (the password held "?" or "#" unescaped): then
+	// at the next "@" that is followed by one, or the last of all.
 	at := strings.LastIndexByte(rawURL[start:limit], '@')
-	if at < 0 {
-		return 0, 0, 0, false
+	if at < 0 || !hostFollows(rawURL[start+at+1:]) {
+		for i := at + 1; i < len(rawURL)-start; i++ {
+			if rawURL[start+i] == '@' {
+				at = i
+				if hostFollows(rawURL[start+i+1:]) {
+					break
+				}
+			}
+		}
+		if at < 0 {
+			return 0, 0, 0, false
+		}
 	}
 	end = start + at
 	c := strings.IndexByte(rawURL[start:end], ':')
@@ -211,29 +261,78 @@ func userinfo(rawURL string) (start, colon, end int, ok bool) {
 	return start, start + c, end, true
 }
 
-// Redact returns rawURL with any password replaced by "xxxxx", for output.
-func Redact(rawURL string) string {
-	_, colon, end, ok := userinfo(rawURL)
-	if !ok {
-		return rawURL
+// hostFollows reports whether rest starts with a plausible host: no "@",
+// and a port, if any, of digits.
+func hostFollows(rest string) bool {
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
 	}
-	return rawURL[:colon+1] + "xxxxx" + rawURL[end:]
+	if strings.Contains(host, "@") {
+		return false
+	}
+	if strings.HasPrefix(host, "[") { // [::1]:5432
+		if i := strings.IndexByte(host, ']'); i >= 0 {
+			host = host[i+1:]
+		}
+	}
+	_, port, found := strings.Cut(host, ":")
+	if !found {
+		return true
+	}
+	for _, c := range port {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
-// Passwords returns the password of rawURL as written and decoded (the
-// longest first), or nothing. A password equal to the user name is no
-// secret (the user name is shown) and is not returned: replacing it
-// everywhere would garble messages that name the user.
-func Passwords(rawURL string) []string {
-	start, colon, end, ok := userinfo(rawURL)
-	if !ok {
-		return nil
+// passwordParam matches a password given as a parameter: in a URL's query
+// (?password=...) or in a key/value DSN (password='a b'), where libpq and
+// the drivers accept one.
+var passwordParam = regexp.MustCompile(`(?i)(\b(?:password|passwd|pwd)\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;]*)`)
+
+// passwordPlain reads a password parameter as a URL query does, where a
+// quote is no quote.
+var passwordPlain = regexp.MustCompile(`(?i)(\b(?:password|passwd|pwd)\s*=\s*)([^\s&;]*)`)
+
+// Redact returns rawURL with any password replaced by "xxxxx", for output:
+// the URL's own, and any password parameter.
+func Redact(rawURL string) string {
+	s := rawURL
+	if _, colon, end, ok := userinfo(s); ok {
+		s = s[:colon+1] + "xxxxx" + s[end:]
 	}
-	user, raw := rawURL[start:colon], rawURL[colon+1:end]
+	return passwordParam.ReplaceAllString(s, "${1}xxxxx")
+}
+
+// Passwords returns the passwords in rawURL, as written and unescaped, to
+// scrub them from messages that may contain them (driver errors), longest
+// first. The user name is not one, even when it equals the password.
+func Passwords(rawURL string) []string {
+	var raws []string
+	user := ""
+	if start, colon, end, ok := userinfo(rawURL); ok {
+		user = rawURL[start:colon]
+		raws = append(raws, rawURL[colon+1:end])
+		// An unescaped "@" followed by what looks like a host leaves the
+		// URL ambiguous: scrub the longest reading too.
+		if last := strings.LastIndexByte(rawURL, '@'); last > end {
+			raws = append(raws, rawURL[colon+1:last])
+		}
+	}
+	for _, re := range []*regexp.Regexp{passwordParam, passwordPlain} {
+		for _, m := range re.FindAllStringSubmatch(rawURL, -1) {
+			raws = append(raws, m[2], strings.Trim(m[2], "'"))
+		}
+	}
 	var pws []string
-	for _, pw := range []string{raw, unescape(raw)} {
-		if pw != "" && pw != user && pw != unescape(user) && !slices.Contains(pws, pw) {
-			pws = append(pws, pw)
+	for _, raw := range raws {
+		for _, pw := range []string{raw, unescape(raw)} {
+			if pw != "" && pw != "''" && pw != user && pw != unescape(user) && !slices.Contains(pws, pw) {
+				pws = append(pws, pw)
+			}
 		}
 	}
 	slices.SortStableFunc(pws, func(a, b string) int { return len(b) - len(a) })

@@ -2,10 +2,13 @@ package dburl
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestRedact(t *testing.T) {
@@ -68,12 +71,13 @@ func FuzzRedact(f *testing.F) {
 	f.Add("postgres://app", "s3cretpw", "db:5432/app?sslmode=disable")
 	f.Add("mysql://root", "p@ss:w/rd", "127.0.0.1:3306/test")
 	f.Add("postgresql://u", "x%24y", "[::1]/db")
-	f.Add("//", "000%24", "0") // once kept: Go re-encodes "%24" as "$"
-	f.Add("//", "@000", "000")
+	f.Add("x://", "000%24", "0") // once kept: Go re-encodes "%24" as "$"
+	f.Add("x://", "@000", "000")
 	f.Fuzz(func(t *testing.T, prefix, pw, rest string) {
 		// A password is whatever stands between the first ":" after "//"
 		// and the last "@" before "?" or "#".
-		if !strings.Contains(prefix, "//") || strings.ContainsAny(prefix[strings.Index(prefix, "//")+2:], ":@?#") ||
+		i := strings.Index(prefix, "://")
+		if i < 0 || i != strings.IndexByte(prefix, ':') || strings.ContainsAny(prefix[i+3:], ":@?#") ||
 			len(pw) < 4 || strings.ContainsAny(pw, "?#") || strings.ContainsAny(rest, "@?#") {
 			return
 		}
@@ -101,4 +105,106 @@ func TestPasswords(t *testing.T) {
 			t.Errorf("Passwords(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// tide names itself in pg_stat_activity unless the URL names another
+// application.
+func TestPostgresApplicationName(t *testing.T) {
+	u := os.Getenv("TIDE_TEST_POSTGRES_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TIDE_TEST_POSTGRES_URL must be set under CI")
+		}
+		t.Skip("set TIDE_TEST_POSTGRES_URL to run this test against a real server")
+	}
+	for _, tc := range []struct{ suffix, want string }{{"", "tide"}, {"&application_name=deploy", "deploy"}} {
+		raw := u
+		if !strings.Contains(raw, "?") {
+			raw += "?x=1"
+		}
+		db, _, err := Open(context.Background(), raw+tc.suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var name string
+		err = db.QueryRowContext(context.Background(), "SELECT current_setting('application_name')").Scan(&name)
+		db.Close()
+		if err != nil || name != tc.want {
+			t.Errorf("application_name = %q, %v; want %q", name, err, tc.want)
+		}
+	}
+}
+
+// passwordForms are the ways a password can be written in what tide is
+// given as a database URL; %s is the password.
+var passwordForms = []string{
+	"postgres://app:%s@127.0.0.1:1/app?connect_timeout=1",
+	"postgres://app@127.0.0.1:1/app?connect_timeout=1&password=%s",
+	"postgres://app@127.0.0.1:1/app?password=%s&connect_timeout=1",
+	"host=127.0.0.1 port=1 user=app password=%s dbname=app",
+	"host=127.0.0.1 user=app password='%s' dbname=app",
+	"app:%s@tcp(127.0.0.1:1)/app",
+	"mysql://app:%s@127.0.0.1:1/app?timeout=1s",
+}
+
+func TestPasswordForms(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, form := range passwordForms {
+		for _, pw := range []string{"s3cretpw", "s3c#retpw", "s3c?retpw", "s3c/retpw", "s3c@ret:pw"} {
+			raw := fmt.Sprintf(form, pw)
+			if strings.HasPrefix(form, "host=") && strings.ContainsAny(pw, "#?/@:") {
+				continue // not a key/value DSN's concern
+			}
+			red := Redact(raw)
+			for _, part := range []string{pw, "s3c", "retpw"} {
+				if strings.Contains(red, part) {
+					t.Errorf("Redact(%q) = %q shows %q", raw, red, part)
+				}
+			}
+			_, _, err := Open(ctx, raw)
+			if err == nil {
+				t.Errorf("Open(%s) succeeded", red)
+				continue
+			}
+			for _, part := range []string{pw, "s3c", "retpw"} {
+				if strings.Contains(err.Error(), part) {
+					t.Errorf("Open(%s) error shows %q: %v", red, part, err)
+				}
+			}
+		}
+	}
+}
+
+func FuzzRedactForms(f *testing.F) {
+	f.Add("s3cretpw")
+	f.Add("p@ss:w/rd#x")
+	f.Add("a'b c")
+	f.Fuzz(func(t *testing.T, pw string) {
+		if len(pw) < 6 || strings.ContainsFunc(pw, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) {
+			return // a password with spaces or control characters must be percent-encoded
+		}
+		for _, form := range passwordForms {
+			if strings.HasPrefix(form, "host=") && strings.ContainsAny(pw, "'\\&;") {
+				continue
+			}
+			if strings.Contains(form, "password=%s") && !strings.HasPrefix(form, "host=") && strings.ContainsAny(pw, "&;#") {
+				continue // a query parameter's value ends at & ; or #: percent-encode those
+			}
+			if strings.Contains(form, "app:%s") && strings.Contains(pw, "@") {
+				continue // "app:a@host?b@host" reads two ways: percent-encode "@" in a password
+			}
+			raw := fmt.Sprintf(form, pw)
+			if got := Redact(raw); strings.Contains(got, pw) {
+				t.Fatalf("Redact(%q) = %q", raw, got)
+			}
+			found := false
+			for _, p := range Passwords(raw) {
+				found = found || p == pw
+			}
+			if !found && !strings.HasPrefix(form, "app:") {
+				t.Fatalf("Passwords(%q) = %q lacks the password", raw, Passwords(raw))
+			}
+		}
+	})
 }
