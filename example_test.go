@@ -15,6 +15,8 @@ import (
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/migration"
+	"github.com/tidemigrate/tide/source"
 )
 
 //go:embed testdata/migrations/*.sql
@@ -140,4 +142,31 @@ func ExampleMigrator_Plan() {
 	// CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL);
 	// -- 2_add_name.sql line 2
 	// ALTER TABLE users ADD COLUMN name VARCHAR(100);
+}
+
+// Load the migrations once, without a database, and run the same set on
+// several databases (tenants, say): files are read, split and checksummed
+// only once.
+func ExampleWithMigrations() {
+	migrations, _ := fs.Sub(embedded, "testdata/migrations")
+	set, err := migration.Load(migrations, sqlite.New(), source.Native)
+	if err != nil {
+		log.Fatal(err) // every bad file, with file and line
+	}
+	for _, tenant := range []string{"acme", "globex"} {
+		db, cleanup := openSQLite()
+		m, err := tide.New(sqlite.New(), db, nil, tide.WithMigrations(set))
+		if err != nil {
+			log.Fatal(err)
+		}
+		results, err := m.Up(context.Background())
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s: applied %d migrations\n", tenant, len(results))
+		cleanup()
+	}
+	// Output:
+	// acme: applied 2 migrations
+	// globex: applied 2 migrations
 }
