@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/internal/testdb"
 	"github.com/tidemigrate/tide/migration"
@@ -79,7 +80,16 @@ func dump(t *testing.T, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, db *testdb.DB, table string) string {
 	t.Helper()
-	rows, err := q.QueryContext(t.Context(), `SELECT * FROM `+db.Dialect.QuoteIdent(table)+` ORDER BY 1`)
+	// Not SELECT *: pgx caches the statement, and fails on it once the
+	// table has changed.
+	names, err := db.Dialect.(dialect.ColumnLister).Columns(t.Context(), db.DB, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range names {
+		names[i] = db.Dialect.QuoteIdent(n)
+	}
+	rows, err := q.QueryContext(t.Context(), `SELECT `+strings.Join(names, ", ")+` FROM `+db.Dialect.QuoteIdent(table)+` ORDER BY 1`)
 	if err != nil {
 		t.Fatalf("dump %s: %v", table, err)
 	}

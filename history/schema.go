@@ -160,20 +160,28 @@ func (s *Store) upgradeSteps(ctx context.Context, q dialect.Querier, from int) e
 // columnNames returns the names of the version table's columns, in lower
 // case.
 func (s *Store) columnNames(ctx context.Context, q dialect.Querier) (map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, "SELECT * FROM "+s.qTable+" WHERE 1 = 0")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
+	var cols []string
+	if l, ok := s.d.(dialect.ColumnLister); ok {
+		var err error
+		if cols, err = l.Columns(ctx, q, s.table); err != nil {
+			return nil, err
+		}
+	} else {
+		rows, err := q.QueryContext(ctx, "SELECT * FROM "+s.qTable+" WHERE 1 = 0")
+		if err != nil {
+			return nil, err
+		}
+		cols, err = rows.Columns()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
 	}
 	have := make(map[string]bool, len(cols))
 	for _, c := range cols {
 		have[strings.ToLower(c)] = true
 	}
-	return have, rows.Err()
+	return have, nil
 }
 
 // writeSchema records SchemaVersion in the meta table.

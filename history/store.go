@@ -76,8 +76,15 @@ func New(d dialect.Dialect, table string) *Store {
 	s.listCurrent = "SELECT " + m + "." + q("value") + ", " + strings.Join(sel, ", ") +
 		" FROM " + s.qMeta + " AS " + m + " LEFT JOIN " + s.qTable + " AS " + h + " ON 1 = 1" +
 		" WHERE " + m + "." + q("name") + " = " + lit(metaSchemaVersion)
+	// Column references are qualified: SQLite takes an unknown
+	// double-quoted name for a string literal.
 	for v := 1; v <= SchemaVersion; v++ {
-		s.listAt[v] = "SELECT " + strings.Join(names(d, listed(columnsAt(v))), ", ") + " FROM " + s.qTable
+		cols := listed(columnsAt(v))
+		sel := make([]string, len(cols))
+		for i, c := range cols {
+			sel[i] = h + "." + q(c.Name)
+		}
+		s.listAt[v] = "SELECT " + strings.Join(sel, ", ") + " FROM " + s.qTable + " AS " + h
 	}
 	s.readSchemaMeta = "SELECT " + q("value") + " FROM " + s.qMeta + " WHERE " + q("name") + " = " + lit(metaSchemaVersion)
 	// The NOT EXISTS clause is always true: it makes the statement fail
@@ -106,7 +113,7 @@ func New(d dialect.Dialect, table string) *Store {
 	s.exists = "SELECT 1 FROM " + s.qTable + " WHERE " + q(colVersion) + " = " + ph(1)
 	s.remove = "DELETE FROM " + s.qTable + " WHERE " + q(colVersion) + " = " + ph(1)
 	s.setStatements = "UPDATE " + s.qTable + " SET " + q(colStatements) + " = " + ph(1) + " WHERE " + q(colVersion) + " = " + ph(2)
-	s.readStatements = "SELECT " + q(colStatements) + " FROM " + s.qTable + " WHERE " + q(colVersion) + " = " + ph(1)
+	s.readStatements = "SELECT " + h + "." + q(colStatements) + " FROM " + s.qTable + " AS " + h + " WHERE " + h + "." + q(colVersion) + " = " + ph(1)
 
 	cols := make([]dialect.Column, len(columns))
 	for i, c := range columns {

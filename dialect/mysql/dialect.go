@@ -29,6 +29,7 @@ var (
 	_ dialect.SessionLocker     = Dialect{}
 	_ dialect.LockTimeoutSetter = Dialect{}
 	_ dialect.ImplicitCommitter = Dialect{}
+	_ dialect.ColumnLister      = Dialect{}
 )
 
 // New returns the MySQL/MariaDB dialect.
@@ -172,3 +173,15 @@ func (Dialect) ColumnType(t dialect.ColumnType) string {
 
 // TableOptions returns what follows the columns of CREATE TABLE.
 func (Dialect) TableOptions() string { return "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" }
+
+// Columns lists the columns of table in its schema, or in the current
+// database when unqualified.
+func (Dialect) Columns(ctx context.Context, q dialect.Querier, table string) ([]string, error) {
+	schema, name := dialect.SplitQualified(table)
+	cols, err := dialect.QueryStrings(ctx, q, `SELECT column_name FROM information_schema.columns
+		WHERE table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND table_name = ? ORDER BY ordinal_position`, schema, name)
+	if err != nil {
+		return nil, fmt.Errorf("list columns of %s: %w", table, err)
+	}
+	return cols, nil
+}
