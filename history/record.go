@@ -83,12 +83,14 @@ type Record struct {
 	// "goose" or "flyway"; "" for other kinds. (Schema 2; List decodes it
 	// from the schema-1 form of AppliedBy, "goose (adopted by alice)".)
 	AdoptedFrom string
-	// Seq is the order of application: 1 + the highest Seq in the table
-	// when the record was inserted, or when Update last turned it applied
-	// from another state. The store assigns it; Insert and Update ignore
-	// the field. Reverting in descending Seq undoes migrations in the
-	// reverse order they were applied, also after out-of-order runs. Zero
-	// for a record that a tide before schema 2 wrote. (Schema 2.)
+	// Seq is the order of application: Insert gives a record 1 + the
+	// highest Seq in the table, and Update gives it the next one when it
+	// turns the record applied from another state (a resumed or repaired
+	// migration). A non-zero Seq passed to Insert or Update is written as
+	// is, to put back a record read by List. Reverting in descending Seq
+	// undoes migrations in the reverse order they were applied, also after
+	// out-of-order runs. Zero for a record that a tide before schema 2
+	// wrote. (Schema 2.)
 	Seq int64
 	// RepairedAt, RepairedBy and Repair describe the last manual repair
 	// of the record: when (UTC, microseconds), who, and what, such as

@@ -25,7 +25,7 @@ import (
 func (s *Store) Schema(ctx context.Context, q dialect.Querier) (int, error) {
 	var text string
 	if direct(q) {
-		if err := q.QueryRowContext(ctx, s.readSchema).Scan(&text); err == nil {
+		if err := q.QueryRowContext(ctx, s.sql.readSchema).Scan(&text); err == nil {
 			return s.parseSchema(text)
 		}
 		// A table is missing, or the meta table has no schema version yet:
@@ -40,7 +40,7 @@ func (s *Store) Schema(ctx context.Context, q dialect.Querier) (int, error) {
 	} else if !ok {
 		return 1, nil
 	}
-	switch err := q.QueryRowContext(ctx, s.readSchemaMeta).Scan(&text); {
+	switch err := q.QueryRowContext(ctx, s.sql.readSchemaMeta).Scan(&text); {
 	case errors.Is(err, sql.ErrNoRows):
 		return 1, nil // an upgrade from schema 1 was interrupted before it recorded its end
 	case err != nil:
@@ -111,7 +111,7 @@ func (s *Store) upgrade(ctx context.Context, q dialect.Querier, from int) error 
 	b, ok := q.(interface {
 		BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
 	})
-	if ic, commits := s.d.(dialect.ImplicitCommitter); !ok || commits && ic.CommitsImplicitly(s.createTable) {
+	if ic, commits := s.d.(dialect.ImplicitCommitter); !ok || commits && ic.CommitsImplicitly(s.sql.createTable) {
 		return s.upgradeSteps(ctx, q, from)
 	}
 	tx, err := b.BeginTx(ctx, nil)
@@ -130,7 +130,7 @@ func (s *Store) upgrade(ctx context.Context, q dialect.Querier, from int) error 
 // MySQL a run interrupted anywhere is completed by the next one. It also
 // repairs a table that a concurrent older tide created.
 func (s *Store) upgradeSteps(ctx context.Context, q dialect.Querier, from int) error {
-	if _, err := q.ExecContext(ctx, s.createTable); err != nil {
+	if _, err := q.ExecContext(ctx, s.sql.createTable); err != nil {
 		return err
 	}
 	have, err := s.columnNames(ctx, q)
@@ -139,7 +139,7 @@ func (s *Store) upgradeSteps(ctx context.Context, q dialect.Querier, from int) e
 	}
 	for _, c := range columns {
 		if !have[strings.ToLower(c.Name)] {
-			if _, err := q.ExecContext(ctx, dialect.AddColumn(s.d, s.qTable, c.Column)); err != nil {
+			if _, err := q.ExecContext(ctx, dialect.AddColumn(s.d, s.sql.qTable, c.Column)); err != nil {
 				return fmt.Errorf("add column %s: %w", c.Name, err)
 			}
 		}
@@ -151,7 +151,7 @@ func (s *Store) upgradeSteps(ctx context.Context, q dialect.Querier, from int) e
 			}
 		}
 	}
-	if _, err := q.ExecContext(ctx, s.createMeta); err != nil {
+	if _, err := q.ExecContext(ctx, s.sql.createMeta); err != nil {
 		return fmt.Errorf("create %s: %w", s.meta, err)
 	}
 	return s.writeSchema(ctx, q)
@@ -167,7 +167,7 @@ func (s *Store) columnNames(ctx context.Context, q dialect.Querier) (map[string]
 			return nil, err
 		}
 	} else {
-		rows, err := q.QueryContext(ctx, "SELECT * FROM "+s.qTable+" WHERE 1 = 0")
+		rows, err := q.QueryContext(ctx, "SELECT * FROM "+s.sql.qTable+" WHERE 1 = 0")
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +187,7 @@ func (s *Store) columnNames(ctx context.Context, q dialect.Querier) (map[string]
 // writeSchema records SchemaVersion in the meta table.
 func (s *Store) writeSchema(ctx context.Context, q dialect.Querier) error {
 	v := strconv.Itoa(SchemaVersion)
-	res, err := q.ExecContext(ctx, s.writeSchemaUpdate, v, metaSchemaVersion)
+	res, err := q.ExecContext(ctx, s.sql.writeSchema, v, metaSchemaVersion)
 	if err != nil {
 		return fmt.Errorf("record the schema version in %s: %w", s.meta, err)
 	}
@@ -196,13 +196,13 @@ func (s *Store) writeSchema(ctx context.Context, q dialect.Querier) error {
 	}
 	// No row, or (MySQL counts changed rows) the same value.
 	var text string
-	switch err := q.QueryRowContext(ctx, s.readSchemaMeta).Scan(&text); {
+	switch err := q.QueryRowContext(ctx, s.sql.readSchemaMeta).Scan(&text); {
 	case err == nil:
 		return nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("record the schema version in %s: %w", s.meta, err)
 	}
-	if _, err := q.ExecContext(ctx, s.writeSchemaInsert, metaSchemaVersion, v); err != nil {
+	if _, err := q.ExecContext(ctx, s.sql.addSchema, metaSchemaVersion, v); err != nil {
 		return fmt.Errorf("record the schema version in %s: %w", s.meta, err)
 	}
 	return nil
@@ -227,7 +227,7 @@ const seqBatch = 500
 func toSchema2(ctx context.Context, s *Store, q dialect.Querier) error {
 	qi, ph := s.d.QuoteIdent, s.d.Placeholder
 	rows, err := q.QueryContext(ctx, "SELECT "+strings.Join([]string{qi(colVersion), qi(colKind), qi(colAppliedBy),
-		qi(colAdoptedFrom), qi(colSeq), qi(colAppliedAt)}, ", ")+" FROM "+s.qTable)
+		qi(colAdoptedFrom), qi(colSeq), qi(colAppliedAt)}, ", ")+" FROM "+s.sql.qTable)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,7 @@ func toSchema2(ctx context.Context, s *Store, q dialect.Querier) error {
 
 	for _, by := range adopted {
 		tool, user, _ := decodeAdopted(by)
-		_, err := q.ExecContext(ctx, "UPDATE "+s.qTable+" SET "+qi(colAdoptedFrom)+" = "+ph(1)+", "+qi(colAppliedBy)+" = "+ph(2)+
+		_, err := q.ExecContext(ctx, "UPDATE "+s.sql.qTable+" SET "+qi(colAdoptedFrom)+" = "+ph(1)+", "+qi(colAppliedBy)+" = "+ph(2)+
 			" WHERE "+qi(colKind)+" = '"+string(KindAdopted)+"' AND "+qi(colAdoptedFrom)+" = '' AND "+qi(colAppliedBy)+" = "+ph(3),
 			tool, user, by)
 		if err != nil {
@@ -305,7 +305,7 @@ func toSchema2(ctx context.Context, s *Store, q dialect.Querier) error {
 			in = append(in, ph(len(args)+1))
 			args = append(args, r.key)
 		}
-		_, err := q.ExecContext(ctx, "UPDATE "+s.qTable+" SET "+qi(colSeq)+" = CASE "+qi(colVersion)+strings.Join(cases, "")+
+		_, err := q.ExecContext(ctx, "UPDATE "+s.sql.qTable+" SET "+qi(colSeq)+" = CASE "+qi(colVersion)+strings.Join(cases, "")+
 			" END WHERE "+qi(colSeq)+" = 0 AND "+qi(colVersion)+" IN ("+strings.Join(in, ", ")+")", args...)
 		if err != nil {
 			return fmt.Errorf("number the records: %w", err)

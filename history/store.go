@@ -13,34 +13,16 @@ import (
 )
 
 // Store reads and writes tide's version table and its companion meta
-// table. It holds no state beyond the names and the SQL it builds once in
+// table. It holds nothing but the names and the SQL it builds once in
 // [New], so it is safe for concurrent use; the database serialises the
 // writes, and the caller's migration lock serialises migrators.
 //
 // Every method takes a [dialect.Querier]: a *sql.DB, a *sql.Conn or a
 // *sql.Tx, so that the caller decides about transactions.
 type Store struct {
-	d                 dialect.Dialect
-	table, meta       string // as configured, unquoted
-	qTable, qMeta     string // quoted
-	listCurrent       string // the meta table's schema version and every row, in one statement
-	listAt            [SchemaVersion + 1]string
-	readSchema        string // the recorded schema version; fails unless both tables exist
-	readSchemaMeta    string // the recorded schema version, from the meta table alone
-	insert            string
-	updateApplied     string // an update to state applied: a new seq unless it was applied
-	update            string // any other update: seq unchanged
-	exists            string // one row when the key exists
-	remove            string
-	setStatements     string
-	readStatements    string
-	listCurrentCols   []column
-	insertCols        []column // the columns Insert writes, in order, before seq
-	updateCols        []column // the columns Update writes, in order, before the key
-	createTable       string
-	createMeta        string
-	writeSchemaUpdate string
-	writeSchemaInsert string
+	d           dialect.Dialect
+	table, meta string // as configured, unquoted
+	sql         queries
 }
 
 // New returns the store of the version table named table, such as
@@ -48,96 +30,8 @@ type Store struct {
 // is schema-qualified, in the current schema otherwise). Its meta table is
 // table + "_meta", in the same schema.
 func New(d dialect.Dialect, table string) *Store {
-	s := &Store{d: d, table: table, meta: table + "_meta"}
-	s.qTable, s.qMeta = d.QuoteIdent(s.table), d.QuoteIdent(s.meta)
-	q := d.QuoteIdent
-	ph := d.Placeholder
-	lit := func(v string) string { return "'" + v + "'" } // constants of this package only
-
-	for _, c := range columns {
-		if c.set != nil {
-			s.listCurrentCols = append(s.listCurrentCols, c)
-		}
-		if c.get != nil {
-			s.insertCols = append(s.insertCols, c)
-			if c.Name != colVersion {
-				s.updateCols = append(s.updateCols, c)
-			}
-		}
-	}
-
-	// The meta table's row joins every row of the version table; LEFT JOIN
-	// keeps it when the version table is empty.
-	m, h := q("m"), q("h")
-	sel := make([]string, len(s.listCurrentCols))
-	for i, c := range s.listCurrentCols {
-		sel[i] = h + "." + q(c.Name)
-	}
-	s.listCurrent = "SELECT " + m + "." + q("value") + ", " + strings.Join(sel, ", ") +
-		" FROM " + s.qMeta + " AS " + m + " LEFT JOIN " + s.qTable + " AS " + h + " ON 1 = 1" +
-		" WHERE " + m + "." + q("name") + " = " + lit(metaSchemaVersion)
-	// Column references are qualified: SQLite takes an unknown
-	// double-quoted name for a string literal.
-	for v := 1; v <= SchemaVersion; v++ {
-		cols := listed(columnsAt(v))
-		sel := make([]string, len(cols))
-		for i, c := range cols {
-			sel[i] = h + "." + q(c.Name)
-		}
-		s.listAt[v] = "SELECT " + strings.Join(sel, ", ") + " FROM " + s.qTable + " AS " + h
-	}
-	s.readSchemaMeta = "SELECT " + q("value") + " FROM " + s.qMeta + " WHERE " + q("name") + " = " + lit(metaSchemaVersion)
-	// The NOT EXISTS clause is always true: it makes the statement fail
-	// when the version table is missing.
-	s.readSchema = s.readSchemaMeta + " AND NOT EXISTS (SELECT 1 FROM " + s.qTable + " WHERE 1 = 0)"
-
-	next := "(SELECT " + q("n") + " FROM (SELECT COALESCE(MAX(" + q(colSeq) + "), 0) + 1 AS " + q("n") +
-		" FROM " + s.qTable + ") AS " + q("next_seq") + ")" // a derived table: MySQL refuses the target table in a plain subquery
-	vals := make([]string, len(s.insertCols))
-	for i := range vals {
-		vals[i] = ph(i + 1)
-	}
-	s.insert = "INSERT INTO " + s.qTable + " (" + strings.Join(names(d, s.insertCols), ", ") + ", " + q(colSeq) +
-		") VALUES (" + strings.Join(vals, ", ") + ", " + next + ")"
-
-	set := make([]string, len(s.updateCols))
-	for i, c := range s.updateCols {
-		set[i] = q(c.Name) + " = " + ph(i+1)
-	}
-	where := " WHERE " + q(colVersion) + " = " + ph(len(s.updateCols)+1)
-	s.update = "UPDATE " + s.qTable + " SET " + strings.Join(set, ", ") + where
-	// seq comes first: MySQL assigns left to right, so state must still
-	// hold the old value when seq is computed.
-	s.updateApplied = "UPDATE " + s.qTable + " SET " + q(colSeq) + " = CASE WHEN " + q(colState) + " = " + lit(string(StateApplied)) +
-		" THEN " + q(colSeq) + " ELSE " + next + " END, " + strings.Join(set, ", ") + where
-	s.exists = "SELECT 1 FROM " + s.qTable + " WHERE " + q(colVersion) + " = " + ph(1)
-	s.remove = "DELETE FROM " + s.qTable + " WHERE " + q(colVersion) + " = " + ph(1)
-	s.setStatements = "UPDATE " + s.qTable + " SET " + q(colStatements) + " = " + ph(1) + " WHERE " + q(colVersion) + " = " + ph(2)
-	s.readStatements = "SELECT " + h + "." + q(colStatements) + " FROM " + s.qTable + " AS " + h + " WHERE " + h + "." + q(colVersion) + " = " + ph(1)
-
-	cols := make([]dialect.Column, len(columns))
-	for i, c := range columns {
-		cols[i] = c.Column
-	}
-	s.createTable = dialect.CreateTable(d, s.qTable, cols, 1)
-	s.createMeta = dialect.CreateTable(d, s.qMeta, metaColumns, 1)
-	s.writeSchemaUpdate = "UPDATE " + s.qMeta + " SET " + q("value") + " = " + ph(1) + " WHERE " + q("name") + " = " + ph(2)
-	s.writeSchemaInsert = "INSERT INTO " + s.qMeta + " (" + q("name") + ", " + q("value") + ") VALUES (" + ph(1) + ", " + ph(2) + ")"
-	return s
-}
-
-// names returns the quoted names of cols.
-func names(d dialect.Dialect, cols []column) []string {
-	n := make([]string, len(cols))
-	for i, c := range cols {
-		n[i] = d.QuoteIdent(c.Name)
-	}
-	return n
-}
-
-// listed returns the columns of cols that List reads.
-func listed(cols []column) []column {
-	return slices.DeleteFunc(slices.Clone(cols), func(c column) bool { return c.set == nil })
+	meta := table + "_meta"
+	return &Store{d: d, table: table, meta: meta, sql: newQueries(d, table, meta)}
 }
 
 // Table returns the name of the version table, as given to [New].
@@ -194,7 +88,7 @@ func (s *Store) List(ctx context.Context, q dialect.Querier) ([]Record, error) {
 		}
 		v = max(rv, 1) // no recorded version: the meta table is being created
 	}
-	recs, err := s.read(ctx, q, s.listAt[v], columnsAt(v))
+	recs, err := s.read(ctx, q, s.sql.listAt[v], columnsAt(v))
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +99,11 @@ func (s *Store) List(ctx context.Context, q dialect.Querier) ([]Record, error) {
 // version table at the current schema, in one statement. v is 0 when the
 // meta table holds no schema version (and then recs is empty).
 func (s *Store) readCurrent(ctx context.Context, q dialect.Querier) (recs []Record, v int, err error) {
-	rows, err := q.QueryContext(ctx, s.listCurrent)
+	rows, err := q.QueryContext(ctx, s.sql.listCurrent)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read version table %s: %w", s.table, err)
 	}
-	recs, v, err = scanRecords(rows, s.listCurrentCols, true)
+	recs, v, err = scanRecords(rows, s.sql.listCols, true)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read version table %s: %w", s.table, err)
 	}
@@ -327,30 +221,41 @@ func direct(q dialect.Querier) bool {
 	return false
 }
 
-// Insert adds r, with the next [Record.Seq]. The tables must be at the
+// Insert adds r. Its [Record.Seq] is the next one (1 + the highest in
+// the table) when r.Seq is zero, else r.Seq. The tables must be at the
 // current schema ([Store.Ensure]).
 func (s *Store) Insert(ctx context.Context, q dialect.Querier, r Record) error {
-	if _, err := q.ExecContext(ctx, s.insert, args(s.insertCols, &r)...); err != nil {
+	query, args := s.sql.insert, values(s.sql.insertCols, &r)
+	if r.Seq != 0 {
+		query, args = s.sql.insertSeq, append(args, r.Seq)
+	}
+	if _, err := q.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("record %s in %s: %w", r.Key, s.table, err)
 	}
 	return nil
 }
 
 // Update rewrites every column of the record with key r.Key from r,
-// except the applied statements and [Record.Seq]: Seq stays, unless r
-// turns the record applied from another state (a resumed or repaired
-// migration), which then gets the next Seq. It returns [ErrNotFound] when
-// there is no such record. The tables must be at the current schema.
+// except the applied statements ([Store.SetStatements]). A non-zero
+// [Record.Seq] is written as is, so that a record read by List can be
+// put back; with a zero one the record keeps its Seq, unless r turns it
+// applied from another state (a resumed or repaired migration), which
+// gives it the next one. Update returns [ErrNotFound] when there is no
+// such record. The tables must be at the current schema.
 func (s *Store) Update(ctx context.Context, q dialect.Querier, r Record) error {
-	query := s.update
-	if r.State == StateApplied {
-		query = s.updateApplied
+	args := values(s.sql.insertCols[1:], &r) // all but the key
+	query := s.sql.update
+	switch {
+	case r.Seq != 0:
+		query, args = s.sql.updateSeq, append(args, r.Seq)
+	case r.State == StateApplied:
+		query = s.sql.updateApplied
 	}
-	res, err := q.ExecContext(ctx, query, append(args(s.updateCols, &r), r.Key)...)
+	res, err := q.ExecContext(ctx, query, append(args, r.Key)...)
+	if err == nil {
+		err = s.found(ctx, q, res, r.Key)
+	}
 	if err != nil {
-		return fmt.Errorf("update %s in %s: %w", r.Key, s.table, err)
-	}
-	if err := s.found(ctx, q, res, r.Key); err != nil {
 		return fmt.Errorf("update %s in %s: %w", r.Key, s.table, err)
 	}
 	return nil
@@ -363,7 +268,7 @@ func (s *Store) found(ctx context.Context, q dialect.Querier, res sql.Result, ke
 	}
 	// MySQL counts changed rows, not matched ones: make sure it exists.
 	var one int
-	switch err := q.QueryRowContext(ctx, s.exists, key).Scan(&one); {
+	switch err := q.QueryRowContext(ctx, s.sql.exists, key).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNotFound
 	case err != nil:
@@ -372,8 +277,8 @@ func (s *Store) found(ctx context.Context, q dialect.Querier, res sql.Result, ke
 	return nil
 }
 
-// args returns the values of cols for r.
-func args(cols []column, r *Record) []any {
+// values returns the values of cols for r.
+func values(cols []column, r *Record) []any {
 	a := make([]any, len(cols))
 	for i, c := range cols {
 		a[i] = c.get(r)
@@ -383,7 +288,7 @@ func args(cols []column, r *Record) []any {
 
 // Remove deletes the record with key, if there is one.
 func (s *Store) Remove(ctx context.Context, q dialect.Querier, key string) error {
-	if _, err := q.ExecContext(ctx, s.remove, key); err != nil {
+	if _, err := q.ExecContext(ctx, s.sql.remove, key); err != nil {
 		return fmt.Errorf("delete %s from %s: %w", key, s.table, err)
 	}
 	return nil
@@ -399,7 +304,7 @@ func (s *Store) SetStatements(ctx context.Context, q dialect.Querier, key string
 	if err != nil {
 		return fmt.Errorf("keep statements of %s in %s: %w", key, s.table, err)
 	}
-	res, err := q.ExecContext(ctx, s.setStatements, string(b), key)
+	res, err := q.ExecContext(ctx, s.sql.setStatements, string(b), key)
 	if err == nil {
 		err = s.found(ctx, q, res, key)
 	}
@@ -421,7 +326,7 @@ func (s *Store) Statements(ctx context.Context, q dialect.Querier, key string) (
 		}
 	}
 	var text sql.NullString
-	err = q.QueryRowContext(ctx, s.readStatements, key).Scan(&text)
+	err = q.QueryRowContext(ctx, s.sql.readStatements, key).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Statements{}, false, nil
 	}

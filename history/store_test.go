@@ -64,7 +64,6 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 			AppliedBy: "dave", AppliedHost: "h3", AdoptedFrom: "flyway"},
 	}
 	for _, r := range recs {
-		r.Seq = 99 // ignored: the store assigns it
 		if err := s.Insert(ctx, db.DB, r); err != nil {
 			t.Fatal(err)
 		}
@@ -144,6 +143,32 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 	if err := s.Update(ctx, db.DB, stillPartial); err != nil {
 		t.Fatal(err)
 	}
+	// A record read by List and put back keeps its seq, though its state
+	// went from partial to applied in between.
+	listed, err := s.List(ctx, db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nine := listed[2]
+	if nine.Key != "9" || nine.Seq != 3 {
+		t.Fatalf("record %s, seq %d; want 9, 3", nine.Key, nine.Seq)
+	}
+	reverting := recs[2]
+	reverting.State, reverting.Direction, reverting.Done = history.StatePartial, migration.Down, 1
+	for _, r := range []history.Record{reverting, nine} {
+		if err := s.Update(ctx, db.DB, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An explicit seq is taken as is.
+	explicit := recs[0]
+	explicit.Key, explicit.Version, explicit.Seq = "30", v("30"), 42
+	if err := s.Insert(ctx, db.DB, explicit); err != nil {
+		t.Fatal(err)
+	}
+	explicit.Seq = 0
+	recs = append(recs, explicit)
+
 	if err := s.Update(ctx, db.DB, history.Record{Key: "404", State: history.StateApplied}); !errors.Is(err, history.ErrNotFound) {
 		t.Errorf("Update of a missing record = %v, want ErrNotFound", err)
 	}
@@ -156,7 +181,7 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 
 	recs[1], recs[0], recs[2] = finished, repaired, unrepaired
 	recs = append(recs, stillPartial)
-	wantList = []history.Record{want(4, 5), want(2, 3), want(1, 6), want(5, 7), want(0, 1)}
+	wantList = []history.Record{want(4, 5), want(2, 3), want(1, 6), want(6, 7), want(5, 42), want(0, 1)}
 	got, err = s.List(ctx, db.DB)
 	if err != nil {
 		t.Fatal(err)

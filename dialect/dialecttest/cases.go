@@ -39,6 +39,7 @@ var cases = []testCase{
 	{"LockTimeoutBoundsDDL", testLockTimeout},
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},
+	{"Columns", testColumns},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.
