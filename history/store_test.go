@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/internal/testdb"
 	"github.com/tidemigrate/tide/migration"
@@ -31,6 +32,35 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 	if ok, err := s.Exists(ctx, db.DB); err != nil || ok {
 		t.Fatalf("Exists before Ensure = %v, %v; want false", ok, err)
 	}
+
+	// In the caller's transaction, where DDL is transactional, Ensure
+	// creates nothing that outlives a rollback.
+	tx, err := db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := s.List(ctx, tx); err != nil || recs != nil {
+		t.Fatalf("List in a transaction before Ensure = %v, %v; want nil, nil", recs, err)
+	}
+	if err := s.Ensure(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Insert(ctx, tx, history.Record{Key: "1", State: history.StateApplied}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	_, implicit := db.Dialect.(dialect.ImplicitCommitter)
+	if tableExists(t, db, table) != implicit {
+		t.Errorf("after a rollback, the table exists: %v; want %v (DDL commits implicitly)", !implicit, implicit)
+	}
+	if implicit { // and the transaction with it: the insert stayed
+		if err := s.Remove(ctx, db.DB, "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	if err := s.Ensure(ctx, db.DB); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +124,7 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 	}
 
 	// The same through a transaction: the catalog is read first.
-	tx, err := db.DB.BeginTx(ctx, nil)
+	tx, err = db.DB.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
