@@ -86,7 +86,7 @@ func (s *Store) List(ctx context.Context, q dialect.Querier) ([]Record, error) {
 		if rv >= SchemaVersion {
 			return s.sorted(recs, rv)
 		}
-		v = max(rv, 1) // no recorded version: the meta table is being created
+		v = max(rv, 1) // no recorded version: an upgrade stopped before recording it
 	}
 	recs, err := s.read(ctx, q, s.sql.listAt[v], columnsAt(v))
 	if err != nil {
