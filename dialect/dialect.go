@@ -82,6 +82,16 @@ var HistoryColumns = []string{
 	"applied_at", "execution_ms", "applied_by", "applied_host",
 }
 
+// ColumnLister is implemented by dialects that list a table's columns from
+// the catalog. tide's tables use it to find what an upgrade must add
+// (SELECT * would do, but drivers that cache prepared statements, such as
+// pgx, fail on it once the table has changed).
+type ColumnLister interface {
+	// Columns returns the names of the columns of the (unquoted, possibly
+	// schema-qualified) table, in order; none when it does not exist.
+	Columns(ctx context.Context, q Querier, table string) ([]string, error)
+}
+
 // SessionLocker is implemented by databases with session-level advisory
 // locks (PostgreSQL, MySQL). The lock belongs to conn's session: it is
 // released by unlock or when the session ends.

@@ -23,13 +23,19 @@ const (
 	Timestamp
 )
 
-// Column describes one column of a tide table. Every column is NOT NULL.
+// Column describes one column of a tide table. Columns are NOT NULL unless
+// Null is set.
 type Column struct {
 	Name string
 	Type ColumnType
 	// Default is an SQL literal for rows that exist when the column is
-	// added to a table (such as ” or 0); "" for none.
+	// added to a table (such as an empty string or 0); "" for none. MySQL
+	// refuses a literal default on a LongText column: make such a column
+	// Null instead.
 	Default string
+	// Null allows NULL in the column, for a value that stays unknown until
+	// it is first set: rows that exist when the column is added hold NULL.
+	Null bool
 }
 
 // Tables is implemented by every dialect: how tide's own tables are
@@ -50,11 +56,7 @@ func CreateTable(d Dialect, table string, cols []Column, key int) string {
 	b.WriteString("CREATE TABLE IF NOT EXISTS " + table + " (\n")
 	names := make([]string, key)
 	for i, c := range cols {
-		b.WriteString("\t" + d.QuoteIdent(c.Name) + " " + d.ColumnType(c.Type) + " NOT NULL")
-		if c.Default != "" {
-			b.WriteString(" DEFAULT " + c.Default)
-		}
-		b.WriteString(",\n")
+		b.WriteString("\t" + columnDef(d, c) + ",\n")
 		if i < key {
 			names[i] = d.QuoteIdent(c.Name)
 		}
@@ -69,7 +71,18 @@ func CreateTable(d Dialect, table string, cols []Column, key int) string {
 // AddColumn returns the ALTER TABLE statement that adds col to table
 // (already quoted), with its default for the rows already there.
 func AddColumn(d Dialect, table string, col Column) string {
-	s := "ALTER TABLE " + table + " ADD COLUMN " + d.QuoteIdent(col.Name) + " " + d.ColumnType(col.Type) + " NOT NULL"
+	return "ALTER TABLE " + table + " ADD COLUMN " + columnDef(d, col)
+}
+
+// columnDef spells col as in CREATE TABLE: name, type, nullability and
+// default.
+func columnDef(d Dialect, col Column) string {
+	s := d.QuoteIdent(col.Name) + " " + d.ColumnType(col.Type)
+	if col.Null {
+		s += " NULL"
+	} else {
+		s += " NOT NULL"
+	}
 	if col.Default != "" {
 		s += " DEFAULT " + col.Default
 	}

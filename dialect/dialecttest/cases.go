@@ -40,6 +40,7 @@ var cases = []testCase{
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},
+	{"Columns", testColumns},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

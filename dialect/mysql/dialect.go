@@ -30,6 +30,7 @@ var (
 	_ dialect.ImplicitCommitter = Dialect{}
 	_ dialect.ClientScripter    = Dialect{}
 	_ dialect.InstantReader     = Dialect{}
+	_ dialect.ColumnLister      = Dialect{}
 )
 
 // New returns the MySQL/MariaDB dialect.
@@ -158,4 +159,16 @@ func (Dialect) ClientStatement(stmt string) string {
 		}
 	}
 	return "DELIMITER " + delim + "\n" + stmt + "\n" + delim + "\nDELIMITER ;"
+}
+
+// Columns lists the columns of table in its schema, or in the current
+// database when unqualified.
+func (Dialect) Columns(ctx context.Context, q dialect.Querier, table string) ([]string, error) {
+	schema, name := dialect.SplitQualified(table)
+	cols, err := dialect.QueryStrings(ctx, q, `SELECT column_name FROM information_schema.columns
+		WHERE table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND table_name = ? ORDER BY ordinal_position`, schema, name)
+	if err != nil {
+		return nil, fmt.Errorf("list columns of %s: %w", table, err)
+	}
+	return cols, nil
 }

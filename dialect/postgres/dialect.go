@@ -27,6 +27,7 @@ var (
 	_ dialect.LockTimeoutSetter      = Dialect{}
 	_ dialect.LocalLockTimeoutSetter = Dialect{}
 	_ dialect.InstantReader          = Dialect{}
+	_ dialect.ColumnLister           = Dialect{}
 )
 
 // New returns the PostgreSQL dialect.
@@ -135,3 +136,14 @@ func (Dialect) ColumnType(t dialect.ColumnType) string {
 
 // TableOptions returns what follows the columns of CREATE TABLE.
 func (Dialect) TableOptions() string { return "" }
+
+// Columns lists the columns of table, resolved through search_path when
+// unqualified.
+func (d Dialect) Columns(ctx context.Context, q dialect.Querier, table string) ([]string, error) {
+	cols, err := dialect.QueryStrings(ctx, q, `SELECT attname FROM pg_catalog.pg_attribute
+		WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, d.QuoteIdent(table))
+	if err != nil {
+		return nil, fmt.Errorf("list columns of %s: %w", table, err)
+	}
+	return cols, nil
+}

@@ -23,6 +23,7 @@ type Dialect struct{}
 var (
 	_ dialect.Dialect       = Dialect{}
 	_ dialect.InstantReader = Dialect{}
+	_ dialect.ColumnLister  = Dialect{}
 )
 
 // New returns the SQLite dialect.
@@ -99,3 +100,17 @@ func (Dialect) ColumnType(t dialect.ColumnType) string {
 
 // TableOptions returns what follows the columns of CREATE TABLE.
 func (Dialect) TableOptions() string { return "" }
+
+// Columns lists the columns of table in the main database, or in the
+// attached database that qualifies it.
+func (Dialect) Columns(ctx context.Context, q dialect.Querier, table string) ([]string, error) {
+	schema, name := dialect.SplitQualified(table)
+	if schema == "" {
+		schema = "main"
+	}
+	cols, err := dialect.QueryStrings(ctx, q, `SELECT name FROM pragma_table_info(?, ?) ORDER BY cid`, name, schema)
+	if err != nil {
+		return nil, fmt.Errorf("list columns of %s: %w", table, err)
+	}
+	return cols, nil
+}
