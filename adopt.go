@@ -8,12 +8,9 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/adopt"
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
 )
-
-// adoptedBy joins the tool and the user in the applied_by column of an
-// adopted migration: "goose (adopted by alice)".
-const adoptedBy = " (adopted by "
 
 // Adopt records the migrations of p as applied: those that another tool
 // (p.Source, such as "goose") applied, as [adopt.History.Plan] maps its
@@ -40,7 +37,7 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 	for _, a := range applied {
 		var mig *migration.Migration
 		if a.Repeatable {
-			mig = m.findKey(record{Key: migration.RepeatablePrefix + a.Name})
+			mig = m.findKey(history.Record{Key: migration.RepeatablePrefix + a.Name})
 		} else {
 			mig = m.find(a.Version)
 		}
@@ -57,7 +54,7 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 		return nil, fmt.Errorf("tide: %s's history lists %d migration(s) with no file here: %s; "+
 			"point --dir at the folder %s ran, or pass the right --format", from, len(unknown), strings.Join(unknown, ", "), from)
 	}
-	apply := func(recs []record, write func(record) error) ([]Result, error) {
+	apply := func(recs []history.Record, write func(history.Record) error) ([]Result, error) {
 		done := byKey(recs)
 		var results []Result
 		for _, mig := range todo {
@@ -65,8 +62,7 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 				continue
 			}
 			r := m.appliedRecord(mig, time.Now())
-			r.Kind, r.ExecutionMS = kindAdopted, 0
-			r.AppliedBy = from + adoptedBy + m.cfg.appliedBy + ")"
+			r.Kind, r.Duration, r.AdoptedFrom = history.KindAdopted, 0, from
 			if t := when[mig]; !t.IsZero() {
 				r.AppliedAt = t
 			}
@@ -81,15 +77,15 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 		return results, nil
 	}
 	if dryRun {
-		recs, err := m.records(ctx, m.db)
+		recs, err := m.hist.List(ctx, m.db)
 		if err != nil {
 			return nil, fmt.Errorf("tide: %w", err)
 		}
-		return apply(recs, func(record) error { return nil })
+		return apply(recs, func(history.Record) error { return nil })
 	}
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.list(s.ctx, s.conn)
+		recs, err := m.hist.List(s.ctx, s.conn)
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
@@ -103,7 +99,12 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 			return err
 		}
 		defer done()
-		results, err = apply(recs, func(r record) error { return m.hist.insert(s.ctx, tx, r) })
+		results, err = apply(recs, func(r history.Record) error {
+			if err := m.hist.Insert(s.ctx, tx, r); err != nil {
+				return err
+			}
+			return m.keepStatements(s.ctx, tx, m.findKey(r))
+		})
 		if err != nil {
 			results = nil
 			return fmt.Errorf("tide: %w", err)
@@ -125,7 +126,7 @@ func (m *Migrator) refuseOtherHistory(ctx context.Context) error {
 	if m.cfg.ignoreOtherHistory {
 		return nil
 	}
-	exists, err := m.hist.exists(ctx, m.db)
+	exists, err := m.hist.Exists(ctx, m.db)
 	if err != nil {
 		return fmt.Errorf("tide: %w", err)
 	}

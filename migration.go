@@ -1,6 +1,7 @@
 package tide
 
 import (
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -46,9 +47,9 @@ func (g GoMigration) migration() migration.Migration {
 }
 
 // kindOf is the record kind of a migration run by tide.
-func kindOf(m *migration.Migration) string {
+func kindOf(m *migration.Migration) history.Kind {
 	if m.Repeatable {
-		return kindRepeatable
+		return history.KindRepeatable
 	}
-	return kindMigration
+	return history.KindMigration
 }

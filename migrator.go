@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/lock"
 	"github.com/tidemigrate/tide/migration"
 	"github.com/tidemigrate/tide/source"
@@ -25,7 +26,7 @@ type Migrator struct {
 	d    dialect.Dialect
 	db   *sql.DB
 	cfg  config
-	hist *history
+	hist *history.Store
 	set  *migration.Set
 	migs []*migration.Migration // versioned migrations of set, sorted by version
 	reps []*migration.Migration // repeatable migrations of set, sorted by name
@@ -72,7 +73,7 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 	if err != nil {
 		return nil, err
 	}
-	m := &Migrator{d: d, db: db, cfg: cfg, hist: newHistory(d, cfg.table), set: set}
+	m := &Migrator{d: d, db: db, cfg: cfg, hist: history.New(d, cfg.table), set: set}
 	for i := range set.Versioned() {
 		m.migs = append(m.migs, &set.Versioned()[i])
 	}
@@ -132,7 +133,7 @@ func (m *Migrator) find(v Version) *migration.Migration {
 }
 
 // findKey returns the migration, versioned or repeatable, of a record.
-func (m *Migrator) findKey(r record) *migration.Migration {
+func (m *Migrator) findKey(r history.Record) *migration.Migration {
 	mig, _ := m.set.Lookup(r.Key)
 	return mig
 }
@@ -188,7 +189,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 			err = errors.Join(err, fmt.Errorf("tide: %w", rerr))
 		}
 	}()
-	if err := m.hist.create(s.ctx, conn); err != nil {
+	if err := m.hist.Ensure(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
 	}
 	err = fn(s)
@@ -224,13 +225,4 @@ func (m *Migrator) cancelOnDone(ctx context.Context, conn *sql.Conn) func() {
 			<-cancelled // let a cancellation under way finish before the process may exit
 		}
 	}
-}
-
-// records reads the version table, or nothing if it does not exist yet.
-func (m *Migrator) records(ctx context.Context, q dialect.Querier) ([]record, error) {
-	ok, err := m.hist.exists(ctx, q)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return m.hist.list(ctx, q)
 }

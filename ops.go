@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -34,7 +35,7 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	if err := m.checkTarget(target); err != nil {
 		return nil, err
 	}
-	recs, err := m.records(ctx, m.db)
+	recs, err := m.hist.List(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
 	}
@@ -52,7 +53,7 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	}
 	var results []Result
 	err = m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.list(s.ctx, s.conn)
+		recs, err := m.hist.List(s.ctx, s.conn)
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
@@ -94,7 +95,7 @@ func (m *Migrator) DownAll(ctx context.Context) ([]Result, error) {
 func (m *Migrator) down(ctx context.Context, target Version, n int) ([]Result, error) {
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.list(s.ctx, s.conn)
+		recs, err := m.hist.List(s.ctx, s.conn)
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
@@ -113,7 +114,7 @@ func (m *Migrator) down(ctx context.Context, target Version, n int) ([]Result, e
 func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.list(s.ctx, s.conn)
+		recs, err := m.hist.List(s.ctx, s.conn)
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
@@ -133,11 +134,11 @@ func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 }
 
 // runPlan runs the planned steps in order and stops at the first failure.
-func (m *Migrator) runPlan(s *session, plan []Planned, recs []record) ([]Result, error) {
+func (m *Migrator) runPlan(s *session, plan []Planned, recs []history.Record) ([]Result, error) {
 	idx := byKey(recs)
 	var results []Result
 	for _, p := range plan {
-		var rec *record
+		var rec *history.Record
 		if r, ok := idx[p.Migration.Key()]; ok {
 			rec = &r
 		}
@@ -168,7 +169,7 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 	}
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.list(s.ctx, s.conn)
+		recs, err := m.hist.List(s.ctx, s.conn)
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
@@ -178,9 +179,12 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 				continue
 			}
 			r := m.appliedRecord(mig, time.Now())
-			r.Kind = kindBaseline
-			r.ExecutionMS = 0
-			if err := m.hist.insert(s.ctx, s.conn, r); err != nil {
+			r.Kind = history.KindBaseline
+			r.Duration = 0
+			if err := m.hist.Insert(s.ctx, s.conn, r); err != nil {
+				return fmt.Errorf("tide: %w", err)
+			}
+			if err := m.keepStatements(s.ctx, s.conn, mig); err != nil {
 				return fmt.Errorf("tide: %w", err)
 			}
 			m.emit(ctx, Baselined{Migration: *mig})
@@ -198,7 +202,7 @@ func (m *Migrator) Plan(ctx context.Context, target Version) ([]Planned, error) 
 	if err := m.checkTarget(target); err != nil {
 		return nil, err
 	}
-	recs, err := m.records(ctx, m.db)
+	recs, err := m.hist.List(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
 	}
@@ -214,7 +218,7 @@ func (m *Migrator) PlanDown(ctx context.Context, target Version, all bool) ([]Pl
 	if err := m.checkTarget(target); err != nil {
 		return nil, err
 	}
-	recs, err := m.records(ctx, m.db)
+	recs, err := m.hist.List(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
 	}

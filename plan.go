@@ -1,14 +1,16 @@
 package tide
 
 import (
+	"cmp"
 	"slices"
 
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
 )
 
 // byKey indexes records by their version-table key.
-func byKey(recs []record) map[string]record {
-	m := make(map[string]record, len(recs))
+func byKey(recs []history.Record) map[string]history.Record {
+	m := make(map[string]history.Record, len(recs))
 	for _, r := range recs {
 		m[r.Key] = r
 	}
@@ -16,8 +18,8 @@ func byKey(recs []record) map[string]record {
 }
 
 // changed reports an applied record whose file no longer matches it.
-func changed(r record, mig *migration.Migration) bool {
-	return r.State == stateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum
+func changed(r history.Record, mig *migration.Migration) bool {
+	return r.State == history.StateApplied && r.Checksum != "" && mig.Checksum != "" && r.Checksum != mig.Checksum
 }
 
 // drift compares records of versioned migrations with the known
@@ -27,10 +29,10 @@ func changed(r record, mig *migration.Migration) bool {
 // means: apply again). It is the one drift check: Up refuses over what it
 // finds, Down over what it finds among the migrations to revert, and
 // Validate reports it.
-func (m *Migrator) drift(recs []record) *DriftError {
+func (m *Migrator) drift(recs []history.Record) *DriftError {
 	var d DriftError
 	for _, r := range recs {
-		if r.repeatable() {
+		if r.Repeatable() {
 			continue
 		}
 		mig := m.find(r.Version)
@@ -76,14 +78,14 @@ func planned(mig *migration.Migration, dir Direction, resume int) Planned {
 // full run, the repeatable migrations that are new or whose files changed.
 // It refuses drift, a half-reverted migration, and out-of-order migrations
 // unless they are allowed.
-func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
+func (m *Migrator) planUp(recs []history.Record, target Version) ([]Planned, error) {
 	if d := m.drift(recs); d != nil {
 		return nil, d
 	}
 	done := byKey(recs)
 	var latest Version
 	for _, r := range recs {
-		if r.State == statePartial && r.Direction == Down {
+		if r.State == history.StatePartial && r.Direction == Down {
 			return nil, m.partialError(r, Up)
 		}
 		if r.Version.Compare(latest) > 0 {
@@ -103,7 +105,7 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 				early = append(early, mig.Version)
 			}
 			plan = append(plan, planned(mig, Up, 0))
-		case r.State == statePartial:
+		case r.State == history.StatePartial:
 			plan = append(plan, planned(mig, Up, r.Done))
 		}
 	}
@@ -118,9 +120,9 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 		switch {
 		case !ok:
 			plan = append(plan, planned(mig, Up, 0))
-		case r.State == statePartial && r.Checksum == mig.Checksum:
+		case r.State == history.StatePartial && r.Checksum == mig.Checksum:
 			plan = append(plan, planned(mig, Up, r.Done))
-		case r.State == statePartial || r.Checksum != mig.Checksum:
+		case r.State == history.StatePartial || r.Checksum != mig.Checksum:
 			plan = append(plan, planned(mig, Up, 0))
 		}
 	}
@@ -132,21 +134,21 @@ func (m *Migrator) planUp(recs []record, target Version) ([]Planned, error) {
 // starting with the repeatable migrations). It checks every one before
 // anything runs: its file must be present and unchanged, and it must have a
 // down section.
-func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, error) {
+func (m *Migrator) planDown(recs []history.Record, target Version, n int) ([]Planned, error) {
 	var plan []Planned
-	add := func(r record, mig *migration.Migration) error {
+	add := func(r history.Record, mig *migration.Migration) error {
 		switch {
-		case r.State == statePartial && r.Direction == Up && m.cfg.partialRevert && mig.Reversible && len(mig.Down) == len(mig.Up):
+		case r.State == history.StatePartial && r.Direction == Up && m.cfg.partialRevert && mig.Reversible && len(mig.Down) == len(mig.Up):
 			// Mirrored sections: skip the undos of the statements that never ran.
 			plan = append(plan, planned(mig, Down, len(mig.Down)-r.Done))
 			return nil
-		case r.State == statePartial && r.Direction == Up:
+		case r.State == history.StatePartial && r.Direction == Up:
 			return m.partialError(r, Down)
 		case !mig.Reversible:
 			return &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: Down, Err: ErrNoDown}
 		}
 		resume := 0
-		if r.State == statePartial {
+		if r.State == history.StatePartial {
 			resume = r.Done
 		}
 		plan = append(plan, planned(mig, Down, resume))
@@ -154,7 +156,7 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 	}
 	if n < 0 {
 		for _, r := range slices.Backward(recs) {
-			if !r.repeatable() {
+			if !r.Repeatable() {
 				continue
 			}
 			if mig := m.findKey(r); mig != nil {
@@ -164,15 +166,12 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 			}
 		}
 	}
-	var revert []record
-	for _, r := range slices.Backward(recs) {
-		if r.repeatable() {
+	var revert []history.Record
+	for _, r := range slices.Backward(applicationOrder(recs)) {
+		if r.Repeatable() || !target.IsZero() && r.Version.Compare(target) <= 0 {
 			continue
 		}
 		if target.IsZero() && n >= 0 && len(revert) == n {
-			break
-		}
-		if !target.IsZero() && r.Version.Compare(target) <= 0 {
 			break
 		}
 		revert = append(revert, r)
@@ -190,9 +189,9 @@ func (m *Migrator) planDown(recs []record, target Version, n int) ([]Planned, er
 
 // partialError reports the partial record r, which blocks an operation in
 // direction blocked ("" when Validate reports it).
-func (m *Migrator) partialError(r record, blocked Direction) *PartialError {
+func (m *Migrator) partialError(r history.Record, blocked Direction) *PartialError {
 	e := &PartialError{Version: r.Version, Name: r.Name, Direction: r.Direction, Applied: r.Done,
-		Cause: r.Cause, Err: r.Error, Blocked: blocked}
+		Cause: Cause(r.Cause), Err: r.Error, Blocked: blocked}
 	switch {
 	case e.Cause != "":
 	case r.Error == "": // the process died between two statements
@@ -205,4 +204,17 @@ func (m *Migrator) partialError(r record, blocked Direction) *PartialError {
 		e.Mirrored = mig.Reversible && len(mig.Down) == len(mig.Up)
 	}
 	return e
+}
+
+// applicationOrder returns recs in the order they were applied: by Seq,
+// then (for records of a tide that kept no order) by version.
+func applicationOrder(recs []history.Record) []history.Record {
+	out := slices.Clone(recs)
+	slices.SortStableFunc(out, func(a, b history.Record) int {
+		if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+			return c
+		}
+		return a.Version.Compare(b.Version)
+	})
+	return out
 }

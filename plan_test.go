@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/history"
 )
 
 // planFixture is a migrator over versions 1, 2, 3 (3 without a down
@@ -43,7 +44,7 @@ func planFixture(t *testing.T, opts ...Option) *Migrator {
 
 // applied is the record of migration key (a version or R__name) as fully
 // applied; edit changes it.
-func applied(m *Migrator, key string, edit ...func(*record)) record {
+func applied(m *Migrator, key string, edit ...func(*history.Record)) history.Record {
 	mig, ok := m.set.Lookup(key)
 	if !ok {
 		panic("no migration " + key)
@@ -55,11 +56,13 @@ func applied(m *Migrator, key string, edit ...func(*record)) record {
 	return r
 }
 
-func partial(dir Direction, done int) func(*record) {
-	return func(r *record) { r.State, r.Direction, r.Done = statePartial, dir, done }
+func partial(dir Direction, done int) func(*history.Record) {
+	return func(r *history.Record) { r.State, r.Direction, r.Done = history.StatePartial, dir, done }
 }
 
-func checksum(sum string) func(*record) { return func(r *record) { r.Checksum = sum } }
+func checksum(sum string) func(*history.Record) { return func(r *history.Record) { r.Checksum = sum } }
+
+func seq(n int64) func(*history.Record) { return func(r *history.Record) { r.Seq = n } }
 
 // steps renders a plan as "up 1", "up 2@1" (resuming after statement 1).
 func steps(plan []Planned) string {
@@ -80,38 +83,38 @@ func TestPlanUp(t *testing.T) {
 	tests := []struct {
 		name    string
 		m       *Migrator
-		recs    func(m *Migrator) []record
+		recs    func(m *Migrator) []history.Record
 		target  string
 		want    string
 		wantErr string
 	}{
-		{name: "empty database", m: m, recs: func(*Migrator) []record { return nil }, want: "up 1, up 2, up 3, up R__view"},
-		{name: "up to date", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1"), applied(m, "2"), applied(m, "3"), applied(m, "R__view")}
+		{name: "empty database", m: m, recs: func(*Migrator) []history.Record { return nil }, want: "up 1, up 2, up 3, up R__view"},
+		{name: "up to date", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1"), applied(m, "2"), applied(m, "3"), applied(m, "R__view")}
 		}},
-		{name: "target", m: m, recs: func(*Migrator) []record { return nil }, target: "2", want: "up 1, up 2"},
-		{name: "resumes a partial up", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", partial(Up, 1))}
+		{name: "target", m: m, recs: func(*Migrator) []history.Record { return nil }, target: "2", want: "up 1, up 2"},
+		{name: "resumes a partial up", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", partial(Up, 1))}
 		}, want: "up 1@1, up 2, up 3, up R__view"},
-		{name: "repeatable changed runs again", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1"), applied(m, "2"), applied(m, "3"), applied(m, "R__view", checksum("old"))}
+		{name: "repeatable changed runs again", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1"), applied(m, "2"), applied(m, "3"), applied(m, "R__view", checksum("old"))}
 		}, want: "up R__view"},
-		{name: "changed file is drift", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", checksum("old"))}
+		{name: "changed file is drift", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", checksum("old"))}
 		}, wantErr: "1 (1_a.sql) changed since it was applied"},
-		{name: "missing file is drift", m: m, recs: func(m *Migrator) []record {
+		{name: "missing file is drift", m: m, recs: func(m *Migrator) []history.Record {
 			r := applied(m, "1")
 			r.Key, r.Version = "9", MustParseVersion("9")
-			return []record{r}
+			return []history.Record{r}
 		}, wantErr: "9 was applied but its file is missing"},
-		{name: "out of order refused", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1"), applied(m, "3")}
+		{name: "out of order refused", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1"), applied(m, "3")}
 		}, wantErr: "pending migrations 2 are older than the newest applied migration 3"},
-		{name: "out of order allowed", m: ooo, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1"), applied(m, "3")}
+		{name: "out of order allowed", m: ooo, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1"), applied(m, "3")}
 		}, want: "up 2, up R__view"},
-		{name: "half-reverted blocks up", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", partial(Down, 1))}
+		{name: "half-reverted blocks up", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", partial(Down, 1))}
 		}, wantErr: "being reverted when it stopped"},
 	}
 	for _, tc := range tests {
@@ -140,35 +143,46 @@ func TestPlanUp(t *testing.T) {
 func TestPlanDown(t *testing.T) {
 	m := planFixture(t)
 	partialRevert := planFixture(t, WithPartialRevert(true))
-	all := func(m *Migrator) []record { return []record{applied(m, "1"), applied(m, "2"), applied(m, "R__view")} }
+	all := func(m *Migrator) []history.Record {
+		return []history.Record{applied(m, "1"), applied(m, "2"), applied(m, "R__view")}
+	}
 	tests := []struct {
 		name    string
 		m       *Migrator
-		recs    func(m *Migrator) []record
+		recs    func(m *Migrator) []history.Record
 		target  string
 		n       int
 		want    string
 		wantErr string
 	}{
 		{name: "newest", m: m, recs: all, n: 1, want: "down 2"},
-		{name: "nothing applied", m: m, recs: func(*Migrator) []record { return nil }, n: 1},
+		{name: "nothing applied", m: m, recs: func(*Migrator) []history.Record { return nil }, n: 1},
 		{name: "to a version", m: m, recs: all, target: "1", want: "down 2"},
 		{name: "all, repeatables first", m: m, recs: all, n: -1, want: "down R__view, down 2, down 1"},
-		{name: "irreversible", m: m, recs: func(m *Migrator) []record { return []record{applied(m, "3")} }, n: 1, wantErr: "no down section"},
-		{name: "drift among those to revert", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1"), applied(m, "2", checksum("old"))}
+		{name: "irreversible", m: m, recs: func(m *Migrator) []history.Record { return []history.Record{applied(m, "3")} }, n: 1, wantErr: "no down section"},
+		{name: "drift among those to revert", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1"), applied(m, "2", checksum("old"))}
 		}, n: 1, wantErr: "2 (2_b.sql) changed"},
-		{name: "drift below the target is not in the way", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", checksum("old")), applied(m, "2")}
+		{name: "drift below the target is not in the way", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", checksum("old")), applied(m, "2")}
 		}, target: "1", want: "down 2"},
-		{name: "partial up refused", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", partial(Up, 1))}
+		{name: "partial up refused", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", partial(Up, 1))}
 		}, n: 1, wantErr: "complete it first"},
-		{name: "partial up reverted through the mirror", m: partialRevert, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", partial(Up, 1))}
+		{name: "partial up reverted through the mirror", m: partialRevert, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", partial(Up, 1))}
 		}, n: 1, want: "down 1@1"},
-		{name: "partial down resumes", m: m, recs: func(m *Migrator) []record {
-			return []record{applied(m, "1", partial(Down, 1))}
+		{name: "newest applied after an out-of-order run", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", seq(1)), applied(m, "2", seq(3)), applied(m, "3", seq(2))}
+		}, n: 1, want: "down 2"}, // by version it would be 3, which has no down section
+		{name: "to a version, in reverse order of application", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", seq(3)), applied(m, "2", seq(1)), applied(m, "R__view", seq(2))}
+		}, target: "1", want: "down 2"},
+		{name: "all, in reverse order of application", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", seq(2)), applied(m, "2", seq(1)), applied(m, "R__view", seq(3))}
+		}, n: -1, want: "down R__view, down 1, down 2"},
+		{name: "partial down resumes", m: m, recs: func(m *Migrator) []history.Record {
+			return []history.Record{applied(m, "1", partial(Down, 1))}
 		}, n: 1, want: "down 1@1"},
 	}
 	for _, tc := range tests {
@@ -198,7 +212,7 @@ func TestStatusStates(t *testing.T) {
 	m := planFixture(t)
 	missing := applied(m, "1")
 	missing.Key, missing.Version = "9", MustParseVersion("9")
-	recs := []record{applied(m, "1", checksum("old")), applied(m, "2", partial(Up, 0)), missing, applied(m, "R__view", checksum("old"))}
+	recs := []history.Record{applied(m, "1", checksum("old")), applied(m, "2", partial(Up, 0)), missing, applied(m, "R__view", checksum("old"))}
 	got := map[string]State{}
 	for _, st := range m.status(recs) {
 		got[st.Migration.Key()] = st.State

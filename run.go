@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -51,13 +52,13 @@ func (m *Migrator) commitsImplicitly(stmts []Statement) bool {
 
 // run applies or reverts one planned migration. rec is its current record,
 // if any.
-func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
+func (m *Migrator) run(s *session, p Planned, rec *history.Record) (Result, error) {
 	mig := p.mig
 	stmts := mig.Statements(p.Direction)
 	res := Result{Migration: *mig, Direction: p.Direction, Resumed: p.Resume}
 	// A migration left partial by an earlier run continues statement by
 	// statement, where the statements that took effect are checked.
-	transactional := m.transactional(mig, stmts) && (rec == nil || rec.State != statePartial)
+	transactional := m.transactional(mig, stmts) && (rec == nil || rec.State != history.StatePartial)
 	_, local := m.d.(dialect.LocalLockTimeoutSetter)
 	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !(transactional && local) {
 		restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
@@ -88,30 +89,54 @@ func (m *Migrator) run(s *session, p Planned, rec *record) (Result, error) {
 
 // appliedRecord is the record of a migration fully applied at the end of a
 // run that started at start.
-func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) record {
-	return record{
+func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) history.Record {
+	return history.Record{
 		Key: mig.Key(), Version: mig.Version, Name: mig.Name, Kind: kindOf(mig), Checksum: mig.Checksum,
-		State: stateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: migration.StatementsChecksum(mig.Up),
-		AppliedAt: time.Now(), ExecutionMS: time.Since(start).Milliseconds(),
+		State: history.StateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: migration.StatementsChecksum(mig.Up),
+		AppliedAt: time.Now(), Duration: time.Since(start),
 		AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
 	}
 }
 
 // finish records the end of a direction: the applied record after up, no
 // record after down.
-func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
+func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
 	if dir == Down {
-		return m.hist.remove(ctx, q, mig.Key())
+		return m.hist.Remove(ctx, q, mig.Key())
 	}
 	r := m.appliedRecord(mig, start)
+	var err error
 	if rec != nil {
-		return m.hist.update(ctx, q, r)
+		err = m.hist.Update(ctx, q, r)
+	} else {
+		err = m.hist.Insert(ctx, q, r)
 	}
-	return m.hist.insert(ctx, q, r)
+	if err != nil {
+		return err
+	}
+	return m.keepStatements(ctx, q, mig)
+}
+
+// keepStatements stores the text of mig's statements with its record, so
+// that a later edit of the file can be shown as a difference from what
+// ran (see [Migrator.Diff]).
+func (m *Migrator) keepStatements(ctx context.Context, q dialect.Querier, mig *migration.Migration) error {
+	if mig.IsGo() {
+		return nil
+	}
+	return m.hist.SetStatements(ctx, q, mig.Key(), history.Statements{Up: statementTexts(mig.Up), Down: statementTexts(mig.Down)})
+}
+
+func statementTexts(stmts []Statement) []string {
+	out := make([]string, len(stmts))
+	for i, s := range stmts {
+		out[i] = s.SQL
+	}
+	return out
 }
 
 // runTx runs the whole migration and its record in one transaction.
-func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *history.Record, start time.Time) error {
 	fail := func(i int, err error) error {
 		e := m.migrationError(s.ctx, mig, dir, stmts, i, err)
 		e.Transactional = true
@@ -160,7 +185,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 }
 
 // runGoConn runs a Go migration marked NoTransaction on the connection.
-func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *record, start time.Time) error {
+func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
 	if err := s.lock.Fence(s.ctx, s.conn); err != nil {
 		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
 	}
@@ -176,7 +201,7 @@ func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction
 // runStepwise runs a migration that cannot be atomic one statement at a
 // time, recording after each how many took effect. A failed run leaves a
 // partial record from which the next run in the same direction continues.
-func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *record, start time.Time) error {
+func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Direction, stmts []Statement, rec *history.Record, start time.Time) error {
 	// Writes to the version table must happen even if ctx is cancelled
 	// right after a statement took effect: the record has to say so.
 	bg := context.WithoutCancel(s.ctx)
@@ -186,17 +211,17 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		return e
 	}
 	first := 0
-	progress := record{
+	progress := history.Record{
 		Key: mig.Key(), Version: mig.Version, Name: mig.Name, Kind: kindOf(mig), Checksum: mig.Checksum,
-		State: statePartial, Direction: dir, ProgressChecksum: migration.StatementsChecksum(nil),
+		State: history.StatePartial, Direction: dir, ProgressChecksum: migration.StatementsChecksum(nil),
 		AppliedAt: time.Now(), AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
 	}
 	var err error
 	switch {
-	case rec != nil && rec.State == statePartial && rec.Direction == dir && rec.Checksum == mig.Checksum && mig.Repeatable:
+	case rec != nil && rec.State == history.StatePartial && rec.Direction == dir && rec.Checksum == mig.Checksum && mig.Repeatable:
 		first = rec.Done
 		progress = *rec
-	case rec != nil && rec.State == statePartial && rec.Direction == Up && dir == Down:
+	case rec != nil && rec.State == history.StatePartial && rec.Direction == Up && dir == Down:
 		// A partial revert (WithPartialRevert): the applied up statements
 		// must be those the record names; the down statements mirroring the
 		// ones that never ran are skipped.
@@ -205,17 +230,17 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		}
 		first = len(stmts) - rec.Done
 		progress.Done, progress.ProgressChecksum = first, migration.StatementsChecksum(stmts[:first])
-		err = m.hist.update(bg, s.conn, progress)
-	case rec != nil && rec.State == statePartial && rec.Direction == dir && !mig.Repeatable:
+		err = m.hist.Update(bg, s.conn, progress)
+	case rec != nil && rec.State == history.StatePartial && rec.Direction == dir && !mig.Repeatable:
 		if rec.Done > len(stmts) || migration.StatementsChecksum(stmts[:rec.Done]) != rec.ProgressChecksum {
 			return &PartialError{Version: mig.Version, Name: mig.Name, Path: mig.Source(), Direction: dir, Applied: rec.Done, Cause: CauseChanged, Blocked: dir}
 		}
 		first = rec.Done
 		progress = *rec
 	case rec != nil:
-		err = m.hist.update(bg, s.conn, progress)
+		err = m.hist.Update(bg, s.conn, progress)
 	default:
-		err = m.hist.insert(bg, s.conn, progress)
+		err = m.hist.Insert(bg, s.conn, progress)
 	}
 	if err != nil {
 		return fail(-1, 0, err)
@@ -234,13 +259,13 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
 			err = m.execWithProgress(s, st, next)
 		} else if _, err = s.conn.ExecContext(s.ctx, st.SQL); err == nil {
-			if err = m.hist.update(bg, s.conn, next); err != nil {
+			if err = m.hist.Update(bg, s.conn, next); err != nil {
 				return fail(i, i, fmt.Errorf("the statement took effect, but recording it failed (the next run will try it again): %w", err))
 			}
 		}
 		if err != nil {
 			failed := progress
-			failed.Cause = m.causeOf(s.ctx, err)
+			failed.Cause = string(m.causeOf(s.ctx, err))
 			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0, err); rerr != nil {
 				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
 			}
@@ -256,8 +281,8 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 }
 
 // execWithProgress runs one transactional statement together with the
-// update of the progress record, so that both or neither take effect.
-func (m *Migrator) execWithProgress(s *session, st Statement, progress record) error {
+// update of the progress history.Record, so that both or neither take effect.
+func (m *Migrator) execWithProgress(s *session, st Statement, progress history.Record) error {
 	tx, err := s.conn.BeginTx(s.ctx, nil)
 	if err != nil {
 		return err
@@ -266,7 +291,7 @@ func (m *Migrator) execWithProgress(s *session, st Statement, progress record) e
 	if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 		return err
 	}
-	if err := m.hist.update(s.ctx, tx, progress); err != nil {
+	if err := m.hist.Update(s.ctx, tx, progress); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -276,15 +301,15 @@ func (m *Migrator) execWithProgress(s *session, st Statement, progress record) e
 // progress, the last state that took effect, with the error. When nothing
 // of the direction took effect, the record returns to what it was before
 // the run (before; nil: no record).
-func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before *record, progress record, nothing bool, cause error) error {
+func (m *Migrator) recordFailure(ctx context.Context, q dialect.Querier, before *history.Record, progress history.Record, nothing bool, cause error) error {
 	if nothing {
 		if before == nil {
-			return m.hist.remove(ctx, q, progress.Key)
+			return m.hist.Remove(ctx, q, progress.Key)
 		}
-		return m.hist.update(ctx, q, *before)
+		return m.hist.Update(ctx, q, *before)
 	}
 	progress.Error = cause.Error()
-	return m.hist.update(ctx, q, progress)
+	return m.hist.Update(ctx, q, progress)
 }
 
 // causeOf tells why a run stopped with err: ctx was cancelled (Ctrl-C, a

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tidemigrate/tide/history"
 )
 
 // State is the state of one migration as [Migrator.Status] reports it.
@@ -54,14 +56,14 @@ type Progress struct {
 // table: the versioned ones sorted by version, then the repeatable ones by
 // name. It changes nothing.
 func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
-	recs, err := m.records(ctx, m.db)
+	recs, err := m.hist.List(ctx, m.db)
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
 	}
 	return m.status(recs), nil
 }
 
-func (m *Migrator) status(recs []record) []MigrationStatus {
+func (m *Migrator) status(recs []history.Record) []MigrationStatus {
 	done := byKey(recs)
 	var out []MigrationStatus
 	for _, mig := range slices.Concat(m.migs, m.reps) {
@@ -69,7 +71,7 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 		if r, ok := done[mig.Key()]; ok {
 			st.fill(r)
 			switch {
-			case r.State == statePartial:
+			case r.State == history.StatePartial:
 				st.State = StatePartial
 				st.Progress = &Progress{Direction: r.Direction, Applied: r.Done, Total: len(mig.Statements(r.Direction)), Error: r.Error}
 			case mig.Repeatable && r.Checksum != mig.Checksum:
@@ -84,7 +86,7 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 	}
 	for _, r := range recs {
 		if m.findKey(r) == nil {
-			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name, Repeatable: r.repeatable()}, State: StateMissing}
+			st := MigrationStatus{Migration: Migration{Version: r.Version, Name: r.Name, Repeatable: r.Repeatable()}, State: StateMissing}
 			st.fill(r)
 			out = append(out, st)
 		}
@@ -104,14 +106,12 @@ func (m *Migrator) status(recs []record) []MigrationStatus {
 	return out
 }
 
-func (st *MigrationStatus) fill(r record) {
-	st.Baselined = r.Kind == kindBaseline
-	st.Adopted = r.Kind == kindAdopted
-	if st.Adopted {
-		st.AdoptedFrom, _, _ = strings.Cut(r.AppliedBy, adoptedBy)
-	}
+func (st *MigrationStatus) fill(r history.Record) {
+	st.Baselined = r.Kind == history.KindBaseline
+	st.Adopted = r.Kind == history.KindAdopted
+	st.AdoptedFrom = r.AdoptedFrom
 	st.AppliedAt = r.AppliedAt
-	st.Duration = time.Duration(r.ExecutionMS) * time.Millisecond
+	st.Duration = r.Duration
 	st.AppliedBy, st.AppliedHost = r.AppliedBy, r.AppliedHost
 }
 
@@ -121,7 +121,7 @@ func (st *MigrationStatus) fill(r record) {
 // (*[OutOfOrderError], unless allowed). Problems in the files themselves are
 // reported earlier, by [New]. It changes nothing.
 func (m *Migrator) Validate(ctx context.Context) error {
-	recs, err := m.records(ctx, m.db)
+	recs, err := m.hist.List(ctx, m.db)
 	if err != nil {
 		return fmt.Errorf("tide: %w", err)
 	}
@@ -130,7 +130,7 @@ func (m *Migrator) Validate(ctx context.Context) error {
 		errs = append(errs, d)
 	}
 	for _, r := range recs {
-		if r.State == statePartial {
+		if r.State == history.StatePartial {
 			errs = append(errs, m.partialError(r, ""))
 		}
 	}

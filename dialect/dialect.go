@@ -48,38 +48,12 @@ type Syntax interface {
 
 // Catalog covers the tables tide keeps in the database.
 type Catalog interface {
-	// CreateHistoryTable returns the statement that creates the version
-	// table, whose columns are given by [HistoryColumns], if it does not exist.
-	// table is already quoted.
-	CreateHistoryTable(table string) string
 	// TableExists reports whether the (unquoted, possibly schema-qualified)
 	// table exists, in the current schema when unqualified.
 	TableExists(ctx context.Context, q Querier, table string) (bool, error)
 	// NowMillis is an SQL expression for the database's current time in
 	// milliseconds since the Unix epoch, so that leases use one clock.
 	NowMillis() string
-}
-
-// HistoryColumns lists the columns of the version table, in order. The
-// dialects create them with their own types:
-//
-//	version           text, primary key   canonical version, e.g. "20261122093000"
-//	name              text                descriptive name from the file
-//	kind              text                "migration" or "baseline"
-//	checksum          text                hex SHA-256 of the normalised file
-//	state             text                "applied", or "partial" after a failure mid-way
-//	direction         text                "up" or "down": the last attempt
-//	statements_done   integer             statements of that attempt that took effect
-//	progress_checksum text                hash of those statements, to resume exactly
-//	error             text                the failure, when state is "partial"
-//	applied_at        timestamp (UTC)     when the migration was applied
-//	execution_ms      integer             how long it ran
-//	applied_by        text                operating-system user
-//	applied_host      text                host name
-var HistoryColumns = []string{
-	"version", "name", "kind", "checksum", "state", "direction",
-	"statements_done", "progress_checksum", "error",
-	"applied_at", "execution_ms", "applied_by", "applied_host",
 }
 
 // ColumnLister is implemented by dialects that list a table's columns from

@@ -66,6 +66,11 @@ type Record struct {
 	ProgressChecksum string
 	// Error is the failure that left the record partial.
 	Error string
+	// Cause says why the last attempt stopped part-way, as the engine
+	// names it ("statement_failed", "interrupted", "connection_lost"); ""
+	// when it finished, or when a tide before schema 2 wrote the record.
+	// (Schema 2.)
+	Cause string
 	// AppliedAt is when the last attempt ran (for an adopted migration:
 	// when the other tool applied it, if it says). Stored in UTC with
 	// microseconds; List returns it so.

@@ -204,7 +204,7 @@ func testAdopt(t *testing.T, db Database) {
 		t.Fatalf("second Adopt = %+v, %v; want nothing new", rs, err)
 	}
 	st, err := m.Status(ctx)
-	if err != nil || !st[0].Adopted || !st[0].AppliedAt.Equal(when) || !strings.HasPrefix(st[0].AppliedBy, "goose") {
+	if err != nil || !st[0].Adopted || !st[0].AppliedAt.Equal(when) || st[0].AdoptedFrom != "goose" {
 		t.Fatalf("status after adopt: %+v, %v", st[0], err)
 	}
 	if got := versions(mustUp(t, m)); !slices.Equal(got, []string{"up 3"}) {

@@ -51,25 +51,6 @@ func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, 
 // Placeholder returns "?".
 func (Dialect) Placeholder(int) string { return "?" }
 
-// CreateHistoryTable returns the DDL of the version table.
-func (Dialect) CreateHistoryTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	version VARCHAR(255) NOT NULL PRIMARY KEY,
-	name VARCHAR(255) NOT NULL,
-	kind VARCHAR(16) NOT NULL,
-	checksum VARCHAR(64) NOT NULL,
-	state VARCHAR(16) NOT NULL,
-	direction VARCHAR(8) NOT NULL,
-	statements_done INT NOT NULL,
-	progress_checksum VARCHAR(64) NOT NULL,
-	error TEXT NOT NULL,
-	applied_at DATETIME(6) NOT NULL,
-	execution_ms BIGINT NOT NULL,
-	applied_by VARCHAR(255) NOT NULL,
-	applied_host VARCHAR(255) NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`
-}
-
 // TableExists reports whether table exists in its schema, or in the
 // current database when unqualified.
 func (Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {

@@ -48,25 +48,6 @@ func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, 
 // Placeholder returns "$n".
 func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
 
-// CreateHistoryTable returns the DDL of the version table.
-func (Dialect) CreateHistoryTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	version text PRIMARY KEY,
-	name text NOT NULL,
-	kind text NOT NULL,
-	checksum text NOT NULL,
-	state text NOT NULL,
-	direction text NOT NULL,
-	statements_done integer NOT NULL,
-	progress_checksum text NOT NULL,
-	error text NOT NULL,
-	applied_at timestamptz NOT NULL,
-	execution_ms bigint NOT NULL,
-	applied_by text NOT NULL,
-	applied_host text NOT NULL
-)`
-}
-
 // TableExists reports whether table exists, resolved through search_path
 // when unqualified.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {

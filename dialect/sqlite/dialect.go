@@ -43,25 +43,6 @@ func (Dialect) QuoteIdent(name string) string { return dialect.QuoteParts(name, 
 // Placeholder returns "?".
 func (Dialect) Placeholder(int) string { return "?" }
 
-// CreateHistoryTable returns the DDL of the version table.
-func (Dialect) CreateHistoryTable(table string) string {
-	return `CREATE TABLE IF NOT EXISTS ` + table + ` (
-	version TEXT PRIMARY KEY,
-	name TEXT NOT NULL,
-	kind TEXT NOT NULL,
-	checksum TEXT NOT NULL,
-	state TEXT NOT NULL,
-	direction TEXT NOT NULL,
-	statements_done INTEGER NOT NULL,
-	progress_checksum TEXT NOT NULL,
-	error TEXT NOT NULL,
-	applied_at TIMESTAMP NOT NULL,
-	execution_ms INTEGER NOT NULL,
-	applied_by TEXT NOT NULL,
-	applied_host TEXT NOT NULL
-)`
-}
-
 // TableExists reports whether table exists in the main database, or in the
 // attached database that qualifies it.
 func (d Dialect) TableExists(ctx context.Context, q dialect.Querier, table string) (bool, error) {
