@@ -78,6 +78,20 @@ type Adopted struct {
 	From      string // the tool, such as "goose"
 }
 
+// Repaired is reported when [Migrator.Accept] or [Migrator.Resolve]
+// changed the version table by hand.
+type Repaired struct {
+	Repair Repair
+}
+
+// Kind returns "repaired".
+func (Repaired) Kind() string { return "repaired" }
+
+// LogRecord describes the event to a logger.
+func (e Repaired) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelWarn, "version table repaired by hand", append(migrationAttrs(e.Repair.Migration, Up), slog.String("what", e.Repair.What))
+}
+
 // Kind returns "migration_started".
 func (MigrationStarted) Kind() string { return "migration_started" }
 

@@ -42,6 +42,16 @@ type MigrationStatus struct {
 	AppliedHost string
 	// Progress describes a partial migration: nil otherwise.
 	Progress *Progress
+	// Repair describes the last change made to the record by hand
+	// ([Migrator.Accept], [Migrator.Resolve]): nil when there was none.
+	Repair *RepairNote
+}
+
+// RepairNote is what the version table keeps of a repair by hand.
+type RepairNote struct {
+	At   time.Time
+	By   string // user@host
+	What string
 }
 
 // Progress is how far an interrupted statement-by-statement run got.
@@ -113,6 +123,9 @@ func (st *MigrationStatus) fill(r history.Record) {
 	st.AppliedAt = r.AppliedAt
 	st.Duration = r.Duration
 	st.AppliedBy, st.AppliedHost = r.AppliedBy, r.AppliedHost
+	if !r.RepairedAt.IsZero() || r.Repair != "" {
+		st.Repair = &RepairNote{At: r.RepairedAt, By: r.RepairedBy, What: r.Repair}
+	}
 }
 
 // Validate compares the migrations with the version table and returns

@@ -36,6 +36,8 @@ var cases = []testCase{
 	{"DialectBodies", testDialectBodies},
 	{"Repeatable", testRepeatable},
 	{"Adopt", testAdopt},
+	{"RepairAccept", testRepair},
+	{"RepairResolve", testResolve},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},

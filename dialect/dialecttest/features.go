@@ -2,6 +2,7 @@ package dialecttest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -212,5 +213,95 @@ func testAdopt(t *testing.T, db Database) {
 	}
 	if got, err := m.DownAll(ctx); err != nil || len(got) != 3 {
 		t.Fatalf("DownAll after adopt = %v, %v", versions(got), err)
+	}
+}
+
+// testRepair: an applied file edited on purpose is shown as a diff and
+// accepted by hand; a partial migration is resolved by hand, recorded with
+// who and when.
+func testRepair(t *testing.T, db Database) {
+	ctx := context.Background()
+	fsys := basic()
+	mustUp(t, newMigrator(t, db, nil, fsys))
+	edited := basic()
+	edited["2_users.sql"].Data = []byte(strings.Replace(string(edited["2_users.sql"].Data), "name VARCHAR(50)", "name VARCHAR(50) -- a comment now\n", 1))
+	edited["2_users.sql"].Data = []byte(strings.Replace(string(edited["2_users.sql"].Data), "INSERT INTO runs (v) VALUES ('2')", "INSERT INTO runs (v) VALUES ('two')", 1))
+	m := newMigrator(t, db, nil, edited)
+	var de *tide.DriftError
+	if err := m.Validate(ctx); !errors.As(err, &de) {
+		t.Fatalf("Validate after an edit = %v, want drift", err)
+	}
+	diff, ok, err := m.Diff(ctx, tide.MustParseVersion("2"))
+	if err != nil || !ok || !strings.Contains(diff, "-INSERT INTO runs (v) VALUES ('2');") || !strings.Contains(diff, "+INSERT INTO runs (v) VALUES ('two');") {
+		t.Fatalf("Diff = %q, %v, %v", diff, ok, err)
+	}
+	if _, err := m.Accept(ctx, tide.MustParseVersion("1")); err == nil || !strings.Contains(err.Error(), "unchanged") {
+		t.Errorf("Accept of an unchanged migration = %v", err)
+	}
+	rep, err := m.Accept(ctx, tide.MustParseVersion("2"))
+	if err != nil || !strings.Contains(rep.What, "accepted the edited file") {
+		t.Fatalf("Accept = %+v, %v", rep, err)
+	}
+	if err := m.Validate(ctx); err != nil {
+		t.Fatalf("Validate after Accept: %v", err)
+	}
+	if diff, ok, err := m.Diff(ctx, tide.MustParseVersion("2")); err != nil || !ok || diff != "" {
+		t.Errorf("Diff after Accept = %q, %v, %v; want none", diff, ok, err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil || st[1].Repair == nil || st[1].Repair.By == "" || st[1].Repair.At.IsZero() {
+		t.Fatalf("status after Accept: %+v, %v", st[1], err)
+	}
+}
+
+// testResolve: a partially applied migration is resolved by hand: none of
+// it took effect (pending again), then part of it (tide continues after
+// that part).
+func testResolve(t *testing.T, db Database) {
+	ctx := context.Background()
+	bad := files(fsOf(stepwise(db, failing(false)))...)
+	if _, err := newMigrator(t, db, nil, bad).Up(ctx); err == nil {
+		t.Fatal("Up of a failing migration succeeded")
+	}
+	m := newMigrator(t, db, nil, bad)
+	v := tide.MustParseVersion("2")
+	if _, err := m.Resolve(ctx, v, 4); err == nil || !strings.Contains(err.Error(), "0 to 3 applied") {
+		t.Errorf("Resolve beyond the statements = %v", err)
+	}
+	var pe *tide.PartialError
+	if _, err := m.Accept(ctx, v); !errors.As(err, &pe) {
+		t.Errorf("Accept of a partial migration = %v, want a PartialError", err)
+	}
+	// Undo statement 1 by hand, and say that nothing took effect.
+	if _, err := db.DB.ExecContext(ctx, "DROP TABLE t2a"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.Resolve(ctx, v, 0)
+	if err != nil || !rep.Removed {
+		t.Fatalf("Resolve(0) = %+v, %v", rep, err)
+	}
+	if st := states(t, m); st["2"] != tide.StatePending {
+		t.Fatalf("after Resolve(0): %v", st)
+	}
+	if _, err := m.Up(ctx); err == nil {
+		t.Fatal("Up of the failing migration succeeded")
+	}
+	// Run the failing statement's fix by hand, and say that statements 1
+	// and 2 of the fixed file took effect: tide continues at 3.
+	if _, err := db.DB.ExecContext(ctx, "CREATE TABLE t2b (id INTEGER PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	fixed := newMigrator(t, db, nil, files(fsOf(stepwise(db, failing(true)))...))
+	if rep, err = fixed.Resolve(ctx, v, 2); err != nil || !strings.Contains(rep.What, "continues at statement 3") {
+		t.Fatalf("Resolve(2) = %+v, %v", rep, err)
+	}
+	rs, err := fixed.Up(ctx)
+	if err != nil || len(rs) != 2 || rs[0].Resumed != 2 {
+		t.Fatalf("Up after Resolve(2) = %+v, %v", rs, err)
+	}
+	for _, table := range []string{"t2a", "t2b", "t2c", "t3"} {
+		if !tableExists(t, db, table) {
+			t.Errorf("table %s missing", table)
+		}
 	}
 }
