@@ -245,7 +245,6 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	if err != nil {
 		return fail(-1, 0, err)
 	}
-	ic, _ := m.d.(dialect.ImplicitCommitter)
 	for i := first; i < len(stmts); i++ {
 		st := stmts[i]
 		if err := s.lock.Fence(s.ctx, s.conn); err != nil {
@@ -256,7 +255,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
 		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
-		if ic != nil && !mig.NoTransaction && !ic.CommitsImplicitly(st.SQL) {
+		if m.commitsWithRecord(st) {
 			err = m.execWithProgress(s, st, next)
 		} else if _, err = s.conn.ExecContext(s.ctx, st.SQL); err == nil {
 			if err = m.hist.Update(bg, s.conn, next); err != nil {
@@ -280,8 +279,27 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	return nil
 }
 
-// execWithProgress runs one transactional statement together with the
-// update of the progress history.Record, so that both or neither take effect.
+// commitsWithRecord reports whether st can run in a transaction of its own
+// together with its progress record, so that both or neither take effect
+// and a crash between them cannot make the next run apply it twice: every
+// statement but those that commit implicitly (MySQL DDL), those the
+// database refuses in a transaction (CREATE INDEX CONCURRENTLY) and
+// transaction control written in a no-transaction migration.
+func (m *Migrator) commitsWithRecord(st Statement) bool {
+	if dialect.IsTransactionControl(st.SQL) {
+		return false
+	}
+	if ic, ok := m.d.(dialect.ImplicitCommitter); ok && ic.CommitsImplicitly(st.SQL) {
+		return false
+	}
+	if nt, ok := m.d.(dialect.NoTransactionDetector); ok && nt.NeedsNoTransaction(st.SQL) {
+		return false
+	}
+	return true
+}
+
+// execWithProgress runs one statement together with the update of the
+// progress record, in one transaction, so that both or neither take effect.
 func (m *Migrator) execWithProgress(s *session, st Statement, progress history.Record) error {
 	tx, err := s.conn.BeginTx(s.ctx, nil)
 	if err != nil {
