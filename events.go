@@ -78,6 +78,24 @@ type Adopted struct {
 	From      string // the tool, such as "goose"
 }
 
+// InvalidIndexDropped is reported when tide dropped an invalid index that
+// a concurrent build left (an interrupted earlier run, or the build that
+// just failed), so that the build can run again.
+type InvalidIndexDropped struct {
+	Migration Migration
+	Index     string
+	Line      int
+}
+
+// Kind returns "invalid_index_dropped".
+func (InvalidIndexDropped) Kind() string { return "invalid_index_dropped" }
+
+// LogRecord describes the event to a logger.
+func (e InvalidIndexDropped) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelWarn, "dropped an invalid index left by a concurrent build", append(migrationAttrs(e.Migration, Up),
+		slog.String("index", e.Index), slog.Int("line", e.Line))
+}
+
 // Repaired is reported when [Migrator.Accept] or [Migrator.Resolve]
 // changed the version table by hand.
 type Repaired struct {

@@ -257,7 +257,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		t := time.Now()
 		if m.commitsWithRecord(st) {
 			err = m.execWithProgress(s, st, next)
-		} else if _, err = s.conn.ExecContext(s.ctx, st.SQL); err == nil {
+		} else if err = m.execAlone(s, mig, st); err == nil {
 			if err = m.hist.Update(bg, s.conn, next); err != nil {
 				return fail(i, i, fmt.Errorf("the statement took effect, but recording it failed (the next run will try it again): %w", err))
 			}
@@ -275,6 +275,58 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	}
 	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)
+	}
+	return nil
+}
+
+// execAlone runs a statement that cannot share a transaction with its
+// record. A concurrent index build gets its own care: an invalid index
+// that an interrupted earlier build left under its name is dropped first;
+// the build may wait for older transactions as long as it takes (the lock
+// timeout would cut that short and leave an invalid index); and an index
+// that ends up invalid is dropped and reported, never recorded as built.
+func (m *Migrator) execAlone(s *session, mig *migration.Migration, st Statement) error {
+	ci, ok := m.d.(dialect.ConcurrentIndexer)
+	name := ""
+	if ok {
+		name, ok = ci.ConcurrentIndex(st.SQL)
+	}
+	if !ok {
+		_, err := s.conn.ExecContext(s.ctx, st.SQL)
+		return err
+	}
+	dropInvalid := func() (bool, error) {
+		exists, valid, err := ci.IndexValid(s.ctx, s.conn, name)
+		if err != nil || !exists || valid {
+			return false, err
+		}
+		if err := ci.DropIndexConcurrently(s.ctx, s.conn, name); err != nil {
+			return false, err
+		}
+		m.emit(s.ctx, InvalidIndexDropped{Migration: *mig, Index: name, Line: st.Line})
+		return true, nil
+	}
+	if _, err := dropInvalid(); err != nil {
+		return err
+	}
+	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 {
+		restore, err := lt.SetLockTimeout(s.ctx, s.conn, 0)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = restore(context.WithoutCancel(s.ctx)) }()
+	}
+	_, err := s.conn.ExecContext(s.ctx, st.SQL)
+	dropped, derr := dropInvalid()
+	switch {
+	case err != nil && dropped:
+		return fmt.Errorf("%w (the invalid index %s it left was dropped, so that the next run builds it again)", err, name)
+	case err != nil:
+		return err
+	case derr != nil:
+		return derr
+	case dropped:
+		return fmt.Errorf("the index %s was built invalid (for a unique index: duplicate values) and was dropped", name)
 	}
 	return nil
 }

@@ -208,3 +208,22 @@ type NoTransactionDetector interface {
 	// NeedsNoTransaction reports whether stmt cannot run in a transaction.
 	NeedsNoTransaction(stmt string) bool
 }
+
+// ConcurrentIndexer is implemented by databases that build indexes without
+// blocking writes (PostgreSQL CREATE INDEX CONCURRENTLY). Such a build
+// that fails or is interrupted leaves an invalid index behind, which a
+// plain retry would trip over ("already exists") or, with IF NOT EXISTS,
+// silently keep. tide drops it before a retry and checks the index after
+// the build.
+type ConcurrentIndexer interface {
+	// ConcurrentIndex returns the name of the index that stmt builds
+	// concurrently, as written (possibly quoted and schema-qualified); ok
+	// is false for other statements and for builds that leave the name to
+	// the database.
+	ConcurrentIndex(stmt string) (name string, ok bool)
+	// IndexValid reports whether the index exists, and whether it is
+	// valid (usable).
+	IndexValid(ctx context.Context, q Querier, name string) (exists, valid bool, err error)
+	// DropIndexConcurrently drops the index without blocking writes.
+	DropIndexConcurrently(ctx context.Context, q Querier, name string) error
+}
