@@ -102,8 +102,8 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	if err != nil {
 		return nil, "", err
 	}
-	r.adopt = &adoptJSON{Source: h.Source, Table: h.Table, DryRun: o.dryRun, Code: h.Code, Baseline: baseline.String(),
-		Notes: append([]string{}, h.Notes...)}
+	r.adopt = &adoptResult{Source: h.Source, SourceTable: h.Table, DryRun: o.dryRun, Code: h.Code, Baseline: baseline.String(),
+		Revisions: []string{}, Notes: append([]string{}, h.Notes...)}
 	switch {
 	case !baseline.IsZero() && !h.Code:
 		return nil, "", usageErrorf("--baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): %s's is adopted migration by migration", h.Source)
@@ -125,7 +125,7 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	if err != nil {
 		return nil, "", err
 	}
-	r.adopt.Revisions = p.Revisions
+	r.adopt.Revisions = append(r.adopt.Revisions, p.Revisions...)
 	for _, n := range p.Notes {
 		a.note("%s", n)
 	}
@@ -247,14 +247,16 @@ func adoptMessage(h *adopt.History, results []tide.Result, p *adopt.Plan, o adop
 	return b.String()
 }
 
-// adoptJSON describes tide adopt in its --json summary.
-type adoptJSON struct {
-	Source    string   `json:"source"`
-	Table     string   `json:"table"`
-	DryRun    bool     `json:"dry_run"`
-	Code      bool     `json:"code"`
-	Baseline  string   `json:"baseline,omitempty"`
-	Revisions []string `json:"revisions,omitempty"`
-	Notes     []string `json:"notes"`
-	Dropped   bool     `json:"dropped"`
+// adoptResult is tide adopt's result: what up's is, and the history
+// adopted.
+type adoptResult struct {
+	migrateResult
+	Source      string   `json:"source"`       // the other tool
+	SourceTable string   `json:"source_table"` // its history table
+	DryRun      bool     `json:"dry_run"`
+	Code        bool     `json:"code"`     // its migrations are code tide cannot run
+	Baseline    string   `json:"baseline"` // --baseline, or ""
+	Revisions   []string `json:"revisions"`
+	Notes       []string `json:"notes"`
+	Dropped     bool     `json:"dropped"`
 }

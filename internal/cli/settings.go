@@ -279,6 +279,9 @@ func (a *app) resolveSetting(s *setting, file *configFile) error {
 	}
 	for _, v := range vals {
 		if err := s.set(v.text); err != nil {
+			if v.from.kind == fromFile || v.from.kind == fromEnv {
+				return configErrorf("%s: %v", v.from.describe(s, v.text), err)
+			}
 			return usageErrorf("%s: %v", v.from.describe(s, v.text), err)
 		}
 		a.origins[s.flag] = v.from
@@ -408,7 +411,7 @@ func (a *app) checkPinned() error {
 		if inFile {
 			how = fmt.Sprintf("%s:%d sets %s = %s", file.path, fvs[0].line, s.key, strconv.Quote(want))
 		}
-		return usageErrorf("%s differs from the configuration: %s. The version table, the format and the lock must be the same for every run, "+
+		return configErrorf("%s differs from the configuration: %s. The version table, the format and the lock must be the same for every run, "+
 			"so with a configuration file they are set there: change %s in %s",
 			o.describe(s, got), how, s.key, file.path)
 	}
