@@ -102,10 +102,13 @@ type app struct {
 	database string
 	jsonOnce sync.Once
 	jsonw    *jsonWriter
-	// interrupted is set once the command ended with its context
-	// cancelled (Ctrl-C, SIGTERM).
-	interrupted bool
+	// ctx is the context of the run: cancelled by Ctrl-C or SIGTERM.
+	ctx           context.Context
+	droppedLogged bool // the errors after an interruption were logged (reportedErrors)
 }
+
+// interrupted reports whether the run was cancelled (Ctrl-C, SIGTERM).
+func (a *app) interrupted() bool { return a.ctx != nil && a.ctx.Err() != nil }
 
 // globalFlags are the values of the global settings: the persistent flags
 // of every command, which the environment and the configuration file also
@@ -142,7 +145,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if e.buildInfo == nil {
 		e.buildInfo = debug.ReadBuildInfo
 	}
-	a := &app{env: e, stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.DiscardHandler)}
+	a := &app{env: e, stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.DiscardHandler), ctx: ctx}
 	// Any password on the command line or in the environment is scrubbed
 	// from errors, even from a usage error that echoes an argument.
 	for _, s := range append([]string{e.getenv(envDatabaseURL), e.getenv(envDatabaseURLAlt)}, args...) {
@@ -160,7 +163,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
-	a.interrupted = err != nil && ctx.Err() != nil
 	code := ExitOK
 	if err != nil {
 		code = a.fail(cmd, err)
@@ -366,7 +368,7 @@ func (a *app) fail(cmd *cobra.Command, err error) int {
 		return ee.code
 	}
 	a.printError(err)
-	if a.interrupted {
+	if a.interrupted() {
 		fmt.Fprintln(a.stderr, "tide: interrupted")
 		return ExitInterrupted
 	}

@@ -125,7 +125,7 @@ func (e errorJSON) String() string { return e.Message }
 // transaction), logged with --verbose.
 func (a *app) reportedErrors(err error) []error {
 	parts := splitJoined(err)
-	if !a.interrupted {
+	if !a.interrupted() {
 		return parts
 	}
 	var kept []error
@@ -135,8 +135,11 @@ func (a *app) reportedErrors(err error) []error {
 			kept = append(kept, e)
 			continue
 		}
-		a.log.Debug("error after the interruption", "error", a.scrub(e.Error()))
+		if !a.droppedLogged {
+			a.log.Debug("error after the interruption", "error", a.scrub(e.Error()))
+		}
 	}
+	a.droppedLogged = true
 	return kept
 }
 
@@ -148,7 +151,7 @@ func (a *app) errorEntries(err error) []errorJSON {
 	for _, e := range a.reportedErrors(err) {
 		out = append(out, a.entries(e, nil)...)
 	}
-	if a.interrupted && !slices.ContainsFunc(out, func(e errorJSON) bool { return e.Code == codeInterrupted }) {
+	if a.interrupted() && !slices.ContainsFunc(out, func(e errorJSON) bool { return e.Code == codeInterrupted }) {
 		out = append(out, errorJSON{Code: codeInterrupted, Message: "interrupted"})
 	}
 	return out
@@ -231,7 +234,7 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 			one.Line = me.ErrorLine
 		}
 		one.Repeatable = me.Version.IsZero()
-		if e == error(me) && a.interrupted && me.Cause == tide.CauseInterrupted {
+		if e == error(me) && a.interrupted() && me.Cause == tide.CauseInterrupted {
 			one.Message = a.interruptedText(me)
 		}
 		one.Failure = &failureJSON{
@@ -266,7 +269,7 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 		one.Code = codeAdoptAmbiguous
 	case errors.Is(e, adopt.ErrNoHistory):
 		one.Code = codeAdoptNoHistory
-	case a.interrupted || errors.Is(e, context.Canceled):
+	case a.interrupted() || errors.Is(e, context.Canceled):
 		one.Code = codeInterrupted
 	case !a.ran:
 		one.Code = codeUsage
@@ -302,7 +305,7 @@ func (a *app) printError(err error) {
 		var me *tide.MigrationError
 		isMigration := errors.As(e, &me)
 		text := a.errorText(e)
-		if isMigration && e == error(me) && a.interrupted && me.Cause == tide.CauseInterrupted {
+		if isMigration && e == error(me) && a.interrupted() && me.Cause == tide.CauseInterrupted {
 			text = a.interruptedText(me)
 		}
 		fmt.Fprintf(a.stderr, "tide: %s\n", text)
