@@ -98,10 +98,11 @@ type app struct {
 
 	// The JSON output (json.go): the command's result, the database it
 	// opened (its URL redacted), and the writer of stdout's lines.
-	result   any
-	database string
-	jsonOnce sync.Once
-	jsonw    *jsonWriter
+	result     any
+	database   string
+	migrations []tide.Migration // read by the migrator: they name the files of errors that give only versions
+	jsonOnce   sync.Once
+	jsonw      *jsonWriter
 	// ctx is the context of the run: cancelled by Ctrl-C or SIGTERM.
 	ctx           context.Context
 	droppedLogged bool // the errors after an interruption were logged (reportedErrors)

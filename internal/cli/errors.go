@@ -157,9 +157,13 @@ func (a *app) errorEntries(err error) []errorJSON {
 	return out
 }
 
-// entries returns the entries of one error; migs, when known, give the
-// files of migrations that the error names by version only.
+// entries returns the entries of one error; migs (else those the migrator
+// read) give the files of the migrations that the error names by version
+// only.
 func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
+	if migs == nil {
+		migs = a.migrations
+	}
 	pathOf := func(v tide.Version) string {
 		for _, m := range migs {
 			if !m.Repeatable && m.Version == v {

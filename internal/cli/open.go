@@ -136,6 +136,7 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
+	a.migrations = m.Migrations()
 	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", f.table, "lock", f.lock)
 	return m, nil
 }
