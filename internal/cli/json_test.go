@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/dburl"
 	"github.com/tidemigrate/tide/internal/testdb"
 	"github.com/tidemigrate/tide/lock"
@@ -357,6 +358,15 @@ func TestJSONContract(t *testing.T) {
 	documented := map[string]bool{}
 	for _, m := range regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\|").FindAllStringSubmatch(string(readme), -1) {
 		documented[m[1]] = true
+	}
+	codes := []string{codeUsage, codeConfig, codeDatabaseURLMissing, codeDatabaseUnavail, codeParse, codeDriftChanged, codeDriftMissing,
+		codeOutOfOrder, codePartial, codePartialChanged, codeOtherHistory, codeNoDown, codeUnknownVersion, codeLockTimeout, codeLockLost,
+		codeInterrupted, codeAdoptChecksum, codeAdoptCodeHistory, codeAdoptIncomplete, codeAdoptAmbiguous, codeAdoptNoHistory,
+		codeNotUpToDate, codeError, string(tide.CauseFailed), string(tide.CauseInterrupted), string(tide.CauseConnectionLost)}
+	for _, c := range codes {
+		if !documented[c] {
+			t.Errorf("error code %q is not in README.md's table", c)
+		}
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "json", "*.json"))
 	if err != nil || len(files) == 0 {

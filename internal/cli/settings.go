@@ -87,7 +87,7 @@ func (f *globalFlags) settings() []setting {
 		{flag: "flyway-baselines", env: []string{"TIDE_FLYWAY_BASELINES"}, key: "flyway_baselines", def: "false", dst: &f.flywayBaselines,
 			usage: "Flyway folders: let the newest B<version>__ baseline migration replace the V migrations it covers, as Flyway does on an empty database"},
 		{flag: "json", env: []string{"TIDE_JSON"}, key: "json", def: "false", dst: &f.json,
-			usage: "print JSON on stdout (events as ndjson, then a summary)"},
+			usage: "print JSON lines on stdout: the events, then one document with the result and the errors"},
 		{flag: "quiet", short: "q", env: []string{"TIDE_QUIET"}, key: "quiet", def: "false", dst: &f.quiet,
 			usage: "print only errors"},
 		{flag: "verbose", short: "v", env: []string{"TIDE_VERBOSE"}, key: "verbose", def: "false", dst: &f.verbose,
