@@ -84,13 +84,15 @@ func (a *app) adopt(ctx context.Context, o adoptOptions) error {
 	}
 	defer db.Close()
 	r := a.newRenderer("adopt")
+	r.adopt = &adoptResult{DryRun: o.dryRun, Baseline: baseline.String(), Revisions: []string{}, Notes: []string{}}
 	results, msg, err := a.runAdopt(ctx, db, d, r, baseline, o)
 	r.finish(results, err, msg)
 	return err
 }
 
 // runAdopt reads the history, records it and returns the results and the
-// final message; r gets the events and tide adopt's part of the summary.
+// final message; r gets the events, and r.adopt what it learns of the
+// history.
 func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *renderer, baseline tide.Version, o adoptOptions) ([]tide.Result, string, error) {
 	dir := a.migrationsDir()
 	folder := adopt.Folder{FS: os.DirFS(dir), Dir: dir}
@@ -102,8 +104,8 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	if err != nil {
 		return nil, "", err
 	}
-	r.adopt = &adoptResult{Source: h.Source, SourceTable: h.Table, DryRun: o.dryRun, Code: h.Code, Baseline: baseline.String(),
-		Revisions: []string{}, Notes: append([]string{}, h.Notes...)}
+	r.adopt.Source, r.adopt.SourceTable, r.adopt.Code = h.Source, h.Table, h.Code
+	r.adopt.Notes = append(r.adopt.Notes, h.Notes...)
 	switch {
 	case !baseline.IsZero() && !h.Code:
 		return nil, "", usageErrorf("--baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): %s's is adopted migration by migration", h.Source)
