@@ -83,7 +83,7 @@ func (a *app) adopt(ctx context.Context, o adoptOptions) error {
 		return err
 	}
 	defer db.Close()
-	r := a.newRenderer("adopt")
+	r := a.newRenderer()
 	r.adopt = &adoptResult{DryRun: o.dryRun, Baseline: baseline.String(), Revisions: []string{}, Notes: []string{}}
 	results, msg, err := a.runAdopt(ctx, db, d, r, baseline, o)
 	r.finish(results, err, msg)

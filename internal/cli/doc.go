@@ -42,7 +42,7 @@
 // the database a command opens (app.noteDatabase). With --json, stdout
 // carries JSON lines only (json.go): an event line per event of the
 // commands that migrate, then one document for every command, its errors
-// included, each with a stable code (errorEntries in errors.go); README.md
+// included, each with a stable code (errcodes.go); README.md
 // documents the contract and testdata/json holds every command's output.
 // Run sets the result; it prints the document once the command ended, so
 // a failure anywhere, a usage error included, gets one. An interrupted run

@@ -241,12 +241,13 @@ const maxFieldDepth = 3
 // fields named in snake_case, durations in milliseconds (name_ms), times
 // in RFC 3339 UTC, migrations and versions as everywhere else, errors and
 // strings without passwords. What has no safe rendering (functions,
-// channels, maps, unexported fields) is left out; ok is false then.
+// channels, maps, unexported fields, values nested too deep) is left out.
 func (a *app) fieldsJSON(v reflect.Value, depth int) any {
 	out, _ := a.valueJSON(v, depth)
 	return out
 }
 
+// valueJSON renders v for fieldsJSON; ok is false when it cannot.
 func (a *app) valueJSON(v reflect.Value, depth int) (any, bool) {
 	if !v.IsValid() {
 		return nil, true

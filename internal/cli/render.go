@@ -17,7 +17,6 @@ import (
 // calls observe from the goroutine running the operation.
 type renderer struct {
 	a       *app
-	command string
 	started time.Time
 
 	mu        sync.Mutex
@@ -30,7 +29,7 @@ type renderer struct {
 	barTime   *barTimer     // its elapsed time
 	announced bool          // "waiting for the lock" was shown
 	lastLine  time.Time     // of the last statement line
-	adopt     *adoptResult  // tide adopt's result, once it has read the history
+	adopt     *adoptResult  // tide adopt's result, which it fills in as it goes
 
 	// running reports a long statement while it runs, in plain mode: a
 	// line every stillRunningEvery.
@@ -47,8 +46,8 @@ const stillRunningEvery = 5 * time.Second
 // gets one line per statement; longer ones get at most one a second.
 const plainStatementLines = 50
 
-func (a *app) newRenderer(command string) *renderer {
-	r := &renderer{a: a, command: command, started: a.now(), stillRunningEvery: stillRunningEvery}
+func (a *app) newRenderer() *renderer {
+	r := &renderer{a: a, started: a.now(), stillRunningEvery: stillRunningEvery}
 	if a.flags.json {
 		r.json = a.jsonOut()
 	}

@@ -50,7 +50,7 @@ func events() []tide.Event {
 func TestPlainProgress(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	for _, e := range events() {
 		r.observe(e)
 	}
@@ -75,7 +75,7 @@ func TestPlainProgressQuiet(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
 	a.flags.quiet = true
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	for _, e := range events() {
 		r.observe(e)
 	}
@@ -89,7 +89,7 @@ func TestJSONEvents(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
 	a.flags.json = true
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	evs := append(events(),
 		tide.StatementStarted{Migration: addUsers, Direction: tide.Down, Index: 1, Total: 1, Line: 7},
 		tide.MigrationFailed{Migration: addUsers, Direction: tide.Down, Err: &tide.MigrationError{
@@ -165,7 +165,7 @@ func TestJSONOtherEvents(t *testing.T) {
 	a, stdout, _ := testApp(false)
 	a.flags.json = true
 	a.passwords = []string{"s3cretpw"}
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	r.observe(otherEvent{
 		Table: "users", BatchSize: 500, Elapsed: 1500 * time.Millisecond, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)),
 		HTTPCode: 7, Migration: addUsers, Version: tide.MustParseVersion("1.2"), Err: errors.New("tide: password s3cretpw rejected"),
@@ -198,7 +198,7 @@ func TestSnakeCase(t *testing.T) {
 func TestBars(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(true)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	r.barOpts = []mpb.ContainerOption{mpb.ForceTTY(), mpb.WithAutoRefresh(), mpb.WithWidth(150)}
 	for _, e := range events() {
 		r.observe(e)
@@ -332,7 +332,7 @@ tide: migrations/2_bad.sql:5: up 2 bad: statement 2: password xxxxx rejected (ro
 func TestPlainProgressLongStatement(t *testing.T) {
 	t.Parallel()
 	a, _, stderr := testApp(false)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	r.stillRunningEvery = 10 * time.Millisecond
 	r.observe(tide.MigrationStarted{Migration: addUsers, Direction: tide.Up, Statements: 1})
 	r.observe(tide.StatementStarted{Migration: addUsers, Direction: tide.Up, Index: 1, Total: 1, Line: 7})
