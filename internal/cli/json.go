@@ -216,7 +216,9 @@ func (a *app) eventData(e event.Event) any {
 	case tide.MigrationFailed:
 		var ej *errorJSON
 		if e.Err != nil {
-			ej = &a.errorEntries(e.Err)[0]
+			if es := a.entries(e.Err, nil); len(es) > 0 {
+				ej = &es[0]
+			}
 		}
 		return struct {
 			migrationEvent
