@@ -83,14 +83,16 @@ func (a *app) adopt(ctx context.Context, o adoptOptions) error {
 		return err
 	}
 	defer db.Close()
-	r := a.newRenderer("adopt")
+	r := a.newRenderer()
+	r.adopt = &adoptResult{DryRun: o.dryRun, Baseline: baseline.String(), Revisions: []string{}, Notes: []string{}}
 	results, msg, err := a.runAdopt(ctx, db, d, r, baseline, o)
 	r.finish(results, err, msg)
 	return err
 }
 
 // runAdopt reads the history, records it and returns the results and the
-// final message; r gets the events and tide adopt's part of the summary.
+// final message; r gets the events, and r.adopt what it learns of the
+// history.
 func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *renderer, baseline tide.Version, o adoptOptions) ([]tide.Result, string, error) {
 	dir := a.migrationsDir()
 	folder := adopt.Folder{FS: os.DirFS(dir), Dir: dir}
@@ -102,8 +104,8 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	if err != nil {
 		return nil, "", err
 	}
-	r.adopt = &adoptJSON{Source: h.Source, Table: h.Table, DryRun: o.dryRun, Code: h.Code, Baseline: baseline.String(),
-		Notes: append([]string{}, h.Notes...)}
+	r.adopt.Source, r.adopt.SourceTable, r.adopt.Code = h.Source, h.Table, h.Code
+	r.adopt.Notes = append(r.adopt.Notes, h.Notes...)
 	switch {
 	case !baseline.IsZero() && !h.Code:
 		return nil, "", usageErrorf("--baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): %s's is adopted migration by migration", h.Source)
@@ -125,7 +127,7 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	if err != nil {
 		return nil, "", err
 	}
-	r.adopt.Revisions = p.Revisions
+	r.adopt.Revisions = append(r.adopt.Revisions, p.Revisions...)
 	for _, n := range p.Notes {
 		a.note("%s", n)
 	}
@@ -247,14 +249,16 @@ func adoptMessage(h *adopt.History, results []tide.Result, p *adopt.Plan, o adop
 	return b.String()
 }
 
-// adoptJSON describes tide adopt in its --json summary.
-type adoptJSON struct {
-	Source    string   `json:"source"`
-	Table     string   `json:"table"`
-	DryRun    bool     `json:"dry_run"`
-	Code      bool     `json:"code"`
-	Baseline  string   `json:"baseline,omitempty"`
-	Revisions []string `json:"revisions,omitempty"`
-	Notes     []string `json:"notes"`
-	Dropped   bool     `json:"dropped"`
+// adoptResult is tide adopt's result: what up's is, and the history
+// adopted.
+type adoptResult struct {
+	migrateResult
+	Source      string   `json:"source"`       // the other tool
+	SourceTable string   `json:"source_table"` // its history table
+	DryRun      bool     `json:"dry_run"`
+	Code        bool     `json:"code"`     // its migrations are code tide cannot run
+	Baseline    string   `json:"baseline"` // --baseline, or ""
+	Revisions   []string `json:"revisions"`
+	Notes       []string `json:"notes"`
+	Dropped     bool     `json:"dropped"`
 }

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,7 +95,21 @@ type app struct {
 	// configuration file leaves to detection: it must name the format
 	// detected (readFormat).
 	formatPin *origin
+
+	// The JSON output (json.go): the command's result, the database it
+	// opened (its URL redacted), and the writer of stdout's lines.
+	result     any
+	database   string
+	migrations []tide.Migration // read by the migrator: they name the files of errors that give only versions
+	jsonOnce   sync.Once
+	jsonw      *jsonWriter
+	// ctx is the context of the run: cancelled by Ctrl-C or SIGTERM.
+	ctx           context.Context
+	droppedLogged bool // the errors after an interruption were logged (reportedErrors)
 }
+
+// interrupted reports whether the run was cancelled (Ctrl-C, SIGTERM).
+func (a *app) interrupted() bool { return a.ctx != nil && a.ctx.Err() != nil }
 
 // globalFlags are the values of the global settings: the persistent flags
 // of every command, which the environment and the configuration file also
@@ -131,7 +146,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if e.buildInfo == nil {
 		e.buildInfo = debug.ReadBuildInfo
 	}
-	a := &app{env: e, stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.DiscardHandler)}
+	a := &app{env: e, stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.DiscardHandler), ctx: ctx}
 	// Any password on the command line or in the environment is scrubbed
 	// from errors, even from a usage error that echoes an argument.
 	for _, s := range append([]string{e.getenv(envDatabaseURL), e.getenv(envDatabaseURLAlt)}, args...) {
@@ -149,10 +164,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err == nil {
-		return ExitOK
+	code := ExitOK
+	if err != nil {
+		code = a.fail(cmd, err)
 	}
-	return a.fail(ctx, cmd, err)
+	// A document for every command that ran, and for every failure; none
+	// for --help, --version and the completion scripts, which print text.
+	if (a.ran || err != nil) && a.wantsJSON(args) {
+		a.writeDocument(cmd, code, err)
+	}
+	return code
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -331,8 +352,9 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 // fail prints err and returns the exit code for it. A usage error points
-// at the help of cmd, the command that failed.
-func (a *app) fail(ctx context.Context, cmd *cobra.Command, err error) int {
+// at the help of cmd, the command that failed. An interrupted command says
+// so, without what the cancellation broke on its way.
+func (a *app) fail(cmd *cobra.Command, err error) int {
 	var ue *usageError
 	if !a.ran || errors.As(err, &ue) {
 		a.printError(err)
@@ -346,11 +368,8 @@ func (a *app) fail(ctx context.Context, cmd *cobra.Command, err error) int {
 		}
 		return ee.code
 	}
-	var reported *reportedError
-	if !errors.As(err, &reported) {
-		a.printError(err)
-	}
-	if ctx.Err() != nil {
+	a.printError(err)
+	if a.interrupted() {
 		fmt.Fprintln(a.stderr, "tide: interrupted")
 		return ExitInterrupted
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,7 +43,7 @@ func (a *app) loadConfig() (*configFile, error) {
 	if path == "" {
 		if _, err := os.Stat(configFileName); err != nil {
 			if a.flags.envName != "" {
-				return nil, usageErrorf("%s: there is no configuration file to read [env.%s] from (./%s, --config or %s)",
+				return nil, configErrorf("%s: there is no configuration file to read [env.%s] from (./%s, --config or %s)",
 					a.origins["env"].describe(a.setting("env"), a.flags.envName), a.flags.envName, configFileName, envConfig)
 			}
 			return nil, nil
@@ -54,9 +53,9 @@ func (a *app) loadConfig() (*configFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if path == a.flags.config {
-			return nil, usageErrorf("%s: %v", a.origins["config"].describe(a.setting("config"), path), err)
+			return nil, configErrorf("%s: %v", a.origins["config"].describe(a.setting("config"), path), err)
 		}
-		return nil, fmt.Errorf("configuration file: %w", err)
+		return nil, configErrorf("configuration file: %v", err)
 	}
 	f, sections, err := parseConfig(path, data, a.settings)
 	for _, u := range f.urls {
@@ -88,9 +87,9 @@ func parseConfig(path string, data []byte, settings []setting) (f *configFile, s
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, _ := de.Position()
-			return f, nil, usageErrorf("%s:%d: %s", path, line, strings.TrimPrefix(de.Error(), "toml: "))
+			return f, nil, configErrorf("%s:%d: %s", path, line, strings.TrimPrefix(de.Error(), "toml: "))
 		}
-		return f, nil, usageErrorf("%s: %v", path, err)
+		return f, nil, configErrorf("%s: %v", path, err)
 	}
 	c := &configParser{f: f, settings: settings, sections: map[string]section{}}
 	var p unstable.Parser
@@ -106,7 +105,7 @@ func parseConfig(path string, data []byte, settings []setting) (f *configFile, s
 				return f, nil, err
 			}
 		case unstable.ArrayTable:
-			return f, nil, usageErrorf("%s:%d: [[%s]]: arrays of tables are not settings", path, c.line(e.Key()), strings.Join(c.key(e.Key()), "."))
+			return f, nil, configErrorf("%s:%d: [[%s]]: arrays of tables are not settings", path, c.line(e.Key()), strings.Join(c.key(e.Key()), "."))
 		case unstable.KeyValue:
 			if err := c.add(slices.Concat(table, c.key(e.Key())), e.Value(), c.line(e.Key())); err != nil {
 				return f, nil, err
@@ -114,7 +113,7 @@ func parseConfig(path string, data []byte, settings []setting) (f *configFile, s
 		}
 	}
 	if err := p.Error(); err != nil {
-		return f, nil, usageErrorf("%s: %v", path, err)
+		return f, nil, configErrorf("%s: %v", path, err)
 	}
 	for name := range c.sections {
 		f.envs = append(f.envs, name)
@@ -136,7 +135,7 @@ func (f *configFile) choose(name string, sections map[string]section, settings [
 		if len(f.envs) > 0 {
 			has = "its sections: " + strings.Join(f.envs, ", ")
 		}
-		return usageErrorf("%s has no [env.%s] section (%s)", f.path, name, has)
+		return configErrorf("%s has no [env.%s] section (%s)", f.path, name, has)
 	}
 	f.env = name
 	for k, vs := range sec {
@@ -184,7 +183,7 @@ func (c *configParser) place(path []string, line int) (env string, rest []string
 		return "", path, nil
 	}
 	if len(path) < 3 {
-		return "", nil, usageErrorf("%s:%d: %s: settings for an environment go in its section: [env.NAME], then key = value lines", c.f.path, line, strings.Join(path, "."))
+		return "", nil, configErrorf("%s:%d: %s: settings for an environment go in its section: [env.NAME], then key = value lines", c.f.path, line, strings.Join(path, "."))
 	}
 	return path[1], path[2:], nil
 }
@@ -207,7 +206,7 @@ func (c *configParser) checkTable(path []string, line int) error {
 		return err
 	}
 	if _, ok := s.dst.(*[]string); !ok || len(rest) > 1 {
-		return usageErrorf("%s:%d: [%s]: %s is a single value, not a table: write %s = ... ", c.f.path, line, strings.Join(path, "."), s.key, s.key)
+		return configErrorf("%s:%d: [%s]: %s is a single value, not a table: write %s = ... ", c.f.path, line, strings.Join(path, "."), s.key, s.key)
 	}
 	return nil
 }
@@ -229,7 +228,7 @@ func (c *configParser) setting(key string, path []string, line int) (*setting, e
 	if near := closest(key, known); near != "" {
 		hint = "did you mean " + near + "?"
 	}
-	return nil, usageErrorf("%s:%d: %s: unknown key (%s)", c.f.path, line, strings.Join(path, "."), hint)
+	return nil, configErrorf("%s:%d: %s: unknown key (%s)", c.f.path, line, strings.Join(path, "."), hint)
 }
 
 // add checks and records the value v of the key path.
@@ -257,12 +256,12 @@ func (c *configParser) add(path []string, v *unstable.Node, line int) error {
 	switch s.dst.(type) {
 	case *[]string:
 		if len(rest) != 2 || v.Kind != unstable.String {
-			return usageErrorf("%s:%d: %s: write %s as a table of strings: [%s], then NAME = \"VALUE\" lines", c.f.path, line, name, s.key, s.key)
+			return configErrorf("%s:%d: %s: write %s as a table of strings: [%s], then NAME = \"VALUE\" lines", c.f.path, line, name, s.key, s.key)
 		}
 		text = rest[1] + "=" + string(v.Data)
 	case *bool:
 		if len(rest) != 1 || v.Kind != unstable.Bool {
-			return usageErrorf("%s:%d: %s: write true or false, without quotes", c.f.path, line, name)
+			return configErrorf("%s:%d: %s: write true or false, without quotes", c.f.path, line, name)
 		}
 		text = string(v.Data)
 	default:
@@ -271,7 +270,7 @@ func (c *configParser) add(path []string, v *unstable.Node, line int) error {
 			if example == "" {
 				example = "..."
 			}
-			return usageErrorf("%s:%d: %s: write a string in quotes, like %s = %s", c.f.path, line, name, s.key, strconv.Quote(example))
+			return configErrorf("%s:%d: %s: write a string in quotes, like %s = %s", c.f.path, line, name, s.key, strconv.Quote(example))
 		}
 		text = string(v.Data)
 	}
@@ -289,7 +288,7 @@ func (c *configParser) add(path []string, v *unstable.Node, line int) error {
 		if s.url {
 			value = "(the URL)"
 		}
-		return usageErrorf("%s:%d: %s = %s: %v", c.f.path, line, name, value, err)
+		return configErrorf("%s:%d: %s = %s: %v", c.f.path, line, name, value, err)
 	}
 	sec := c.f.values
 	if env != "" {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -67,18 +66,7 @@ migrated by tide, stays in step with the converted folder.`,
 			for i, name := range written {
 				names[i] = filepath.Join(out, filepath.FromSlash(name))
 			}
-			if a.flags.json {
-				enc := json.NewEncoder(a.stdout)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				return enc.Encode(struct {
-					From       string   `json:"from"`
-					To         string   `json:"to"`
-					Out        string   `json:"out"`
-					Migrations int      `json:"migrations"`
-					Files      []string `json:"files"`
-				}{fromFormat.Name(), toFormat.Name(), out, len(migs), names})
-			}
+			a.result = convertResult{From: fromFormat.Name(), To: toFormat.Name(), Out: out, Migrations: len(migs), Files: names}
 			for _, n := range names {
 				a.info("%s", n)
 			}
@@ -103,4 +91,13 @@ func sameDir(x, y string) bool {
 	}
 	ay, err := filepath.Abs(y)
 	return err == nil && ax == ay
+}
+
+// convertResult is the result of tide convert.
+type convertResult struct {
+	From       string   `json:"from"`
+	To         string   `json:"to"`
+	Out        string   `json:"out"`
+	Migrations int      `json:"migrations"`
+	Files      []string `json:"files"` // written, in --out
 }

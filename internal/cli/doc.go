@@ -38,10 +38,16 @@
 //
 // # Output
 //
-// Results go to stdout; progress, notes and errors to stderr. With --json,
-// stdout carries JSON only: one object per event (ndjson) followed by a
-// summary object for the commands that migrate, or one document for
-// status, plan and validate.
+// Results go to stdout; progress, notes and errors to stderr, and, first,
+// the database a command opens (app.noteDatabase). With --json, stdout
+// carries JSON lines only (json.go): an event line per event of the
+// commands that migrate, then one document for every command, its errors
+// included, each with a stable code (errcodes.go); README.md
+// documents the contract and testdata/json holds every command's output.
+// Run sets the result; it prints the document once the command ended, so
+// a failure anywhere, a usage error included, gets one. An interrupted run
+// reports the migration it stopped and nothing of what the cancellation
+// broke on its way.
 //
 // # Exit codes
 //

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,14 +10,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/dburl"
 	"github.com/tidemigrate/tide/migration"
-
-	"github.com/tidemigrate/tide"
 )
 
-// usageError is a mistake in the command line: exit status 2.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line, the environment or the
+// configuration file: exit status 2.
+type usageError struct {
+	msg    string
+	config bool // in the configuration file or the environment: code "config"
+}
 
 func (e *usageError) Error() string { return e.msg }
 
@@ -24,12 +28,61 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// reportedError is a failure the command has already reported in full: it
-// only sets the exit status.
-type reportedError struct{ err error }
+// configErrorf is a usage error in the configuration file or a TIDE_*
+// variable, or a flag that contradicts the file.
+func configErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), config: true}
+}
 
-func (e *reportedError) Error() string { return e.err.Error() }
-func (e *reportedError) Unwrap() error { return e.err }
+// codedError gives a failure of the command line its code in the JSON
+// output (see errorEntries).
+type codedError struct {
+	code string
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// problemsError is tide validate's failure: its problems are its errors.
+type problemsError struct{ problems []errorJSON }
+
+func (e *problemsError) Error() string {
+	return fmt.Sprintf("found %s", plural(len(e.problems), "problem"))
+}
+
+// reportedErrors returns the errors to report for err: those it joins.
+// After an interruption (Ctrl-C), only the failed migration is: the rest is
+// what the cancellation broke on its way (a closed connection, an aborted
+// transaction), logged with --verbose.
+func (a *app) reportedErrors(err error) []error {
+	parts := splitJoined(err)
+	if !a.interrupted() {
+		return parts
+	}
+	var kept []error
+	for _, e := range parts {
+		var me *tide.MigrationError
+		if errors.As(e, &me) {
+			kept = append(kept, e)
+			continue
+		}
+		if !a.droppedLogged {
+			a.log.Debug("error after the interruption", "error", a.scrub(e.Error()))
+		}
+	}
+	a.droppedLogged = true
+	return kept
+}
+
+// interruptedText is the text of a migration that Ctrl-C stopped: where,
+// and what remains applied, without what the cancellation made the driver
+// say ("canceling statement due to user request").
+func (a *app) interruptedText(me *tide.MigrationError) string {
+	c := *me
+	c.Err = context.Canceled
+	return a.errorText(&c)
+}
 
 // maxStatementLines bounds how much of a failing statement is shown.
 const maxStatementLines = 8
@@ -38,10 +91,15 @@ const maxStatementLines = 8
 // error, followed, for a failed migration, by the start of the failing
 // statement.
 func (a *app) printError(err error) {
-	for _, e := range splitJoined(err) {
-		fmt.Fprintf(a.stderr, "tide: %s\n", a.errorText(e))
+	for _, e := range a.reportedErrors(err) {
 		var me *tide.MigrationError
-		if errors.As(e, &me) && me.SQL != "" {
+		isMigration := errors.As(e, &me)
+		text := a.errorText(e)
+		if isMigration && e == error(me) && a.interrupted() && me.Cause == tide.CauseInterrupted {
+			text = a.interruptedText(me)
+		}
+		fmt.Fprintf(a.stderr, "tide: %s\n", text)
+		if isMigration && me.SQL != "" {
 			where := a.displayPath(me.Path)
 			if me.Line > 0 {
 				where = fmt.Sprintf("%s:%d", where, me.Line)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -57,15 +56,16 @@ where tide runs.`,
 				}
 				return err
 			}
-			if a.flags.json {
-				return json.NewEncoder(a.stdout).Encode(struct {
-					Path string `json:"path"`
-				}{path})
-			}
+			a.result = initResult{Path: path}
 			a.info("wrote %s", path)
 			return nil
 		}),
 	}
+}
+
+// initResult is the result of tide init.
+type initResult struct {
+	Path string `json:"path"` // the file written
 }
 
 // initKeys are the settings tide init writes, in order, each with its

@@ -11,7 +11,7 @@ import (
 
 // operation runs one locked library operation with the event renderer and
 // prints its outcome: message(results) on success.
-func (a *app) operation(ctx context.Context, command string, opts []tide.Option,
+func (a *app) operation(ctx context.Context, opts []tide.Option,
 	op func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error),
 	message func(results []tide.Result) string,
 ) error {
@@ -20,7 +20,7 @@ func (a *app) operation(ctx context.Context, command string, opts []tide.Option,
 		return err
 	}
 	defer db.Close()
-	r := a.newRenderer(command)
+	r := a.newRenderer()
 	m, err := a.migrator(db, d, r.observe, opts...)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ pending migrations older than the newest applied one.`,
 				return err
 			}
 			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther)}
-			return a.operation(cmd.Context(), "up", opts,
+			return a.operation(cmd.Context(), opts,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.UpTo(ctx, target) },
 				func(rs []tide.Result) string {
 					if len(rs) == 0 {
@@ -107,7 +107,7 @@ the undos of the statements that took effect run.`,
 			case !target.IsZero():
 				op = func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.DownTo(ctx, target) }
 			}
-			return a.operation(cmd.Context(), "down", []tide.Option{tide.WithPartialRevert(partial)}, op, func(rs []tide.Result) string {
+			return a.operation(cmd.Context(), []tide.Option{tide.WithPartialRevert(partial)}, op, func(rs []tide.Result) string {
 				switch {
 				case len(rs) > 0:
 					return fmt.Sprintf("reverted %s", plural(len(rs), "migration"))
@@ -132,7 +132,7 @@ func (a *app) redoCommand() *cobra.Command {
 		Example: `  tide redo                         # while writing a migration: try its down and up again`,
 		Args:    cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			return a.operation(cmd.Context(), "redo", nil,
+			return a.operation(cmd.Context(), nil,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Redo(ctx) },
 				func(rs []tide.Result) string {
 					if len(rs) == 0 {
@@ -159,7 +159,7 @@ already recorded are left as they are.`,
 			if err != nil {
 				return err
 			}
-			return a.operation(cmd.Context(), "baseline", nil,
+			return a.operation(cmd.Context(), nil,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Baseline(ctx, target) },
 				func(rs []tide.Result) string {
 					if len(rs) == 0 {

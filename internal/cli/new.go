@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,19 +39,20 @@ created if it is missing. No database is needed.`,
 			if err != nil {
 				return err
 			}
-			if a.flags.json {
-				return json.NewEncoder(a.stdout).Encode(struct {
-					Path    string `json:"path"`
-					Version string `json:"version"`
-					Name    string `json:"name"`
-				}{path, version, name})
-			}
-			if !a.flags.quiet {
+			a.result = newResult{Path: path, Version: version, Name: name}
+			if !a.flags.quiet && !a.flags.json {
 				fmt.Fprintln(a.stdout, path)
 			}
 			return nil
 		}),
 	}
+}
+
+// newResult is the result of tide new.
+type newResult struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	Name    string `json:"name"`
 }
 
 // checkNativeDir refuses to write a native file into a folder of another

@@ -18,7 +18,8 @@ import (
 	"github.com/tidemigrate/tide/source"
 )
 
-// open opens the database. Its errors never contain the password.
+// open opens the database, and says which: on stderr unless --quiet, in
+// the JSON document. Its errors never contain the password.
 func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 	rawURL, isDefault := a.databaseURL()
 	a.addPasswords(rawURL)
@@ -28,12 +29,12 @@ func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 				return nil, nil, err
 			}
 		}
-		a.noteDefaultDatabase()
 	}
+	a.noteDatabase(rawURL, isDefault)
 	a.log.Debug("opening database", "url", dburl.Redact(rawURL))
 	db, d, err := dburl.Open(ctx, rawURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
 	}
 	a.log.Debug("database open", "dialect", d.Name())
 	return db, d, nil
@@ -49,7 +50,7 @@ func (a *app) openToRead(ctx context.Context) (db *sql.DB, d dialect.Dialect, em
 			if err := a.checkNewDefault(); err != nil {
 				return nil, nil, false, err
 			}
-			a.noteDefaultDatabase()
+			a.noteDatabase("sqlite:"+dburl.DefaultSQLitePath, true)
 			fmt.Fprintf(a.stderr, "tide: ./%s does not exist yet: nothing is applied\n", dburl.DefaultSQLitePath)
 			db, d, err := dburl.Open(ctx, "sqlite::memory:")
 			return db, d, true, err
@@ -75,11 +76,11 @@ func (a *app) checkNewDefault() error {
 	default:
 		return nil
 	}
-	return fmt.Errorf("no database URL given (--database-url, %s, %s, or database_url in %s) and ./%s does not exist: "+
+	return &codedError{code: codeDatabaseURLMissing, err: fmt.Errorf("no database URL given (--database-url, %s, %s, or database_url in %s) and ./%s does not exist: "+
 		"not using a new embedded SQLite database because %s, so that a deploy whose database URL is missing fails here. "+
 		"Set %s; or, to use the embedded database from a script, name it: --database-url sqlite:%s (or database_url = \"sqlite:%s\" in %s)",
 		envDatabaseURL, envDatabaseURLAlt, a.configName(), dburl.DefaultSQLitePath, why,
-		envDatabaseURL, dburl.DefaultSQLitePath, dburl.DefaultSQLitePath, a.configName())
+		envDatabaseURL, dburl.DefaultSQLitePath, dburl.DefaultSQLitePath, a.configName())}
 }
 
 // configName is the configuration file's name, for messages.
@@ -90,9 +91,18 @@ func (a *app) configName() string {
 	return configFileName
 }
 
-func (a *app) noteDefaultDatabase() {
-	fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s, database_url in %s): using the embedded SQLite database ./%s\n",
-		envDatabaseURL, envDatabaseURLAlt, a.configName(), dburl.DefaultSQLitePath)
+// noteDatabase records the database the command acts on for the JSON
+// document, and names it on stderr in one line: the embedded default
+// (always, even with --quiet, as it may not be the database meant), or
+// "database URL (table T)" unless --quiet.
+func (a *app) noteDatabase(rawURL string, isDefault bool) {
+	a.database = a.scrub(dburl.Redact(rawURL))
+	if isDefault {
+		fmt.Fprintf(a.stderr, "tide: no database URL given (--database-url, %s, %s, database_url in %s): using the embedded SQLite database ./%s\n",
+			envDatabaseURL, envDatabaseURLAlt, a.configName(), dburl.DefaultSQLitePath)
+		return
+	}
+	a.note("database %s (table %s)", a.database, a.flags.table)
 }
 
 // migrator builds the Migrator for db from the migrations directory and the
@@ -126,6 +136,7 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
+	a.migrations = m.Migrations()
 	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", f.table, "lock", f.lock)
 	return m, nil
 }
@@ -260,7 +271,7 @@ func (a *app) checkFormatPin(fsys fs.FS, f source.Format) error {
 	if err == nil {
 		found = "is detected as " + detected.Name()
 	}
-	return usageErrorf("%s: %s sets no format and %s %s, so a run without %s would read it differently: set format = %q in %s",
+	return configErrorf("%s: %s sets no format and %s %s, so a run without %s would read it differently: set format = %q in %s",
 		a.formatPin.describe(a.setting("format"), f.Name()), a.config.path, a.dir, found, a.formatPin.name, f.Name(), a.config.path)
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -60,8 +59,13 @@ would (newest applied first): the newest migration, those newer than
 			if err != nil {
 				return err
 			}
+			direction := tide.Up
+			if down {
+				direction = tide.Down
+			}
+			a.result = a.planResult(plan, d, direction)
 			if a.flags.json {
-				return a.planJSON(plan, d)
+				return nil
 			}
 			empty := "database is up to date: nothing to apply"
 			if down {
@@ -135,41 +139,44 @@ func commitsImplicitly(d dialect.Dialect, stmts []tide.Statement) bool {
 	return false
 }
 
+// planResult is the result of tide plan.
+type planResult struct {
+	Direction  string         `json:"direction"` // "up", or "down" with --down
+	Migrations []planJSONStep `json:"migrations"`
+}
+
 // planJSONStep is one migration in tide plan --json.
 type planJSONStep struct {
-	Version       string              `json:"version"` // "" for a repeatable migration
-	Name          string              `json:"name"`
-	Repeatable    bool                `json:"repeatable"`
-	Path          string              `json:"path"`
-	Direction     string              `json:"direction"`
-	NoTransaction bool                `json:"no_transaction"`
-	Resume        int                 `json:"resume"`
-	Statements    []planJSONStatement `json:"statements"`
+	migrationJSON
+	Direction     string `json:"direction"`
+	NoTransaction bool   `json:"no_transaction"` // it runs statement by statement
+	// Resumed is the number of leading statements an interrupted earlier
+	// run applied: they are skipped.
+	Resumed    int                 `json:"resumed"`
+	Statements []planJSONStatement `json:"statements"` // none for a Go migration
 }
 
 type planJSONStatement struct {
-	Line int    `json:"line"`
-	SQL  string `json:"sql"`
+	Index int    `json:"index"` // 1-based, in its section
+	Line  int    `json:"line"`
+	SQL   string `json:"sql"`
 }
 
-func (a *app) planJSON(plan []tide.Planned, d dialect.Dialect) error {
-	steps := make([]planJSONStep, 0, len(plan))
+func (a *app) planResult(plan []tide.Planned, d dialect.Dialect, direction tide.Direction) planResult {
+	out := planResult{Direction: string(direction), Migrations: make([]planJSONStep, 0, len(plan))}
 	for _, p := range plan {
 		stmts := p.Statements()
 		s := planJSONStep{
-			Version: p.Migration.Version.String(), Name: p.Migration.Name, Repeatable: p.Migration.Repeatable, Path: a.displayPath(p.Migration.Path),
-			Direction: string(p.Direction), NoTransaction: p.Migration.NoTransaction || commitsImplicitly(d, stmts),
-			Resume: p.Resume, Statements: make([]planJSONStatement, 0, len(stmts)),
+			migrationJSON: a.migrationJSON(p.Migration), Direction: string(p.Direction),
+			NoTransaction: p.Migration.NoTransaction || commitsImplicitly(d, stmts),
+			Resumed:       p.Resume, Statements: make([]planJSONStatement, 0, len(stmts)),
 		}
-		for _, st := range stmts {
-			s.Statements = append(s.Statements, planJSONStatement{Line: st.Line, SQL: st.SQL})
+		for i, st := range stmts {
+			s.Statements = append(s.Statements, planJSONStatement{Index: p.Resume + i + 1, Line: st.Line, SQL: st.SQL})
 		}
-		steps = append(steps, s)
+		out.Migrations = append(out.Migrations, s)
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(steps)
+	return out
 }
 
 // revertPrefix marks the header of a step that reverts a migration.

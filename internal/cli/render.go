@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -15,24 +13,23 @@ import (
 )
 
 // renderer shows the events of one operation: progress bars on a terminal,
-// plain lines otherwise, and ndjson on stdout with --json. The library
+// plain lines otherwise, and event lines on stdout with --json. The library
 // calls observe from the goroutine running the operation.
 type renderer struct {
 	a       *app
-	command string
 	started time.Time
 
 	mu        sync.Mutex
-	json      *json.Encoder // stdout, with --json
-	plain     bool          // plain progress lines on stderr
-	bars      bool          // progress bars on stderr, a terminal
+	json      *jsonWriter // stdout, with --json
+	plain     bool        // plain progress lines on stderr
+	bars      bool        // progress bars on stderr, a terminal
 	barOpts   []mpb.ContainerOption
 	progress  *mpb.Progress // while bars are shown
 	bar       *mpb.Bar      // the running migration's bar
 	barTime   *barTimer     // its elapsed time
 	announced bool          // "waiting for the lock" was shown
 	lastLine  time.Time     // of the last statement line
-	adopt     *adoptJSON    // tide adopt's part of the summary
+	adopt     *adoptResult  // tide adopt's result, which it fills in as it goes
 
 	// running reports a long statement while it runs, in plain mode: a
 	// line every stillRunningEvery.
@@ -49,11 +46,10 @@ const stillRunningEvery = 5 * time.Second
 // gets one line per statement; longer ones get at most one a second.
 const plainStatementLines = 50
 
-func (a *app) newRenderer(command string) *renderer {
-	r := &renderer{a: a, command: command, started: a.now(), stillRunningEvery: stillRunningEvery}
+func (a *app) newRenderer() *renderer {
+	r := &renderer{a: a, started: a.now(), stillRunningEvery: stillRunningEvery}
 	if a.flags.json {
-		r.json = json.NewEncoder(a.stdout)
-		r.json.SetEscapeHTML(false)
+		r.json = a.jsonOut()
 	}
 	if a.flags.quiet {
 		return r
@@ -254,143 +250,30 @@ func (r *renderer) stop() {
 	r.progress = nil
 }
 
-// finish ends the operation's output: the summary object with --json, or
-// message on stdout when the operation succeeded.
+// finish ends the operation's output: the command's result for --json,
+// or message on stdout when the operation succeeded.
 func (r *renderer) finish(results []tide.Result, err error, message string) {
 	r.stop()
-	if r.json != nil {
-		s := summaryJSON{Event: "summary", Command: r.command, OK: err == nil, Migrations: []resultJSON{},
-			DurationMS: r.a.now().Sub(r.started).Milliseconds(), Adopt: r.adopt}
-		for _, res := range results {
-			s.Migrations = append(s.Migrations, resultJSON{
-				Version: res.Migration.Version.String(), Name: res.Migration.Name, Repeatable: res.Migration.Repeatable,
-				Direction: string(res.Direction), DurationMS: res.Duration.Milliseconds(), Resumed: res.Resumed,
-				Baselined: res.Baselined, Adopted: res.Adopted,
-			})
-		}
-		if err != nil {
-			s.Error = r.a.errorText(err)
-			var me *tide.MigrationError
-			if errors.As(err, &me) {
-				s.Failure = &failureJSON{
-					Version: me.Version.String(), Name: me.Name, Path: r.a.displayPath(me.Path), Direction: string(me.Direction),
-					Statement: me.Statement, Line: me.Line, SQL: r.a.scrub(me.SQL), Applied: me.Applied, Transactional: me.Transactional,
-				}
-			}
-		} else {
-			s.Message = message
-		}
-		r.mu.Lock()
-		_ = r.json.Encode(s)
-		r.mu.Unlock()
-		return
+	if err != nil {
+		message = ""
 	}
-	if err == nil && message != "" {
+	res := r.a.migrateResult(results, r.a.now().Sub(r.started), message)
+	r.a.result = res
+	if r.adopt != nil {
+		r.adopt.migrateResult = res
+		r.a.result = r.adopt
+	}
+	if r.json == nil && message != "" {
 		r.a.info("%s", message)
 	}
 }
 
+// emitJSON prints the event line of e.
 func (r *renderer) emitJSON(e tide.Event) {
 	if r.json == nil {
 		return
 	}
-	var v any
-	switch e := e.(type) {
-	case tide.LockWaiting:
-		v = struct {
-			Event  string `json:"event"`
-			Holder string `json:"holder"`
-		}{"lock_waiting", r.a.scrub(e.Holder)}
-	case tide.LockAcquired:
-		v = struct {
-			Event    string `json:"event"`
-			WaitedMS int64  `json:"waited_ms"`
-		}{"lock_acquired", e.Waited.Milliseconds()}
-	case tide.MigrationStarted:
-		v = struct {
-			Event      string `json:"event"`
-			Version    string `json:"version"`
-			Name       string `json:"name"`
-			Path       string `json:"path"`
-			Direction  string `json:"direction"`
-			Statements int    `json:"statements"`
-			Resumed    int    `json:"resumed"`
-		}{"migration_started", e.Migration.Version.String(), e.Migration.Name, r.a.displayPath(e.Migration.Path), string(e.Direction), e.Statements, e.Resumed}
-	case tide.StatementDone:
-		v = struct {
-			Event      string `json:"event"`
-			Version    string `json:"version"`
-			Direction  string `json:"direction"`
-			Index      int    `json:"index"`
-			Total      int    `json:"total"`
-			Line       int    `json:"line"`
-			DurationMS int64  `json:"duration_ms"`
-		}{"statement_done", e.Migration.Version.String(), string(e.Direction), e.Index, e.Total, e.Line, e.Duration.Milliseconds()}
-	case tide.MigrationDone:
-		v = struct {
-			Event      string `json:"event"`
-			Version    string `json:"version"`
-			Name       string `json:"name"`
-			Direction  string `json:"direction"`
-			DurationMS int64  `json:"duration_ms"`
-		}{"migration_done", e.Migration.Version.String(), e.Migration.Name, string(e.Direction), e.Duration.Milliseconds()}
-	case tide.MigrationFailed:
-		v = struct {
-			Event     string `json:"event"`
-			Version   string `json:"version"`
-			Name      string `json:"name"`
-			Direction string `json:"direction"`
-			Error     string `json:"error"`
-		}{"migration_failed", e.Migration.Version.String(), e.Migration.Name, string(e.Direction), r.a.errorText(e.Err)}
-	case tide.Baselined:
-		v = struct {
-			Event   string `json:"event"`
-			Version string `json:"version"`
-			Name    string `json:"name"`
-		}{"baselined", e.Migration.Version.String(), e.Migration.Name}
-	default:
-		return
-	}
-	_ = r.json.Encode(v)
-}
-
-// summaryJSON is the last object printed by the commands that migrate.
-type summaryJSON struct {
-	Event      string       `json:"event"` // "summary"
-	Command    string       `json:"command"`
-	OK         bool         `json:"ok"`
-	Migrations []resultJSON `json:"migrations"`
-	DurationMS int64        `json:"duration_ms"`
-	Message    string       `json:"message,omitempty"`
-	Error      string       `json:"error,omitempty"`
-	Failure    *failureJSON `json:"failure,omitempty"`
-	Adopt      *adoptJSON   `json:"adopt,omitempty"` // tide adopt only
-}
-
-// resultJSON is one migration in a summary. A repeatable migration has
-// the version "".
-type resultJSON struct {
-	Version    string `json:"version"`
-	Name       string `json:"name"`
-	Repeatable bool   `json:"repeatable"`
-	Direction  string `json:"direction"`
-	DurationMS int64  `json:"duration_ms"`
-	Resumed    int    `json:"resumed"`
-	Baselined  bool   `json:"baselined"`
-	Adopted    bool   `json:"adopted"`
-}
-
-// failureJSON describes a failed migration (a *tide.MigrationError).
-type failureJSON struct {
-	Version       string `json:"version"`
-	Name          string `json:"name"`
-	Path          string `json:"path"`
-	Direction     string `json:"direction"`
-	Statement     int    `json:"statement"`
-	Line          int    `json:"line"`
-	SQL           string `json:"sql"`
-	Applied       int    `json:"applied"`
-	Transactional bool   `json:"transactional"`
+	r.json.write(eventLine{Tide: jsonFormat, Kind: "event", Event: e.Kind(), Data: r.a.eventData(e)})
 }
 
 // migrationLabel names a migration in messages: "20261122093000 add_users",

@@ -50,7 +50,7 @@ func events() []tide.Event {
 func TestPlainProgress(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	for _, e := range events() {
 		r.observe(e)
 	}
@@ -75,7 +75,7 @@ func TestPlainProgressQuiet(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
 	a.flags.quiet = true
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	for _, e := range events() {
 		r.observe(e)
 	}
@@ -89,13 +89,15 @@ func TestJSONEvents(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(false)
 	a.flags.json = true
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	evs := append(events(),
+		tide.StatementStarted{Migration: addUsers, Direction: tide.Down, Index: 1, Total: 1, Line: 7},
 		tide.MigrationFailed{Migration: addUsers, Direction: tide.Down, Err: &tide.MigrationError{
 			Version: addUsers.Version, Name: addUsers.Name, Path: addUsers.Path, Direction: tide.Down,
-			Statement: 1, Line: 7, SQL: "DROP TABLE users", Transactional: true, Err: errors.New("boom"),
+			Statement: 1, Line: 7, SQL: "DROP TABLE users", Transactional: true, Cause: tide.CauseFailed, Err: errors.New("boom"),
 		}},
 		tide.Baselined{Migration: addUsers},
+		tide.Adopted{Migration: tide.Migration{Name: "names", Repeatable: true, Path: "R__names.sql"}, From: "flyway"},
 	)
 	for _, e := range evs {
 		r.observe(e)
@@ -104,59 +106,90 @@ func TestJSONEvents(t *testing.T) {
 	if stderr.Len() > 0 {
 		t.Errorf("stderr with --json and no terminal: %s", stderr)
 	}
-	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
-	var got []map[string]any
-	for _, l := range lines {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
+	var got []string
+	for l := range strings.SplitSeq(strings.TrimSuffix(stdout.String(), "\n"), "\n") {
+		if !json.Valid([]byte(l)) {
 			t.Fatalf("not JSON: %s", l)
 		}
-		if !strings.HasPrefix(l, `{"event":"`) {
-			t.Errorf("event is not the first key: %s", l)
-		}
-		delete(m, "duration_ms") // of the summary: wall time
-		got = append(got, m)
+		got = append(got, l)
 	}
-	want := []map[string]any{
-		{"event": "lock_waiting", "holder": "host:42:abc"},
-		{"event": "lock_acquired", "waited_ms": 2100.0},
-		{"event": "migration_started", "version": "20261122093000", "name": "add_users", "path": "migrations/20261122093000_add_users.sql", "direction": "up", "statements": 3.0, "resumed": 0.0},
-		{"event": "statement_done", "version": "20261122093000", "direction": "up", "index": 1.0, "total": 3.0, "line": 2.0},
-		{"event": "statement_done", "version": "20261122093000", "direction": "up", "index": 2.0, "total": 3.0, "line": 14.0},
-		{"event": "statement_done", "version": "20261122093000", "direction": "up", "index": 3.0, "total": 3.0, "line": 20.0},
-		{"event": "migration_done", "version": "20261122093000", "name": "add_users", "direction": "up"},
-		{"event": "migration_failed", "version": "20261122093000", "name": "add_users", "direction": "down",
-			"error": "migrations/20261122093000_add_users.sql:7: down 20261122093000 add_users: statement 1: boom (rolled back: nothing of this migration was applied)"},
-		{"event": "baselined", "version": "20261122093000", "name": "add_users"},
-		{"event": "summary", "command": "up", "ok": true, "message": "applied 1 migration", "migrations": []any{
-			map[string]any{"version": "20261122093000", "name": "add_users", "repeatable": false, "direction": "up", "duration_ms": 2360.0, "resumed": 0.0, "baselined": false, "adopted": false},
-		}},
+	const m = `"version":"20261122093000","name":"add_users","repeatable":false,"path":"migrations/20261122093000_add_users.sql"`
+	want := []string{
+		`{"tide":1,"kind":"event","event":"lock_waiting","data":{"key":"","holder":"host:42:abc"}}`,
+		`{"tide":1,"kind":"event","event":"lock_acquired","data":{"key":"","waited_ms":2100}}`,
+		`{"tide":1,"kind":"event","event":"migration_started","data":{` + m + `,"direction":"up","statements":3,"resumed":0}}`,
+		`{"tide":1,"kind":"event","event":"statement_done","data":{` + m + `,"direction":"up","index":1,"total":3,"line":2,"duration_ms":0}}`,
+		`{"tide":1,"kind":"event","event":"statement_done","data":{` + m + `,"direction":"up","index":2,"total":3,"line":14,"duration_ms":12}}`,
+		`{"tide":1,"kind":"event","event":"statement_done","data":{` + m + `,"direction":"up","index":3,"total":3,"line":20,"duration_ms":2345}}`,
+		`{"tide":1,"kind":"event","event":"migration_done","data":{` + m + `,"direction":"up","duration_ms":2360}}`,
+		`{"tide":1,"kind":"event","event":"statement_started","data":{` + m + `,"direction":"down","index":1,"total":1,"line":7}}`,
+		`{"tide":1,"kind":"event","event":"migration_failed","data":{` + m + `,"direction":"down","error":{"code":"statement_failed",` +
+			`"message":"migrations/20261122093000_add_users.sql:7: down 20261122093000 add_users: statement 1: boom (rolled back: nothing of this migration was applied)",` +
+			`"file":"migrations/20261122093000_add_users.sql","line":7,"version":"20261122093000","name":"add_users",` +
+			`"failure":{"direction":"down","cause":"statement_failed","statement":1,"statement_line":7,"error_line":0,"sql":"DROP TABLE users","detail":"","hint":"","applied":0,"transactional":true}}}}`,
+		`{"tide":1,"kind":"event","event":"baselined","data":{` + m + `}}`,
+		`{"tide":1,"kind":"event","event":"adopted","data":{"version":"","name":"names","repeatable":true,"path":"migrations/R__names.sql","from":"flyway"}}`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
+	res, ok := a.result.(migrateResult)
+	if !ok || len(res.Migrations) != 1 || res.Migrations[0].DurationMS != 2360 || res.Message != "applied 1 migration" {
+		t.Errorf("result %#v", a.result)
+	}
 }
 
-func TestJSONSummaryOfFailure(t *testing.T) {
+// otherEvent is an event of a package the CLI does not know.
+type otherEvent struct {
+	Table     string
+	BatchSize int
+	Elapsed   time.Duration
+	At        time.Time
+	HTTPCode  uint8
+	Migration tide.Migration
+	Version   tide.Version
+	Err       error
+	Rows      []int64
+	Nested    struct{ OK bool }
+	Callback  func()
+	Values    map[string]int
+	secret    string
+}
+
+func (otherEvent) Kind() string { return "batch_done" }
+
+// TestJSONOtherEvents renders an event of another package by its exported
+// fields, safely.
+func TestJSONOtherEvents(t *testing.T) {
 	t.Parallel()
 	a, stdout, _ := testApp(false)
 	a.flags.json = true
 	a.passwords = []string{"s3cretpw"}
-	r := a.newRenderer("up")
-	err := &tide.MigrationError{Version: addUsers.Version, Name: addUsers.Name, Path: addUsers.Path, Direction: tide.Up,
-		Statement: 2, Line: 14, SQL: "CREATE USER x PASSWORD 's3cretpw'", Applied: 1, Err: errors.New("boom")}
-	r.finish(nil, err, "")
-	var got summaryJSON
-	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
-		t.Fatal(err)
+	r := a.newRenderer()
+	r.observe(otherEvent{
+		Table: "users", BatchSize: 500, Elapsed: 1500 * time.Millisecond, At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)),
+		HTTPCode: 7, Migration: addUsers, Version: tide.MustParseVersion("1.2"), Err: errors.New("tide: password s3cretpw rejected"),
+		Rows: []int64{1, 2}, Nested: struct{ OK bool }{true}, Callback: func() {}, Values: map[string]int{"a": 1}, secret: "s3cretpw",
+	})
+	r.observe(otherEvent{}) // zero values: null time and error, empty slice
+	r.finish(nil, nil, "")
+	want := `{"tide":1,"kind":"event","event":"batch_done","data":{"table":"users","batch_size":500,"elapsed_ms":1500,"at":"2026-01-02T02:04:05Z","http_code":7,` +
+		`"migration":{"version":"20261122093000","name":"add_users","repeatable":false,"path":"migrations/20261122093000_add_users.sql"},"version":"1.2",` +
+		`"err":"password xxxxx rejected","rows":[1,2],"nested":{"ok":true}}}
+{"tide":1,"kind":"event","event":"batch_done","data":{"table":"","batch_size":0,"elapsed_ms":0,"at":null,"http_code":0,` +
+		`"migration":{"version":"","name":"","repeatable":false,"path":""},"version":"","err":null,"rows":[],"nested":{"ok":false}}}
+`
+	if diff := cmp.Diff(want, stdout.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
-	want := summaryJSON{Event: "summary", Command: "up", Migrations: []resultJSON{}, DurationMS: got.DurationMS,
-		Error: "migrations/20261122093000_add_users.sql:14: up 20261122093000 add_users: statement 2: boom (statements 1-1 took effect and are recorded; fix statement 2 and run tide up again to continue from it)",
-		Failure: &failureJSON{Version: "20261122093000", Name: "add_users", Path: "migrations/20261122093000_add_users.sql", Direction: "up",
-			Statement: 2, Line: 14, SQL: "CREATE USER x PASSWORD 'xxxxx'", Applied: 1},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("summary (-want +got):\n%s", diff)
+}
+
+func TestSnakeCase(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"Key": "key", "WaitedMS": "waited_ms", "HTTPCode": "http_code", "BatchSize": "batch_size", "ID": "id", "Row2Done": "row2_done"} {
+		if got := snakeCase(in); got != want {
+			t.Errorf("snakeCase(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -165,7 +198,7 @@ func TestJSONSummaryOfFailure(t *testing.T) {
 func TestBars(t *testing.T) {
 	t.Parallel()
 	a, stdout, stderr := testApp(true)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	r.barOpts = []mpb.ContainerOption{mpb.ForceTTY(), mpb.WithAutoRefresh(), mpb.WithWidth(150)}
 	for _, e := range events() {
 		r.observe(e)
@@ -299,7 +332,7 @@ tide: migrations/2_bad.sql:5: up 2 bad: statement 2: password xxxxx rejected (ro
 func TestPlainProgressLongStatement(t *testing.T) {
 	t.Parallel()
 	a, _, stderr := testApp(false)
-	r := a.newRenderer("up")
+	r := a.newRenderer()
 	r.stillRunningEvery = 10 * time.Millisecond
 	r.observe(tide.MigrationStarted{Migration: addUsers, Direction: tide.Up, Statements: 1})
 	r.observe(tide.StatementStarted{Migration: addUsers, Direction: tide.Up, Index: 1, Total: 1, Line: 7})

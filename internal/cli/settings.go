@@ -87,7 +87,7 @@ func (f *globalFlags) settings() []setting {
 		{flag: "flyway-baselines", env: []string{"TIDE_FLYWAY_BASELINES"}, key: "flyway_baselines", def: "false", dst: &f.flywayBaselines,
 			usage: "Flyway folders: let the newest B<version>__ baseline migration replace the V migrations it covers, as Flyway does on an empty database"},
 		{flag: "json", env: []string{"TIDE_JSON"}, key: "json", def: "false", dst: &f.json,
-			usage: "print JSON on stdout (events as ndjson, then a summary)"},
+			usage: "print JSON lines on stdout: the events, then one document with the result and the errors"},
 		{flag: "quiet", short: "q", env: []string{"TIDE_QUIET"}, key: "quiet", def: "false", dst: &f.quiet,
 			usage: "print only errors"},
 		{flag: "verbose", short: "v", env: []string{"TIDE_VERBOSE"}, key: "verbose", def: "false", dst: &f.verbose,
@@ -279,6 +279,9 @@ func (a *app) resolveSetting(s *setting, file *configFile) error {
 	}
 	for _, v := range vals {
 		if err := s.set(v.text); err != nil {
+			if v.from.kind == fromFile || v.from.kind == fromEnv {
+				return configErrorf("%s: %v", v.from.describe(s, v.text), err)
+			}
 			return usageErrorf("%s: %v", v.from.describe(s, v.text), err)
 		}
 		a.origins[s.flag] = v.from
@@ -408,7 +411,7 @@ func (a *app) checkPinned() error {
 		if inFile {
 			how = fmt.Sprintf("%s:%d sets %s = %s", file.path, fvs[0].line, s.key, strconv.Quote(want))
 		}
-		return usageErrorf("%s differs from the configuration: %s. The version table, the format and the lock must be the same for every run, "+
+		return configErrorf("%s differs from the configuration: %s. The version table, the format and the lock must be the same for every run, "+
 			"so with a configuration file they are set there: change %s in %s",
 			o.describe(s, got), how, s.key, file.path)
 	}

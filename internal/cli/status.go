@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -58,13 +57,12 @@ cut short (marked "…"); --json has everything.`,
 			if err != nil {
 				return err
 			}
-			if a.flags.json {
-				err = a.statusJSON(sts)
-			} else {
+			a.result = a.statusResult(sts)
+			if !a.flags.json {
 				a.statusTable(sts)
 			}
-			if err != nil || !exitCode {
-				return err
+			if !exitCode {
+				return nil
 			}
 			return notUpToDate(sts)
 		}),
@@ -97,14 +95,20 @@ func notUpToDate(sts []tide.MigrationStatus) error {
 	return &exitError{code: ExitNotUpToDate, err: fmt.Errorf("the database is not up to date: %s", strings.Join(parts, ", "))}
 }
 
+// statusResult is the result of tide status.
+type statusResult struct {
+	Migrations []statusJSONRow `json:"migrations"`
+	// Counts are the migrations by state (only the states present).
+	Counts map[string]int `json:"counts"`
+	// UpToDate reports that every migration is applied as its file says:
+	// what --exit-code checks.
+	UpToDate bool `json:"up_to_date"`
+}
+
 // statusJSONRow is one migration in tide status --json. Every key is always
-// present; those without a value are null. A repeatable migration has the
-// version "" and repeatable true.
+// present; those without a value are null.
 type statusJSONRow struct {
-	Version     string        `json:"version"`
-	Name        string        `json:"name"`
-	Repeatable  bool          `json:"repeatable"`
-	Path        string        `json:"path"`
+	migrationJSON
 	State       string        `json:"state"`
 	AppliedAt   *string       `json:"applied_at"`
 	DurationMS  *int64        `json:"duration_ms"`
@@ -123,12 +127,11 @@ type progressJSON struct {
 	Error     string `json:"error"`
 }
 
-func (a *app) statusJSON(sts []tide.MigrationStatus) error {
-	rows := make([]statusJSONRow, 0, len(sts))
+func (a *app) statusResult(sts []tide.MigrationStatus) statusResult {
+	out := statusResult{Migrations: make([]statusJSONRow, 0, len(sts)), Counts: map[string]int{}, UpToDate: notUpToDate(sts) == nil}
 	for _, st := range sts {
 		row := statusJSONRow{
-			Version: st.Migration.Version.String(), Name: st.Migration.Name, Repeatable: st.Migration.Repeatable,
-			Path: a.displayPath(st.Migration.Path), State: string(st.State), AppliedBy: st.AppliedBy, AppliedHost: st.AppliedHost,
+			migrationJSON: a.migrationJSON(st.Migration), State: string(st.State), AppliedBy: st.AppliedBy, AppliedHost: st.AppliedHost,
 			Baselined: st.Baselined, Reversible: st.Migration.Reversible,
 		}
 		if from, ok := adoptedFrom(st); ok {
@@ -142,12 +145,10 @@ func (a *app) statusJSON(sts []tide.MigrationStatus) error {
 		if p := st.Progress; p != nil {
 			row.Progress = &progressJSON{Direction: string(p.Direction), Applied: p.Applied, Total: p.Total, Error: a.scrub(p.Error)}
 		}
-		rows = append(rows, row)
+		out.Migrations = append(out.Migrations, row)
+		out.Counts[string(st.State)]++
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rows)
+	return out
 }
 
 func (a *app) statusTable(sts []tide.MigrationStatus) {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -36,44 +35,32 @@ names (SQLite when no URL is given), and a note says so.`,
   TIDE_DATABASE_URL=postgres://db/app tide validate --offline   # split as PostgreSQL does`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			var count int
-			var problems []problem
+			var res validateResult
+			var problems []errorJSON
 			var err error
 			if offline {
-				count, problems, err = a.validateFiles()
+				res, problems, err = a.validateFiles()
 			} else {
-				count, problems, err = a.validateDatabase(cmd.Context(), outOfOrder)
+				res, problems, err = a.validateDatabase(cmd.Context(), outOfOrder)
 			}
 			if err != nil {
 				return err
 			}
-			if a.flags.json {
-				out := struct {
-					OK              bool      `json:"ok"`
-					Migrations      int       `json:"migrations"`
-					DatabaseChecked bool      `json:"database_checked"`
-					Problems        []problem `json:"problems"`
-				}{len(problems) == 0, count, !offline, append([]problem{}, problems...)}
-				enc := json.NewEncoder(a.stdout)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(out); err != nil {
-					return err
-				}
-			} else {
+			a.result = res
+			if !a.flags.json {
 				for _, p := range problems {
 					fmt.Fprintln(a.stdout, p)
 				}
 			}
 			if len(problems) > 0 {
-				return fmt.Errorf("found %s", plural(len(problems), "problem"))
+				return &problemsError{problems}
 			}
 			what := "files and database history"
 			if offline {
 				what = "files only: the database was not checked"
 			}
 			if !a.flags.json {
-				fmt.Fprintf(a.stdout, "ok: %s valid (%s)\n", plural(count, "migration"), what)
+				fmt.Fprintf(a.stdout, "ok: %s valid (%s)\n", plural(res.Migrations, "migration"), what)
 			}
 			return nil
 		}),
@@ -83,58 +70,69 @@ names (SQLite when no URL is given), and a note says so.`,
 	return cmd
 }
 
+// validateResult is the result of tide validate.
+type validateResult struct {
+	Migrations      int    `json:"migrations"`       // the migrations read
+	DatabaseChecked bool   `json:"database_checked"` // false with --offline
+	Dialect         string `json:"dialect"`          // whose rules split the statements: postgres, mysql or sqlite
+}
+
 // validateDatabase checks the files and the database's history against
 // them. A database it cannot open is an error, which points at --offline.
-func (a *app) validateDatabase(ctx context.Context, outOfOrder bool) (count int, problems []problem, err error) {
+func (a *app) validateDatabase(ctx context.Context, outOfOrder bool) (res validateResult, problems []errorJSON, err error) {
 	db, d, empty, err := a.openToRead(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, nil, err
+			return res, nil, err
 		}
-		return 0, nil, errors.Join(err, errors.New("to check the files only, without a database: tide validate --offline"))
+		return res, nil, errors.Join(err, errors.New("to check the files only, without a database: tide validate --offline"))
 	}
 	defer db.Close()
+	res = validateResult{DatabaseChecked: true, Dialect: d.Name()}
 	if !empty {
 		a.noteMissingTable(ctx, db, d)
 	}
 	m, err := a.migrator(db, d, nil, tide.WithAllowOutOfOrder(outOfOrder))
 	if err != nil {
-		return 0, a.problems(err, nil), nil
+		return res, a.problems(err, nil), nil
 	}
+	res.Migrations = len(m.Migrations())
 	if err := m.Validate(ctx); err != nil {
-		return len(m.Migrations()), a.problems(err, m.Migrations()), nil
+		return res, a.problems(err, m.Migrations()), nil
 	}
-	return len(m.Migrations()), nil, nil
+	return res, nil, nil
 }
 
 // validateFiles checks the files alone, splitting statements by the rules
 // of the database the URL names, or SQLite's without one.
-func (a *app) validateFiles() (count int, problems []problem, err error) {
+func (a *app) validateFiles() (res validateResult, problems []errorJSON, err error) {
 	rawURL, isDefault := a.databaseURL()
-	var d migration.Splitter = sqlite.New()
+	var d dialect.Dialect = sqlite.New()
 	if isDefault {
 		a.note("--offline: checking the files only, with statements split as for SQLite (no database URL given: give one to split them as PostgreSQL or MySQL do)")
 	} else {
 		dd, err := dburl.Dialect(rawURL)
 		if err != nil {
-			return 0, nil, err
+			return res, nil, err
 		}
 		d = dd
 		a.note("--offline: checking the files only, with statements split as for %s; the database is not opened", dialectName(dd))
 	}
+	res.Dialect = d.Name()
 	fsys, err := a.migrationsFS()
 	if err != nil {
-		return 0, nil, err
+		return res, nil, err
 	}
 	format, err := a.readFormat(fsys)
 	if err != nil {
-		return 0, nil, err
+		return res, nil, err
 	}
 	set, err := migration.Load(fsys, d, format)
 	if err != nil {
-		return 0, a.problems(err, nil), nil
+		return res, a.problems(err, nil), nil
 	}
-	return set.Len(), nil, nil
+	res.Migrations = set.Len()
+	return res, nil, nil
 }
 
 // dialectName is a dialect's name for people.
@@ -165,55 +163,13 @@ func (a *app) noteMissingTable(ctx context.Context, db *sql.DB, d dialect.Dialec
 	a.note("the version table %s does not exist in this database: nothing is applied (%s)", a.flags.table, hint)
 }
 
-// problem is one finding of tide validate.
-type problem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
-
-func (p problem) String() string {
-	switch {
-	case p.File != "" && p.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	case p.File != "":
-		return fmt.Sprintf("%s: %s", p.File, p.Message)
-	}
-	return p.Message
-}
-
-// problems turns the errors of tide.New or Validate into problems, one per
-// file where the error names files.
-func (a *app) problems(err error, migs []tide.Migration) []problem {
-	pathOf := func(v tide.Version) string {
-		for _, m := range migs {
-			if m.Version == v {
-				return a.displayPath(m.Path)
-			}
-		}
-		return ""
-	}
-	var out []problem
+// problems turns the errors of tide.New or Validate into problems: one
+// per file where the error names files, each with its code, printed as
+// path:line: message.
+func (a *app) problems(err error, migs []tide.Migration) []errorJSON {
+	var out []errorJSON
 	for _, e := range splitJoined(err) {
-		var pe *migration.ParseError
-		var de *tide.DriftError
-		var pa *tide.PartialError
-		switch {
-		case errors.As(e, &pe):
-			out = append(out, problem{File: a.displayPath(pe.Path), Line: pe.Line, Message: a.scrub(pe.Msg)})
-		case errors.As(e, &de):
-			for _, m := range de.Changed {
-				out = append(out, problem{File: a.displayPath(m.Path),
-					Message: fmt.Sprintf("migration %s %s changed since it was applied: restore the applied content, or revert it before editing", m.Version, m.Name)})
-			}
-			for _, v := range de.Missing {
-				out = append(out, problem{Message: fmt.Sprintf("migration %s was applied but no file has its version: restore its file", v)})
-			}
-		case errors.As(e, &pa):
-			out = append(out, problem{File: pathOf(pa.Version), Message: a.errorText(e)})
-		default:
-			out = append(out, problem{Message: a.errorText(e)})
-		}
+		out = append(out, a.entries(e, migs)...)
 	}
 	return out
 }
