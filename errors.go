@@ -2,7 +2,6 @@ package tide
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -74,6 +73,8 @@ type MigrationError struct {
 	// or a lost connection.
 	Cause Cause
 	Err   error
+
+	stopped error // why the run's context ended, for an interrupted run
 }
 
 // Error names the file and line, the migration, the statement and what
@@ -95,9 +96,10 @@ func (e *MigrationError) Error() string {
 	switch e.Cause {
 	case CauseInterrupted:
 		b.WriteString(": interrupted")
-		// Say why only when it is news: a lost lease, a deadline.
-		if !errors.Is(e.Err, context.Canceled) && !errors.Is(e.Err, driver.ErrBadConn) {
-			fmt.Fprintf(&b, " (%s)", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
+		// Say why only when it is news (a lost lease, a deadline), not what
+		// the cancellation broke on its way (the driver's messages).
+		if e.stopped != nil && !errors.Is(e.stopped, context.Canceled) {
+			fmt.Fprintf(&b, " (%s)", strings.TrimPrefix(e.stopped.Error(), "tide: "))
 		}
 	case CauseConnectionLost:
 		fmt.Fprintf(&b, ": the connection to the database was lost (%s)", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))

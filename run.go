@@ -186,14 +186,15 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 
 // runGoConn runs a Go migration marked NoTransaction on the connection.
 func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
-	if err := s.lock.Fence(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
+	err := s.lock.Fence(s.ctx, s.conn)
+	if err == nil {
+		err = mig.Func(dir)(s.ctx, s.conn)
 	}
-	if err := mig.Func(dir)(s.ctx, s.conn); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
+	if err == nil {
+		err = m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start)
 	}
-	if err := m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start); err != nil {
-		return &MigrationError{Version: mig.Version, Name: mig.Name, Direction: dir, Cause: m.causeOf(s.ctx, err), Err: err}
+	if err != nil {
+		return m.migrationError(s.ctx, mig, dir, nil, -1, err)
 	}
 	return nil
 }
@@ -405,6 +406,9 @@ func (m *Migrator) causeOf(ctx context.Context, err error) Cause {
 // and what the database said besides its message.
 func (m *Migrator) migrationError(ctx context.Context, mig *migration.Migration, dir Direction, stmts []Statement, i int, err error) *MigrationError {
 	e := &MigrationError{Version: mig.Version, Name: mig.Name, Path: mig.Path, Direction: dir, Cause: m.causeOf(ctx, err), Err: err}
+	if e.Cause == CauseInterrupted {
+		e.stopped = context.Cause(ctx)
+	}
 	if i < 0 || i >= len(stmts) {
 		return e
 	}

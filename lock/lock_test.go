@@ -659,3 +659,30 @@ func TestDeadHolderTakenOver(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseFromAbortedSession: a run interrupted mid-transaction can
+// leave its session unable to run the unlock (PostgreSQL: "current
+// transaction is aborted"); the release then ends the session, so that the
+// lock is freed and the connection never goes back to the pool holding it.
+func TestReleaseFromAbortedSession(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t, testdb.Postgres)
+	ctx := context.Background()
+	pool := db.Open(t)
+	conn := pin(t, pool)
+	h, err := lock.Acquire(ctx, db.Dialect, pool, conn, "job", options(lock.Session, time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, conn, "BEGIN")
+	if _, err := conn.ExecContext(ctx, "SELECT 1/0"); err == nil {
+		t.Fatal("1/0 succeeded")
+	}
+	if err := h.Release(ctx); err != nil {
+		t.Fatalf("Release from an aborted session = %v, want nil (the session is ended instead)", err)
+	}
+	conn.Close()
+	o := options(lock.Session, time.Second)
+	o.Wait = 10 * time.Second
+	mustAcquire(t, db, db.Open(t), "job", o)
+}

@@ -3,6 +3,8 @@ package lock
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -10,6 +12,7 @@ import (
 
 // sessionLock is a database session lock held on a pinned connection.
 type sessionLock struct {
+	conn   *sql.Conn
 	unlock func(context.Context) error
 }
 
@@ -19,7 +22,21 @@ func (sessionLock) fenceTx(context.Context, dialect.Querier) (func(), error) {
 	return func() {}, nil
 }
 
-func (s sessionLock) release(ctx context.Context) error { return s.unlock(ctx) }
+// release frees the lock. When the session cannot run the unlock (a run
+// interrupted mid-statement can leave it in an aborted transaction, or
+// closed), the session itself is ended: the server frees its locks then,
+// and a connection still holding one never goes back to the pool.
+func (s sessionLock) release(ctx context.Context) error {
+	err := s.unlock(ctx)
+	if err == nil {
+		return nil
+	}
+	discard := s.conn.Raw(func(any) error { return driver.ErrBadConn })
+	if errors.Is(discard, driver.ErrBadConn) || errors.Is(discard, sql.ErrConnDone) {
+		return nil // the session is gone, and its locks with it
+	}
+	return fmt.Errorf("%w; ending the session also failed: %v", err, discard)
+}
 
 // anotherSession stands for a holder the dialect cannot name.
 const anotherSession = "another session"
@@ -60,5 +77,5 @@ func lockSession(ctx context.Context, locker dialect.SessionLocker, d dialect.Di
 		}
 		return sessionLock{}, fmt.Errorf("%w: %q is held by %s (session lock); waited %s", ErrTimeout, key, holder, opts.Wait)
 	}
-	return sessionLock{unlock: unlock}, nil
+	return sessionLock{conn: conn, unlock: unlock}, nil
 }
