@@ -94,8 +94,9 @@ func (m *Migrator) Accept(ctx context.Context, v Version) (Repair, error) {
 // migration is pending again; after down, it is applied again); all of
 // them means the direction completed (after up, it is applied; after down,
 // it is reverted and its record removed); in between, it stays partial at
-// that point, and the next run in that direction continues after it. It
-// runs nothing. The record keeps who resolved it and when.
+// that point, and the next run in that direction continues after it. A
+// negative applied means all of them. It runs nothing. The record keeps
+// who resolved it and when.
 func (m *Migrator) Resolve(ctx context.Context, v Version, applied int) (Repair, error) {
 	mig := m.find(v)
 	if mig == nil {
@@ -106,7 +107,10 @@ func (m *Migrator) Resolve(ctx context.Context, v Version, applied int) (Repair,
 			return "", false, fmt.Errorf("tide: migration %s is not partially applied: nothing to resolve", mig.Label())
 		}
 		stmts := mig.Statements(r.Direction)
-		if applied < 0 || applied > len(stmts) {
+		if applied < 0 {
+			applied = len(stmts)
+		}
+		if applied > len(stmts) {
 			return "", false, fmt.Errorf("tide: migration %s has %d %s statements: resolve it with 0 to %d applied", mig.Label(), len(stmts), r.Direction, len(stmts))
 		}
 		took := fmt.Sprintf("resolved by hand: %d of the %d %s statements took effect", applied, len(stmts), r.Direction)

@@ -28,6 +28,9 @@ type Statement = sqlsplit.Statement
 type Dialect interface {
 	// Name is the dialect's short name: "postgres", "mysql" or "sqlite".
 	Name() string
+	// Title is the database's name for people: "PostgreSQL", "MySQL",
+	// "SQLite".
+	Title() string
 	Syntax
 	Catalog
 	Tables

@@ -39,6 +39,9 @@ func New() Dialect { return Dialect{} }
 // Name returns "mysql".
 func (Dialect) Name() string { return "mysql" }
 
+// Title returns "MySQL".
+func (Dialect) Title() string { return "MySQL" }
+
 // Split splits a script as the mysql client does: backslash escapes, #
 // comments, BEGIN...END bodies of stored programs and DELIMITER lines.
 func (Dialect) Split(script string) ([]dialect.Statement, error) {

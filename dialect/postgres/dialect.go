@@ -36,6 +36,9 @@ func New() Dialect { return Dialect{} }
 // Name returns "postgres".
 func (Dialect) Name() string { return "postgres" }
 
+// Title returns "PostgreSQL".
+func (Dialect) Title() string { return "PostgreSQL" }
+
 // Split splits a script by PostgreSQL's rules: dollar quoting, E” strings,
 // nested block comments and BEGIN ATOMIC bodies.
 func (Dialect) Split(script string) ([]dialect.Statement, error) {

@@ -32,6 +32,9 @@ func New() Dialect { return Dialect{} }
 // Name returns "sqlite".
 func (Dialect) Name() string { return "sqlite" }
 
+// Title returns "SQLite".
+func (Dialect) Title() string { return "SQLite" }
+
 // Split splits a script by SQLite's rules, including CREATE TRIGGER bodies.
 func (Dialect) Split(script string) ([]dialect.Statement, error) {
 	return sqlsplit.Split(sqlsplit.SQLite, script)

@@ -235,6 +235,8 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.planCommand(),
 		a.validateCommand(),
 		a.baselineCommand(),
+		a.acceptCommand(),
+		a.resolveCommand(),
 		a.adoptCommand(),
 		a.convertCommand(),
 	)

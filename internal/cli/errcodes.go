@@ -55,6 +55,10 @@ type errorJSON struct {
 	Repeatable bool   `json:"repeatable,omitempty"`
 	// Failure describes a migration that failed (a *tide.MigrationError).
 	Failure *failureJSON `json:"failure,omitempty"`
+	// Diff is, for a changed migration (drift_changed) from tide
+	// validate, a unified diff from the statements that ran to the
+	// file's, where the version table kept them.
+	Diff string `json:"diff,omitempty"`
 }
 
 // failureJSON is where and how a migration failed.

@@ -118,6 +118,15 @@ type statusJSONRow struct {
 	AdoptedFrom *string       `json:"adopted_from"` // the tool tide adopt took it over from
 	Reversible  bool          `json:"reversible"`
 	Progress    *progressJSON `json:"progress"`
+	// Repair is the last change made to the record by hand (tide accept,
+	// tide resolve).
+	Repair *repairJSON `json:"repair"`
+}
+
+type repairJSON struct {
+	At   string `json:"at"`
+	By   string `json:"by"`
+	What string `json:"what"`
 }
 
 type progressJSON struct {
@@ -144,6 +153,9 @@ func (a *app) statusResult(sts []tide.MigrationStatus) statusResult {
 		}
 		if p := st.Progress; p != nil {
 			row.Progress = &progressJSON{Direction: string(p.Direction), Applied: p.Applied, Total: p.Total, Error: a.scrub(p.Error)}
+		}
+		if r := st.Repair; r != nil {
+			row.Repair = &repairJSON{At: r.At.UTC().Format(time.RFC3339), By: r.By, What: r.What}
 		}
 		out.Migrations = append(out.Migrations, row)
 		out.Counts[string(st.State)]++

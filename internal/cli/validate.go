@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,6 +51,11 @@ names (SQLite when no URL is given), and a note says so.`,
 			if !a.flags.json {
 				for _, p := range problems {
 					fmt.Fprintln(a.stdout, p)
+					for _, l := range strings.SplitAfter(strings.TrimSuffix(p.Diff, "\n"), "\n") {
+						if l != "" {
+							fmt.Fprint(a.stdout, "    "+strings.TrimSuffix(l, "\n")+"\n")
+						}
+					}
 				}
 			}
 			if len(problems) > 0 {
@@ -98,9 +104,34 @@ func (a *app) validateDatabase(ctx context.Context, outOfOrder bool) (res valida
 	}
 	res.Migrations = len(m.Migrations())
 	if err := m.Validate(ctx); err != nil {
-		return res, a.problems(err, m.Migrations()), nil
+		problems := a.problems(err, m.Migrations())
+		a.addDiffs(ctx, m, problems)
+		return res, problems, nil
 	}
 	return res, nil, nil
+}
+
+// addDiffs gives each changed migration among problems the difference
+// between the statements that ran and the file's.
+func (a *app) addDiffs(ctx context.Context, m *tide.Migrator, problems []errorJSON) {
+	for i, p := range problems {
+		if p.Code != codeDriftChanged || p.Version == "" {
+			continue
+		}
+		v, err := tide.ParseVersion(p.Version)
+		if err != nil {
+			continue
+		}
+		diff, ok, err := m.Diff(ctx, v)
+		switch {
+		case err != nil:
+			a.log.Debug("diff", "version", p.Version, "error", err)
+		case !ok:
+			problems[i].Message += " (the statements that ran were not kept: applied by a tide before the version table kept them)"
+		default:
+			problems[i].Diff = a.scrub(diff)
+		}
+	}
 }
 
 // validateFiles checks the files alone, splitting statements by the rules
@@ -116,7 +147,7 @@ func (a *app) validateFiles() (res validateResult, problems []errorJSON, err err
 			return res, nil, err
 		}
 		d = dd
-		a.note("--offline: checking the files only, with statements split as for %s; the database is not opened", dialectName(dd))
+		a.note("--offline: checking the files only, with statements split as for %s; the database is not opened", dd.Title())
 	}
 	res.Dialect = d.Name()
 	fsys, err := a.migrationsFS()
@@ -133,19 +164,6 @@ func (a *app) validateFiles() (res validateResult, problems []errorJSON, err err
 	}
 	res.Migrations = set.Len()
 	return res, nil, nil
-}
-
-// dialectName is a dialect's name for people.
-func dialectName(d dialect.Dialect) string {
-	switch d.Name() {
-	case "postgres":
-		return "PostgreSQL"
-	case "mysql":
-		return "MySQL"
-	case "sqlite":
-		return "SQLite"
-	}
-	return d.Name()
 }
 
 // noteMissingTable says when the version table does not exist, so that a
