@@ -2,6 +2,7 @@ package tide
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,31 +90,20 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 		if err != nil {
 			return fmt.Errorf("tide: %w", err)
 		}
-		tx, err := s.conn.BeginTx(s.ctx, nil)
-		if err != nil {
-			return fmt.Errorf("tide: begin transaction: %w", err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		done, err := s.lock.FenceTx(s.ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		results, err = apply(recs, func(r history.Record) error {
-			if err := m.hist.Insert(s.ctx, tx, r); err != nil {
-				return err
-			}
-			return m.keepStatements(s.ctx, tx, m.findKey(r))
+		err = s.inTx(func(tx *sql.Tx) error {
+			var err error
+			results, err = apply(recs, func(r history.Record) error {
+				if err := m.hist.Insert(s.ctx, tx, r); err != nil {
+					return err
+				}
+				return m.keepStatements(s.ctx, tx, m.findKey(r))
+			})
+			return wrap(err)
 		})
 		if err != nil {
 			results = nil
-			return fmt.Errorf("tide: %w", err)
 		}
-		if err := tx.Commit(); err != nil {
-			results = nil
-			return fmt.Errorf("tide: commit: %w", err)
-		}
-		return nil
+		return err
 	})
 	return results, err
 }

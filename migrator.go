@@ -150,6 +150,32 @@ type session struct {
 	lock *lock.Held
 }
 
+// inTx runs fn in one transaction on the session's connection, fenced by
+// the lock (a lease row stays locked by the transaction and is renewed
+// just before it commits), and commits it when fn succeeds.
+func (s *session) inTx(fn func(tx *sql.Tx) error) error {
+	tx, err := s.conn.BeginTx(s.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("tide: begin transaction: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	done, err := s.lock.FenceTx(s.ctx, tx)
+	if err != nil {
+		return wrap(err)
+	}
+	defer done()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := s.lock.Fence(s.ctx, tx); err != nil {
+		return wrap(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("tide: commit: %w", err)
+	}
+	return nil
+}
+
 // withLock pins a connection, takes the migration lock, makes sure the
 // version table exists, and runs fn. The lock is released and the
 // connection returned even when ctx is cancelled.

@@ -2,6 +2,7 @@ package tide
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -145,35 +146,22 @@ func (m *Migrator) repair(ctx context.Context, mig *migration.Migration, edit fu
 		if rep.What, rep.Removed, err = edit(&r); err != nil {
 			return err
 		}
-		tx, err := s.conn.BeginTx(s.ctx, nil)
-		if err != nil {
-			return fmt.Errorf("tide: begin transaction: %w", err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		done, err := s.lock.FenceTx(s.ctx, tx)
-		if err != nil {
-			return wrap(err)
-		}
-		defer done()
-		if rep.Removed {
-			err = m.hist.Remove(s.ctx, tx, r.Key)
-		} else {
+		err = s.inTx(func(tx *sql.Tx) error {
+			if rep.Removed {
+				return wrap(m.hist.Remove(s.ctx, tx, r.Key))
+			}
 			r.RepairedAt, r.RepairedBy, r.Repair = time.Now(), m.cfg.appliedBy, rep.What
 			if m.cfg.appliedHost != "" {
 				r.RepairedBy += "@" + m.cfg.appliedHost
 			}
-			if err = m.hist.Update(s.ctx, tx, r); err == nil && r.State == history.StateApplied {
+			err := m.hist.Update(s.ctx, tx, r)
+			if err == nil && r.State == history.StateApplied {
 				err = m.keepStatements(s.ctx, tx, mig)
 			}
-		}
+			return wrap(err)
+		})
 		if err != nil {
-			return wrap(err)
-		}
-		if err := s.lock.Fence(s.ctx, tx); err != nil {
-			return wrap(err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("tide: commit: %w", err)
+			return err
 		}
 		m.emit(s.ctx, Repaired{Repair: rep})
 		return nil

@@ -26,10 +26,16 @@ func SplitQualified(name string) (schema, table string) {
 // skipping comments and whitespace. Words are runs of letters, digits and
 // underscores; anything else ends the scan.
 func FirstKeywords(stmt string, n int) []string {
+	return Keywords(stmt, n, skipSpaceAndComments)
+}
+
+// Keywords is [FirstKeywords] with the dialect's own rule for what to skip
+// before each word (MySQL reads inside its executable comments).
+func Keywords(stmt string, n int, skip func(string) string) []string {
 	var words []string
 	s := stmt
 	for len(words) < n {
-		s = skipSpaceAndComments(s)
+		s = skip(s)
 		i := 0
 		for i < len(s) && isWordByte(s[i]) {
 			i++

@@ -3,6 +3,8 @@ package mysql
 import (
 	"slices"
 	"strings"
+
+	"github.com/tidemigrate/tide/dialect"
 )
 
 // transactional lists the leading keywords of statements that do not commit
@@ -47,21 +49,7 @@ func (Dialect) CommitsImplicitly(stmt string) bool {
 // server reads them: comments are skipped, but the text of an executable
 // comment (/*!NNNNN ... */ or /*M!NNNNNN ... */) is read.
 func keywords(stmt string, n int) []string {
-	var words []string
-	s := stmt
-	for len(words) < n {
-		s = skipToToken(s)
-		i := 0
-		for i < len(s) && isWordByte(s[i]) {
-			i++
-		}
-		if i == 0 {
-			break
-		}
-		words = append(words, strings.ToUpper(s[:i]))
-		s = s[i:]
-	}
-	return words
+	return dialect.Keywords(stmt, n, skipToToken)
 }
 
 // skipToToken skips whitespace, comments, the openers of executable
@@ -93,10 +81,6 @@ func skipToToken(s string) string {
 	}
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
 // afterFor returns the statement after the FOR of "SET STATEMENT var = value
 // [, ...] FOR statement", skipping quoted values.
 func afterFor(stmt string) (string, bool) {
@@ -110,9 +94,13 @@ func afterFor(stmt string) (string, bool) {
 			}
 			i += j + 1
 		case (c == 'F' || c == 'f') && i+3 <= len(s) && strings.EqualFold(s[i:i+3], "FOR") &&
-			(i == 0 || !isWordByte(s[i-1])) && (i+3 == len(s) || !isWordByte(s[i+3])):
+			(i == 0 || !isWord(s[i-1])) && (i+3 == len(s) || !isWord(s[i+3])):
 			return s[i+3:], true
 		}
 	}
 	return "", false
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
