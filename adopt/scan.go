@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/timestamp"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -197,21 +198,11 @@ func asTime(v any) (t time.Time, ok bool, err error) {
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		return epoch(f, int64(f))
 	}
-	layouts := [...]string{
-		time.RFC3339Nano,
-		"2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999-07",
-		"2006-01-02 15:04:05.999999999 -0700 MST",
-		"2006-01-02 15:04:05.999999999", // SQLite datetime('now'), strftime: UTC
-		"2006-01-02T15:04:05.999999999",
-		"2006-01-02",
+	parsed, perr := timestamp.Parse(s)
+	if perr != nil {
+		return time.Time{}, false, fmt.Errorf("%q is not a time", s)
 	}
-	for _, layout := range layouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true, nil
-		}
-	}
-	return time.Time{}, false, fmt.Errorf("%q is not a time", s)
+	return parsed, true, nil
 }
 
 // epoch turns a number since the Unix epoch into a time: seconds below

@@ -3,6 +3,8 @@ package history
 import (
 	"fmt"
 	"time"
+
+	"github.com/tidemigrate/tide/internal/timestamp"
 )
 
 // scanTime converts a timestamp as drivers return it: time.Time, or text
@@ -12,32 +14,13 @@ func scanTime(v any) (time.Time, error) {
 	case time.Time:
 		return t.UTC(), nil
 	case []byte:
-		return parseTime(string(t))
+		return timestamp.Parse(string(t))
 	case string:
-		return parseTime(t)
+		return timestamp.Parse(t)
 	case nil:
 		return time.Time{}, nil
 	}
 	return time.Time{}, fmt.Errorf("unexpected timestamp type %T", v)
-}
-
-// timeLayouts are the text forms of timestamps the drivers return.
-var timeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00", // modernc.org/sqlite writes this
-	"2006-01-02 15:04:05.999999999Z07:00",
-	time.RFC3339Nano,
-	"2006-01-02 15:04:05.999999999", // without a zone: UTC
-	"2006-01-02T15:04:05.999999999",
-}
-
-// parseTime reads a timestamp in one of timeLayouts, in UTC.
-func parseTime(s string) (time.Time, error) {
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("cannot read timestamp %q", s)
 }
 
 // dbTime is t as tide stores it: UTC, microseconds (what every database
