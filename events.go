@@ -96,6 +96,29 @@ func (e InvalidIndexDropped) LogRecord() (slog.Level, string, []slog.Attr) {
 		slog.String("index", e.Index), slog.Int("line", e.Line))
 }
 
+// LockRetry is reported when a statement timed out waiting for a table
+// lock and tide is about to try again (the whole transaction, for a
+// migration that runs in one) after Wait.
+type LockRetry struct {
+	Migration Migration
+	Line      int // the statement's line; 0 for a whole transaction
+	Attempt   int // the try that timed out, from 1
+	Wait      time.Duration
+	// Blockers names the sessions with the oldest open transactions,
+	// which may hold the lock, where the database can tell.
+	Blockers string
+	Err      error
+}
+
+// Kind returns "lock_retry".
+func (LockRetry) Kind() string { return "lock_retry" }
+
+// LogRecord describes the event to a logger.
+func (e LockRetry) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelWarn, "timed out waiting for a table lock; trying again", append(migrationAttrs(e.Migration, Up),
+		slog.Int("line", e.Line), slog.Int("attempt", e.Attempt), slog.Duration("wait", e.Wait), slog.String("blockers", e.Blockers), slog.Any("error", e.Err))
+}
+
 // Repaired is reported when [Migrator.Accept] or [Migrator.Resolve]
 // changed the version table by hand.
 type Repaired struct {

@@ -49,6 +49,7 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 		lockWait:    DefaultLockWait,
 		leaseTTL:    DefaultLeaseTTL,
 		lockTimeout: DefaultLockTimeout,
+		lockRetries: DefaultLockRetries, lockRetryBudget: DefaultLockRetryBudget,
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {

@@ -37,7 +37,12 @@ const (
 	DefaultTable       = "tide_migrations"
 	DefaultLockWait    = lock.DefaultWait
 	DefaultLeaseTTL    = lock.DefaultTTL
-	DefaultLockTimeout = 10 * time.Second
+	DefaultLockTimeout = 200 * time.Millisecond
+	// DefaultLockRetries is how many times a statement (or a migration's
+	// transaction) is tried when it times out waiting for a table lock.
+	DefaultLockRetries = 10
+	// DefaultLockRetryBudget bounds the time spent on those tries.
+	DefaultLockRetryBudget = 2 * time.Minute
 )
 
 type config struct {
@@ -48,6 +53,8 @@ type config struct {
 	lockWait        time.Duration
 	leaseTTL        time.Duration
 	lockTimeout     time.Duration
+	lockRetries     int
+	lockRetryBudget time.Duration
 	allowOutOfOrder bool
 	partialRevert   bool
 	goMigrations    []GoMigration
@@ -123,15 +130,35 @@ func WithLeaseTTL(d time.Duration) Option {
 }
 
 // WithLockTimeout bounds how long each migration statement waits for a
-// table lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout; default 10
-// seconds), so that DDL queued behind a long query fails fast instead of
-// blocking every query on the table. Zero leaves the server's setting.
+// table lock (PostgreSQL lock_timeout; MySQL lock_wait_timeout, in whole
+// seconds, where less than a second means not to wait at all; default
+// 200ms), so that DDL queued behind a long query gives up before the
+// application's queries pile up behind it; tide then tries again (see
+// [WithLockRetries]). Zero leaves the server's setting.
 func WithLockTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
 			return fmt.Errorf("lock timeout %s is negative", d)
 		}
 		c.lockTimeout = d
+		return nil
+	}
+}
+
+// WithLockRetries sets how many times a statement that timed out waiting
+// for a table lock is tried (the whole transaction, for a migration that
+// runs in one), with jittered back-off between tries, and how long all
+// the tries may take (defaults [DefaultLockRetries] and
+// [DefaultLockRetryBudget]). attempts 1 tries once.
+func WithLockRetries(attempts int, budget time.Duration) Option {
+	return func(c *config) error {
+		if attempts < 1 {
+			return fmt.Errorf("lock retries: %d attempts (at least 1)", attempts)
+		}
+		if budget < 0 {
+			return fmt.Errorf("lock retry budget %s is negative", budget)
+		}
+		c.lockRetries, c.lockRetryBudget = attempts, budget
 		return nil
 	}
 }

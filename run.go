@@ -74,7 +74,7 @@ func (m *Migrator) run(s *session, p Planned, rec *history.Record) (Result, erro
 	case mig.IsGo() && mig.NoTransaction:
 		err = m.runGoConn(s, mig, p.Direction, rec, start)
 	case transactional:
-		err = m.runTx(s, mig, p.Direction, stmts, rec, start)
+		err = m.retryLockTimeout(s, mig, 0, func() error { return m.runTx(s, mig, p.Direction, stmts, rec, start) })
 	default:
 		err = m.runStepwise(s, mig, p.Direction, stmts, rec, start)
 	}
@@ -256,9 +256,14 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
 		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
-		if m.commitsWithRecord(st) {
-			err = m.execWithProgress(s, st, next)
-		} else if err = m.execAlone(s, mig, st); err == nil {
+		withRecord := m.commitsWithRecord(st)
+		err = m.retryLockTimeout(s, mig, st.Line, func() error {
+			if withRecord {
+				return m.execWithProgress(s, st, next)
+			}
+			return m.execAlone(s, mig, st)
+		})
+		if err == nil && !withRecord {
 			if err = m.hist.Update(bg, s.conn, next); err != nil {
 				return fail(i, i, fmt.Errorf("the statement took effect, but recording it failed (the next run will try it again): %w", err))
 			}

@@ -230,3 +230,23 @@ type ConcurrentIndexer interface {
 	// DropIndexConcurrently drops the index without blocking writes.
 	DropIndexConcurrently(ctx context.Context, q Querier, name string) error
 }
+
+// LockTimeoutDetector is implemented by databases whose statements can
+// give up waiting for a lock (PostgreSQL lock_timeout, SQLSTATE 55P03;
+// MySQL lock_wait_timeout and innodb_lock_wait_timeout, error 1205). tide
+// retries such a failure instead of failing the deploy.
+type LockTimeoutDetector interface {
+	// IsLockTimeout reports whether err is a lock wait that timed out.
+	IsLockTimeout(err error) bool
+}
+
+// BlockerFinder is implemented by databases that can name the sessions
+// that may block a migration's statement: the oldest open transactions
+// of other sessions (pid or connection id, user, application, age, the
+// query).
+type BlockerFinder interface {
+	// Blockers describes up to a few sessions other than session id (see
+	// [Canceler.SessionID]) with the oldest open transactions, through q;
+	// "" when there are none.
+	Blockers(ctx context.Context, q Querier, id string) (string, error)
+}

@@ -39,6 +39,7 @@ var cases = []testCase{
 	{"RepairAccept", testRepair},
 	{"RepairResolve", testResolve},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
+	{"LockTimeoutRetried", testLockRetry},
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},

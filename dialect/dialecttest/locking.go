@@ -171,7 +171,7 @@ func testLockTimeout(t *testing.T, db Database) {
 		}
 	}
 	fsys["4_alter.sql"] = files("x", migration("ALTER TABLE users ADD COLUMN nick VARCHAR(20);", "ALTER TABLE users DROP COLUMN nick;"))["x"]
-	m = newMigrator(t, db, nil, fsys, tide.WithLockTimeout(time.Second))
+	m = newMigrator(t, db, nil, fsys, tide.WithLockTimeout(time.Second), tide.WithLockRetries(1, 0))
 	_, err = m.Up(ctx)
 	var me *tide.MigrationError
 	if !errors.As(err, &me) || me.Version.String() != "4" {
@@ -222,5 +222,58 @@ func testCancelServerSide(t *testing.T, db Database) {
 	}
 	if n := count(t, db.DB, "SELECT COUNT(*) FROM runs WHERE v = '4'"); n != 0 {
 		t.Fatalf("the cancelled migration left %d rows", n)
+	}
+}
+
+// testLockRetry: DDL that times out waiting for a table lock held by a
+// reader is tried again after a pause, naming the reader, and succeeds
+// once the reader is done; the application's queries never queue behind a
+// long wait.
+func testLockRetry(t *testing.T, db Database) {
+	if _, ok := db.Dialect.(dialect.LockTimeoutSetter); !ok {
+		t.Skipf("%s has no lock timeout for DDL", db.Dialect.Name())
+	}
+	ctx := context.Background()
+	fsys := basic()
+	mustUp(t, newMigrator(t, db, nil, fsys))
+	other := db.Open(t)
+	tx, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT COUNT(*) FROM users"); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var retries []tide.LockRetry
+	released := make(chan struct{})
+	fsys["4_alter.sql"] = files("x", migration("ALTER TABLE users ADD COLUMN nick VARCHAR(20);", "ALTER TABLE users DROP COLUMN nick;"))["x"]
+	m := newMigrator(t, db, nil, fsys, tide.WithLockTimeout(100*time.Millisecond), tide.WithLockRetries(20, time.Minute),
+		tide.WithObserver(func(e tide.Event) {
+			r, ok := e.(tide.LockRetry)
+			if !ok {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			retries = append(retries, r)
+			if len(retries) == 2 {
+				tx.Rollback() // the reader is done
+				close(released)
+			}
+		}))
+	rs, err := m.Up(ctx)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("Up behind a reader = %v, %v; want it applied once the reader is done", versions(rs), err)
+	}
+	<-released
+	mu.Lock()
+	defer mu.Unlock()
+	if len(retries) < 2 || retries[0].Attempt != 1 {
+		t.Fatalf("retries = %+v", retries)
+	}
+	if !strings.Contains(retries[0].Blockers, "SELECT COUNT(*) FROM users") && !strings.Contains(retries[0].Blockers, "transaction open") {
+		t.Errorf("the first retry names no blocker: %q", retries[0].Blockers)
 	}
 }

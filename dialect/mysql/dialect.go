@@ -79,10 +79,19 @@ func (Dialect) NowMillis() string {
 func (Dialect) InstantExpr(col string) string { return "UNIX_TIMESTAMP(" + col + ")" }
 
 // SetLockTimeout sets lock_wait_timeout (metadata locks, which DDL takes)
-// and innodb_lock_wait_timeout (row locks) for the session, in whole
-// seconds of at least one.
+// and innodb_lock_wait_timeout (row locks) for the session. Both count
+// whole seconds: d is rounded up, except that less than a second sets
+// lock_wait_timeout to 0, which makes DDL give up at once when a lock is
+// taken (tide then tries again after a pause: the application's queries
+// never queue behind a waiting ALTER). innodb_lock_wait_timeout is at
+// least one second.
 func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {
-	secs := strconv.FormatInt(max(int64((d+time.Second-1)/time.Second), 1), 10)
+	secs := int64((d + time.Second - 1) / time.Second)
+	meta := strconv.FormatInt(secs, 10)
+	if d < time.Second {
+		meta = "0"
+	}
+	row := strconv.FormatInt(max(secs, 1), 10)
 	var prevMeta, prevRow string
 	if err := conn.QueryRowContext(ctx, `SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout`).Scan(&prevMeta, &prevRow); err != nil {
 		return nil, fmt.Errorf("read lock_wait_timeout: %w", err)
@@ -97,7 +106,7 @@ func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Durati
 	if _, err := strconv.ParseFloat(prevRow, 64); err != nil {
 		return nil, fmt.Errorf("read innodb_lock_wait_timeout: unexpected value %q", prevRow)
 	}
-	if err := set(ctx, secs, secs); err != nil {
+	if err := set(ctx, meta, row); err != nil {
 		return nil, fmt.Errorf("set lock_wait_timeout: %w", err)
 	}
 	return func(ctx context.Context) error {

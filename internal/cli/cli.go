@@ -131,6 +131,8 @@ type globalFlags struct {
 	lockWait           time.Duration
 	lockTTL            time.Duration
 	lockTimeout        time.Duration
+	lockRetries        int
+	lockRetryBudget    time.Duration
 	json               bool
 	quiet              bool
 	verbose            bool

@@ -264,6 +264,11 @@ func (c *configParser) add(path []string, v *unstable.Node, line int) error {
 			return configErrorf("%s:%d: %s: write true or false, without quotes", c.f.path, line, name)
 		}
 		text = string(v.Data)
+	case *int:
+		if len(rest) != 1 || v.Kind != unstable.Integer {
+			return configErrorf("%s:%d: %s: write a whole number, without quotes", c.f.path, line, name)
+		}
+		text = string(v.Data)
 	default:
 		if len(rest) != 1 || v.Kind != unstable.String {
 			example := s.def

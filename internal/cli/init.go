@@ -87,7 +87,9 @@ TIDE_LOCK) that differs from this file is refused.`},
 	{key: "lock", on: true, comment: "session (advisory lock), table (lease row; behind PgBouncer in transaction mode) or auto."},
 	{key: "lock_wait", comment: "How long to wait for another migrator's lock."},
 	{key: "lock_ttl", comment: "Table lock lease lifetime: a killed holder's lock is taken over after it."},
-	{key: "lock_timeout", comment: "How long each statement may wait for a table lock; \"0\" keeps the server's."},
+	{key: "lock_timeout", comment: "How long each statement may wait for a table lock before tide tries again; \"0\" keeps the server's."},
+	{key: "lock_retries", comment: "How many times such a statement is tried, with jittered pauses, within lock_retry_budget."},
+	{key: "lock_retry_budget"},
 	{key: "flyway_baselines", comment: "Flyway folders: start an empty database from the newest B baseline migration."},
 	{key: "json", comment: "Output: JSON on stdout, only errors, or debug logs."},
 	{key: "quiet"},
@@ -135,7 +137,7 @@ func (a *app) initFile() string {
 # Environments: tide --env prod (or TIDE_ENV=prod) reads the [env.prod]
 # section over the settings above.
 # [env.prod]
-# lock_timeout = "3s"
+# lock_timeout = "500ms"
 `)
 	return b.String()
 }
@@ -162,6 +164,8 @@ func (a *app) settingText(s *setting) string {
 		return *v
 	case *bool:
 		return fmt.Sprint(*v)
+	case *int:
+		return fmt.Sprint(*v)
 	case *time.Duration:
 		if n := len(s.fv.vals); n > 0 {
 			return strings.TrimSpace(s.fv.vals[n-1]) // as the user wrote it
@@ -183,7 +187,8 @@ func (a *app) settingByKey(key string) *setting {
 
 // tomlValue writes value as TOML for s: a boolean bare, others as strings.
 func tomlValue(s *setting, value string) string {
-	if _, ok := s.dst.(*bool); ok {
+	switch s.dst.(type) {
+	case *bool, *int:
 		return value
 	}
 	return tomlString(value)

@@ -124,6 +124,7 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 		tide.WithLockWait(f.lockWait),
 		tide.WithLeaseTTL(f.lockTTL),
 		tide.WithLockTimeout(f.lockTimeout),
+		tide.WithLockRetries(f.lockRetries, f.lockRetryBudget),
 	}
 	if observer != nil {
 		opts = append(opts, tide.WithObserver(observer))

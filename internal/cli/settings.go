@@ -81,7 +81,11 @@ func (f *globalFlags) settings() []setting {
 		{flag: "lock-ttl", env: []string{"TIDE_LOCK_TTL"}, key: "lock_ttl", def: shortDuration(tide.DefaultLeaseTTL), dst: &f.lockTTL,
 			usage: "table lock lease lifetime: the lock of a migrator that died is taken over after it"},
 		{flag: "lock-timeout", env: []string{"TIDE_LOCK_TIMEOUT"}, key: "lock_timeout", def: shortDuration(tide.DefaultLockTimeout), dst: &f.lockTimeout,
-			usage: "how long each statement may wait for a table lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout); 0 keeps the server's"},
+			usage: "how long each statement may wait for a table lock before tide tries again (PostgreSQL lock_timeout; MySQL lock_wait_timeout: under 1s, no wait); 0 keeps the server's"},
+		{flag: "lock-retries", env: []string{"TIDE_LOCK_RETRIES"}, key: "lock_retries", def: strconv.Itoa(tide.DefaultLockRetries), dst: &f.lockRetries,
+			usage: "how many times a statement that timed out waiting for a table lock is tried, with jittered pauses"},
+		{flag: "lock-retry-budget", env: []string{"TIDE_LOCK_RETRY_BUDGET"}, key: "lock_retry_budget", def: shortDuration(tide.DefaultLockRetryBudget), dst: &f.lockRetryBudget,
+			usage: "how long those tries may take in all"},
 		{flag: "flyway-placeholder", env: []string{"TIDE_FLYWAY_PLACEHOLDERS"}, key: "flyway_placeholders", dst: &f.flywayPlaceholders,
 			usage: "Flyway folders: the value of a ${NAME} placeholder, as `NAME=VALUE` (repeatable)"},
 		{flag: "flyway-baselines", env: []string{"TIDE_FLYWAY_BASELINES"}, key: "flyway_baselines", def: "false", dst: &f.flywayBaselines,
@@ -133,6 +137,8 @@ func (v *flagValue) Type() string {
 		return "duration"
 	case *bool:
 		return "bool"
+	case *int:
+		return "int"
 	case *[]string:
 		return "stringArray"
 	}
@@ -307,6 +313,8 @@ func (s *setting) set(v string) error {
 		*dst = x.(time.Duration)
 	case *bool:
 		*dst = x.(bool)
+	case *int:
+		*dst = x.(int)
 	case *[]string:
 		if v != "" {
 			*dst = append(*dst, x.(string))
@@ -333,6 +341,15 @@ func (s *setting) parse(v string) (any, error) {
 			return nil, errors.New("not a boolean: write true or false")
 		}
 		return b, nil
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		switch {
+		case err != nil:
+			return nil, errors.New("not a whole number")
+		case n < 1:
+			return nil, errors.New("must be at least 1")
+		}
+		return n, nil
 	case *[]string:
 		if name, _, ok := strings.Cut(v, "="); v != "" && (!ok || name == "") {
 			return nil, errors.New("write NAME=VALUE")

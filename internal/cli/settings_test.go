@@ -65,9 +65,9 @@ dir = "/abs/migrations"
 [env.prod.flyway_placeholders]
 b = "prod"
 `)
-	noFile := resolved{Dir: "migrations", LockWait: 5 * time.Minute, LockTimeout: 10 * time.Second, LockWaitFrom: "default"}
+	noFile := resolved{Dir: "migrations", LockWait: 5 * time.Minute, LockTimeout: 200 * time.Millisecond, LockWaitFrom: "default"}
 	fromFile := resolved{DatabaseURL: "sqlite:" + filepath.ToSlash(filepath.Join(dir, "app.db")), Dir: filepath.Join(dir, "db"),
-		LockWait: time.Minute, LockTimeout: 10 * time.Second, JSON: true, Placeholders: []string{"a=file", "b=file"}, LockWaitFrom: file + ":1"}
+		LockWait: time.Minute, LockTimeout: 200 * time.Millisecond, JSON: true, Placeholders: []string{"a=file", "b=file"}, LockWaitFrom: file + ":1"}
 	with := func(r resolved, change func(*resolved)) resolved {
 		r.Placeholders = append([]string(nil), r.Placeholders...)
 		change(&r)
@@ -147,7 +147,7 @@ func TestSettingsErrors(t *testing.T) {
 		{"unknown key", "table = \"t\"\ntabel = \"x\"\n", nil, nil,
 			"FILE:2: tabel: unknown key (did you mean table?)"},
 		{"unknown key, far from any", "colour = \"blue\"\n", nil, nil,
-			"FILE:1: colour: unknown key (known keys: database_url, dir, table, format, lock, lock_wait, lock_ttl, lock_timeout, flyway_placeholders, flyway_baselines, json, quiet, verbose)"},
+			"FILE:1: colour: unknown key (known keys: database_url, dir, table, format, lock, lock_wait, lock_ttl, lock_timeout, lock_retries, lock_retry_budget, flyway_placeholders, flyway_baselines, json, quiet, verbose)"},
 		{"unknown key in a section", "[env.prod]\ntable = \"t\"\nlock_wiat = \"1s\"\n", nil, nil,
 			"FILE:3: env.prod.lock_wiat: unknown key (did you mean lock_wait?)"},
 		{"unknown key in an inline table", "[env]\nprod = { tabel = \"x\" }\n", nil, nil,
