@@ -42,7 +42,7 @@ func (Dialect) Blockers(ctx context.Context, q dialect.Querier, id string) (stri
 			return "", fmt.Errorf("list blocking connections: %w", err)
 		}
 		out = append(out, fmt.Sprintf("connection %d (user %s, host %s, %s, transaction open %s: %s)",
-			conn, user, host, command, (time.Duration(micros) * time.Microsecond).Round(time.Millisecond), strings.Join(strings.Fields(query), " ")))
+			conn, user, host, command, (time.Duration(micros)*time.Microsecond).Round(time.Millisecond), strings.Join(strings.Fields(query), " ")))
 	}
 	return strings.Join(out, "; "), rows.Err()
 }
