@@ -231,6 +231,27 @@ func (a *app) eventData(e event.Event) any {
 			migrationJSON
 			From string `json:"from"`
 		}{a.migrationJSON(e.Migration), e.From}
+	case tide.LockRetry:
+		return struct {
+			migrationJSON
+			Line     int    `json:"line"`
+			Attempt  int    `json:"attempt"`
+			WaitMS   int64  `json:"wait_ms"`
+			Blockers string `json:"blockers"`
+			Error    string `json:"error"`
+		}{a.migrationJSON(e.Migration), e.Line, e.Attempt, e.Wait.Milliseconds(), a.scrub(e.Blockers), a.errorText(e.Err)}
+	case tide.InvalidIndexDropped:
+		return struct {
+			migrationJSON
+			Index string `json:"index"`
+			Line  int    `json:"line"`
+		}{a.migrationJSON(e.Migration), e.Index, e.Line}
+	case tide.Repaired:
+		return struct {
+			migrationJSON
+			What    string `json:"what"`
+			Removed bool   `json:"removed"`
+		}{a.migrationJSON(e.Repair.Migration), e.Repair.What, e.Repair.Removed}
 	}
 	return a.fieldsJSON(reflect.ValueOf(e), 0)
 }

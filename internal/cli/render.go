@@ -113,6 +113,18 @@ func (r *renderer) observe(e tide.Event) {
 		if r.plain {
 			r.line("failed to %s %s", verb(e.Direction), migrationLabel(e.Migration))
 		}
+	case tide.LockRetry:
+		where := "its transaction"
+		if e.Line > 0 {
+			where = fmt.Sprintf("the statement at line %d", e.Line)
+		}
+		msg := fmt.Sprintf("%s: timed out waiting for a table lock (try %d); trying %s again in %s", migrationLabel(e.Migration), e.Attempt, where, fmtDuration(e.Wait))
+		if e.Blockers != "" {
+			msg += "; oldest open transactions: " + r.a.scrub(e.Blockers)
+		}
+		r.line("%s", msg)
+	case tide.InvalidIndexDropped:
+		r.line("%s: dropped the invalid index %s that a concurrent build left, to build it again", migrationLabel(e.Migration), e.Index)
 	case tide.Baselined:
 		if r.plain {
 			r.line("baselined %s", migrationLabel(e.Migration))
