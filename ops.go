@@ -61,6 +61,10 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 		if err != nil {
 			return err
 		}
+		if m.cfg.singleTx && len(plan) > 0 {
+			results, err = m.runSingleTx(s, plan, recs)
+			return err
+		}
 		results, err = m.runPlan(s, plan, recs)
 		return err
 	})

@@ -53,6 +53,7 @@ type config struct {
 	lockWait        time.Duration
 	leaseTTL        time.Duration
 	lockTimeout     time.Duration
+	singleTx        bool
 	lockRetries     int
 	lockRetryBudget time.Duration
 	allowOutOfOrder bool
@@ -159,6 +160,20 @@ func WithLockRetries(attempts int, budget time.Duration) Option {
 			return fmt.Errorf("lock retry budget %s is negative", budget)
 		}
 		c.lockRetries, c.lockRetryBudget = attempts, budget
+		return nil
+	}
+}
+
+// WithSingleTransaction makes Up apply every pending migration, with
+// their records, in one transaction: the whole deploy or nothing
+// (PostgreSQL, SQLite). It is refused, before anything runs, on MySQL
+// (DDL commits implicitly) and for a plan holding a no-transaction or a
+// partially applied migration, with an error wrapping
+// [ErrSingleTransaction]. It is also the fastest way to apply many
+// migrations: one commit instead of one per migration.
+func WithSingleTransaction(single bool) Option {
+	return func(c *config) error {
+		c.singleTx = single
 		return nil
 	}
 }

@@ -467,3 +467,44 @@ func stepwiseFile(db Database, content string) string {
 	}
 	return "-- +tide no-transaction\n" + content
 }
+
+// testSingleTransaction: with WithSingleTransaction the whole deploy
+// commits or nothing does; where that cannot be (MySQL DDL, a
+// no-transaction migration) it is refused before anything runs.
+func testSingleTransaction(t *testing.T, db Database) {
+	ctx := context.Background()
+	fsys := basic()
+	fsys["4_bad.sql"] = files("x", migration("CREATE TABLE t4 (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);", "DROP TABLE t4;"))["x"]
+	m := newMigrator(t, db, nil, fsys, tide.WithSingleTransaction(true))
+	_, err := m.Up(ctx)
+	if implicitCommits(db) {
+		if !errors.Is(err, tide.ErrSingleTransaction) {
+			t.Fatalf("single-transaction Up on %s = %v, want ErrSingleTransaction", db.Dialect.Name(), err)
+		}
+	} else {
+		var me *tide.MigrationError
+		if !errors.As(err, &me) || me.Version.String() != "4" {
+			t.Fatalf("single-transaction Up with a failing 4 = %v", err)
+		}
+	}
+	for v, st := range states(t, m) {
+		if st != tide.StatePending {
+			t.Errorf("migration %s is %s after a failed single-transaction Up, want pending", v, st)
+		}
+	}
+	if tableExists(t, db, "runs") {
+		t.Error("a failed single-transaction Up left tables")
+	}
+	if implicitCommits(db) {
+		return
+	}
+	delete(fsys, "4_bad.sql")
+	rs, err := newMigrator(t, db, nil, fsys, tide.WithSingleTransaction(true)).Up(ctx)
+	if err != nil || !slices.Equal(versions(rs), []string{"up 1", "up 2", "up 3"}) {
+		t.Fatalf("single-transaction Up = %v, %v", versions(rs), err)
+	}
+	fsys["5_notx.sql"] = files("x", "-- +tide no-transaction\n"+migration("SELECT 1;", ""))["x"]
+	if _, err := newMigrator(t, db, nil, fsys, tide.WithSingleTransaction(true)).Up(ctx); !errors.Is(err, tide.ErrSingleTransaction) || !strings.Contains(err.Error(), "5 notx runs outside a transaction") {
+		t.Fatalf("single-transaction Up over a no-transaction migration = %v", err)
+	}
+}

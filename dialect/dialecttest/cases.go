@@ -18,6 +18,7 @@ var cases = []testCase{
 	{"ResumeOfRewrittenMigration", testResumeAsDMLOnly},
 	{"PartialRevert", testPartialRevert},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
+	{"SingleTransaction", testSingleTransaction},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
 	{"RacingMigrators", func(t *testing.T, db Database) { testRace(t, db, tide.LockAuto) }},

@@ -36,7 +36,7 @@ func (a *app) operation(ctx context.Context, opts []tide.Option,
 
 func (a *app) upCommand() *cobra.Command {
 	var to string
-	var outOfOrder, ignoreOther bool
+	var outOfOrder, ignoreOther, single bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Apply the pending migrations",
@@ -58,7 +58,7 @@ pending migrations older than the newest applied one.`,
 			if err != nil {
 				return err
 			}
-			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther)}
+			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther), tide.WithSingleTransaction(single)}
 			return a.operation(cmd.Context(), opts,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.UpTo(ctx, target) },
 				func(rs []tide.Result) string {
@@ -71,6 +71,7 @@ pending migrations older than the newest applied one.`,
 	}
 	cmd.Flags().StringVar(&to, "to", "", "apply the pending migrations up to and including `VERSION` only")
 	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "apply pending migrations older than the newest applied one")
+	cmd.Flags().BoolVar(&single, "single-transaction", false, "apply every pending migration in one transaction: the whole deploy or nothing (PostgreSQL, SQLite)")
 	cmd.Flags().BoolVar(&ignoreOther, "ignore-other-history", false, "run on a database that another tool migrated although tide adopt has not recorded its history")
 	return cmd
 }
