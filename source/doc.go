@@ -5,7 +5,8 @@
 // # Native format
 //
 // One file per migration, named <version>_<name>.sql, where the version is
-// the leading digits (tide new writes a UTC timestamp YYYYMMDDHHMMSS):
+// an integer (tide new writes a UTC timestamp YYYYMMDDHHMMSS) or dotted
+// (1.2.10_add_search.sql, ordered segment by segment), and never 0:
 //
 //	-- +tide no-transaction
 //	-- +tide up

@@ -107,14 +107,16 @@ func WriteFiles(dir string, files map[string][]byte) error {
 }
 
 // Files writes migs as native files: <version>_<name>.sql, and
-// R__<name>.sql for repeatable migrations. Versions must be integers.
+// R__<name>.sql for repeatable migrations. A dotted version keeps its
+// segments (Flyway's V1_26__x.sql becomes 1.26_x.sql); version 0 is an
+// error.
 func (n nativeFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(migs))
 	var errs []error
 	for _, m := range migs {
 		name := "R__" + m.Name + ".sql"
 		if !m.Repeatable {
-			v, err := integerVersion(m, "native", "")
+			v, err := nativeVersion(m)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -205,6 +207,26 @@ func integerVersion(m migration.File, format string, limit string) (string, erro
 	digits := base[:len(base)-len(strings.TrimLeft(base, "0123456789"))]
 	if pv, err := migration.ParseVersion(digits); err == nil && pv == m.Version {
 		return digits, nil
+	}
+	return v, nil
+}
+
+// nativeVersion returns the version of m for a native file name: dotted
+// versions are allowed, 0 is not. It keeps the spelling of the original
+// file name when it names the same version (00001_x.sql, V1_01__x.sql as
+// 1.01), with "." between segments.
+func nativeVersion(m migration.File) (string, error) {
+	v := m.Version.String()
+	switch {
+	case v == "":
+		return "", writeErrorf(m, "native", "the migration has no version")
+	case v == "0":
+		return "", writeErrorf(m, "native", "version 0: native versions start at 1; renumber the migration")
+	}
+	// Flyway writes V1_2__x.sql for version 1.2; native files use dots.
+	text := strings.ReplaceAll(flywayVersionText(m), "_", ".")
+	if pv, err := migration.ParseVersion(text); err == nil && pv == m.Version {
+		return text, nil
 	}
 	return v, nil
 }

@@ -211,6 +211,66 @@ func TestWriteFlywayConfFiles(t *testing.T) {
 	}
 }
 
+func TestWriteNativeDottedVersions(t *testing.T) {
+	v := migration.MustParseVersion
+	up := migration.Section{SQL: "SELECT 1;\n"}
+	migs := []migration.File{
+		{Version: v("1.2.9"), Name: "a", Path: "sql/V1_2_9__a.sql", Up: up},
+		{Version: v("1.2.10"), Name: "b", Path: "V1.2.10__b.sql", Up: up},
+		{Version: v("1.26"), Name: "c", Path: "V1_26__c.sql", Up: up},
+		{Version: v("1.3"), Name: "d", Path: "V1_03__d.sql", Up: up},
+		{Version: v("2"), Name: "e", Path: "V2.0__e.sql", Up: up},
+		{Version: v("3"), Name: "f", Up: up}, // no file: the canonical form
+		{Version: v("4"), Name: "g", Path: "0004_g.sql", Up: up},
+	}
+	files, err := Native.(Writer).Files(migs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1.2.9_a.sql", "1.2.10_b.sql", "1.26_c.sql", "1.03_d.sql", "2.0_e.sql", "3_f.sql", "0004_g.sql"}
+	for _, name := range want {
+		if _, ok := files[name]; !ok {
+			t.Errorf("no file %s in %q", name, formatTestNames(files))
+		}
+	}
+	if len(files) != len(want) {
+		t.Errorf("files %q, want %q", formatTestNames(files), want)
+	}
+}
+
+// TestWriteEveryFixtureToNative converts every fixture folder of another
+// format to native: dotted Flyway versions included.
+func TestWriteEveryFixtureToNative(t *testing.T) {
+	tests := []struct {
+		f   Format
+		dir string
+	}{
+		{GooseFormat{LookupEnv: gooseTestEnv}, "goose/blog"},
+		{GolangMigrate, "golangmigrate/blog"},
+		{Dbmate, "dbmate/blog"},
+		{FlywayFormat{Placeholders: flywayTestPlaceholders}, "flyway/blog"},
+		{Prisma, "prisma/blog"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.f.Name(), func(t *testing.T) {
+			migs := formatTestRead(t, tc.f, tc.dir)
+			dir := t.TempDir()
+			if _, err := Write(dir, Native, migs); err != nil {
+				t.Fatalf("write %s as native: %v", tc.dir, err)
+			}
+			back := formatTestReadDir(t, Native, dir)
+			if len(back) != len(migs) {
+				t.Fatalf("%d migrations read back, want %d", len(back), len(migs))
+			}
+			for i := range migs {
+				if back[i].Version != migs[i].Version || back[i].Name != migs[i].Name {
+					t.Errorf("migration %d: %s %s, want %s %s", i, back[i].Version, back[i].Name, migs[i].Version, migs[i].Name)
+				}
+			}
+		})
+	}
+}
+
 func formatTestNames(files map[string][]byte) []string {
 	var names []string
 	for n := range files {
@@ -259,7 +319,8 @@ func TestWriteRefusesWhatTheFormatCannotExpress(t *testing.T) {
 		{"golang-migrate no-transaction", GolangMigrate, migration.File{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "1_notx"},
 		{"goose repeatable", Goose, migration.File{Repeatable: true, Name: "view", Up: up}, "repeatable view"},
 		{"dbmate repeatable", Dbmate, migration.File{Repeatable: true, Name: "view", Up: up}, "no repeatable"},
-		{"native dotted version", Native, migration.File{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
+		{"native version 0", Native, migration.File{Version: v("0"), Name: "x", Up: up, Path: "0_x.up.sql"}, "0_x.up.sql"},
+		{"goose dotted version", Goose, migration.File{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
 		{"goose version too large", Goose, migration.File{Version: v("99999999999999999999"), Name: "x", Up: up}, "larger than goose allows"},
 		{"native marker in SQL", Native, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "SELECT 1;\n-- +tide down\nSELECT 2;\n"}}, "1_x"},
 		{"flyway repeatable down", Flyway, migration.File{Repeatable: true, Name: "view", Up: up, Down: down}, "repeatable view"},
