@@ -25,9 +25,12 @@ import (
 // changed down file is noticed too.
 //
 // golang-migrate does not wrap migrations in transactions of its own, and
-// runs each file as one exec. tide runs each migration in a transaction,
-// as for every format, unless a statement cannot run in one (then the
-// migration runs outside a transaction, as it does in golang-migrate).
+// runs each file as one exec (so the files it is given hold no DELIMITER
+// commands, which only the mysql client reads: the writer writes such a
+// section as its statements, each ending with ";"). tide runs each
+// migration in a transaction, as for every format, unless a statement
+// cannot run in one (then the migration runs outside a transaction, as it
+// does in golang-migrate).
 //
 // # Writing no-transaction migrations
 //

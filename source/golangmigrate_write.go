@@ -33,10 +33,64 @@ type gmPart struct {
 type gmWritten struct {
 	m     migration.File
 	parts []gmPart // nil: one migration, compared as it is
+	// byStatements compares a migration written whole by its statements
+	// rather than its text.
+	byStatements bool
+}
+
+// gmSectionText returns the text of a golang-migrate file for sec: sec as
+// it is, unless the mysql client's DELIMITER commands come between its
+// statements (golang-migrate sends a file to the server as one exec, and
+// only the mysql client reads them): then its statements, split by ss
+// (which must agree), each ending with ";". stmts reports the second case.
+func gmSectionText(sec migration.Section, ss []migration.Splitter) (text string, stmts bool, err error) {
+	text = sectionText(sectionSQL(sec))
+	if sec.Statements != nil {
+		return text, false, nil
+	}
+	splits, err := splitEach(sec.SQL, ss)
+	if err != nil {
+		return text, false, nil // tide reports it when it loads the folder
+	}
+	client := false
+	for _, sp := range splits {
+		client = client || clientDelimiter(sec.SQL, sp.stmts)
+	}
+	if !client {
+		return text, false, nil
+	}
+	all, err := agreed(splits)
+	if err != nil {
+		return "", false, fmt.Errorf("it holds the mysql client's DELIMITER commands, which golang-migrate would send to the server, so its statements must be written apart, but %w", err)
+	}
+	var b strings.Builder
+	for i, st := range all {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(st.SQL + ";\n")
+	}
+	return b.String(), true, nil
+}
+
+// clientDelimiter reports whether a DELIMITER command comes between the
+// statements split from text.
+func clientDelimiter(text string, stmts []migration.Statement) bool {
+	prev := 0
+	for _, st := range stmts {
+		if strings.Contains(strings.ToLower(text[prev:st.Offset]), "delimiter") {
+			return true
+		}
+		prev = st.Offset + len(st.SQL)
+	}
+	return strings.Contains(strings.ToLower(text[prev:]), "delimiter")
 }
 
 // FilesFor writes migs as <version>_<name>.up.sql files, and .down.sql
-// files for the migrations with a down section. A no-transaction
+// files for the migrations with a down section. A section with the mysql
+// client's DELIMITER commands is written as its statements, each ending
+// with ";": golang-migrate sends a file to the server, which does not read
+// them. A no-transaction
 // migration is written with one statement per section, split by s (nil:
 // every database tide supports, which must agree), into several
 // migrations if needed; see [GolangMigrate]. The notes name each migration
@@ -57,11 +111,24 @@ func (f golangMigrateFormat) FilesFor(s migration.Splitter, migs []migration.Fil
 		}
 		base := v + "_" + m.Name
 		whole := func() {
-			files[base+".up.sql"] = []byte(sectionText(sectionSQL(m.Up)))
-			if m.Down != nil {
-				files[base+".down.sql"] = []byte(sectionText(sectionSQL(*m.Down)))
+			up, upStmts, err := gmSectionText(m.Up, ss)
+			if err != nil {
+				errs = append(errs, writeErrorf(m, "golang-migrate", "up section: %v", err))
+				return
 			}
-			written = append(written, gmWritten{m: m})
+			files[base+".up.sql"] = []byte(up)
+			rewritten := upStmts
+			if m.Down != nil {
+				down, downStmts, err := gmSectionText(*m.Down, ss)
+				if err != nil {
+					delete(files, base+".up.sql")
+					errs = append(errs, writeErrorf(m, "golang-migrate", "down section: %v", err))
+					return
+				}
+				files[base+".down.sql"] = []byte(down)
+				rewritten = rewritten || downStmts
+			}
+			written = append(written, gmWritten{m: m, byStatements: rewritten || m.NoTransaction})
 		}
 		if !m.NoTransaction {
 			whole()
@@ -180,9 +247,11 @@ func checkGolangMigrate(files map[string][]byte, written []gmWritten, ss []migra
 				continue
 			}
 			var splitBy []migration.Splitter
+			if w.byStatements {
+				splitBy = ss
+			}
 			if m.NoTransaction {
 				got.NoTransaction = true // golang-migrate cannot mark it; a single statement runs the same
-				splitBy = ss
 			}
 			if diff := migrationDiff(m, got, splitBy); diff != "" {
 				errs = append(errs, writeErrorf(m, "golang-migrate", "it would read back changed: %s", diff))

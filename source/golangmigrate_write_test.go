@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/tidemigrate/tide/dialect/mysql"
 	"github.com/tidemigrate/tide/dialect/postgres"
 	"github.com/tidemigrate/tide/migration"
 )
@@ -100,6 +101,16 @@ func TestWriteGolangMigrateNoTransaction(t *testing.T) {
 		},
 		notes: 1,
 	}, {
+		name: "the mysql client's DELIMITER commands: the statements, each ending with ';'",
+		s:    mysql.New(),
+		migs: []migration.File{{Version: v("3"), Name: "proc",
+			Up:   section("DELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\nEND //\nDELIMITER ;\nCALL p();\n"),
+			Down: down("DROP PROCEDURE p;\n")}},
+		files: map[string]string{
+			"3_proc.up.sql":   "CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\nEND;\n\nCALL p();\n",
+			"3_proc.down.sql": "DROP PROCEDURE p;\n",
+		},
+	}, {
 		name: "no room before the next migration",
 		s:    pg,
 		migs: []migration.File{
@@ -140,7 +151,11 @@ func TestWriteGolangMigrateNoTransaction(t *testing.T) {
 			for name, content := range files {
 				fsys[name] = &fstest.MapFile{Data: content}
 			}
-			if _, err := migration.Load(fsys, postgres.New(), GolangMigrate); err != nil {
+			s := tc.s
+			if s == nil {
+				s = postgres.New()
+			}
+			if _, err := migration.Load(fsys, s, GolangMigrate); err != nil {
 				t.Errorf("load the files: %v", err)
 			}
 		})
