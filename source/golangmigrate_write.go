@@ -179,9 +179,9 @@ func (f golangMigrateFormat) FilesFor(s migration.Splitter, migs []migration.Fil
 			w.parts = append(w.parts, part)
 		}
 		written = append(written, w)
-		notes = append(notes, fmt.Sprintf("%s runs outside a transaction and has %d statements: written as %d golang-migrate migrations, %s to %s, "+
+		notes = append(notes, fmt.Sprintf("%s runs outside a transaction and has %d up and %d down statements: written as %d golang-migrate migrations, %s to %s, "+
 			"one statement per file, since golang-migrate runs a file as one exec; for golang-migrate, a database that tide migrated past %s is at version %s",
-			migrationLabel(m), len(up)+len(down), n, versions[0], versions[n-1], v, versions[n-1]))
+			migrationLabel(m), len(up), len(down), n, versions[0], versions[n-1], v, versions[n-1]))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
