@@ -49,6 +49,12 @@ import (
 // handles semicolons inside strings and bodies; there tide does not insist on
 // goose's final semicolon.
 //
+// # Writing
+//
+// [GooseFormat.FilesFor] writes goose files that goose runs as tide does:
+// StatementBegin and StatementEnd around the statements of a section that
+// goose's line rule would split differently.
+//
 // # Environment substitution
 //
 // Between ENVSUB ON and ENVSUB OFF, the SQL lines that goose would send
