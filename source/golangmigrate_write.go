@@ -68,7 +68,7 @@ func gmSectionText(sec migration.Section, ss []migration.Splitter) (text string,
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(st.SQL + ";\n")
+		b.WriteString(statementText(st.SQL) + ";\n")
 	}
 	return b.String(), true, nil
 }
@@ -169,12 +169,14 @@ func (f golangMigrateFormat) FilesFor(s migration.Splitter, migs []migration.Fil
 			part := gmPart{version: migration.MustParseVersion(versions[k]), hasDown: m.Down != nil}
 			pbase := versions[k] + "_" + name
 			if k < len(up) {
-				files[pbase+".up.sql"] = []byte(up[k].SQL + ";\n")
-				part.up = []string{up[k].SQL}
+				sql := statementText(up[k].SQL)
+				files[pbase+".up.sql"] = []byte(sql + ";\n")
+				part.up = []string{sql}
 			}
 			if j := n - 1 - k; m.Down != nil && j < len(down) {
-				files[pbase+".down.sql"] = []byte(down[j].SQL + ";\n")
-				part.down = []string{down[j].SQL}
+				sql := statementText(down[j].SQL)
+				files[pbase+".down.sql"] = []byte(sql + ";\n")
+				part.down = []string{sql}
 			}
 			w.parts = append(w.parts, part)
 		}
@@ -297,11 +299,17 @@ func checkGolangMigrate(files map[string][]byte, written []gmWritten, ss []migra
 	return errors.Join(errs...)
 }
 
-// statementTexts returns the SQL of each statement.
+// statementTexts returns the SQL of each statement, without a final ";".
 func statementTexts(stmts []migration.Statement) []string {
 	out := make([]string, len(stmts))
 	for i, st := range stmts {
-		out[i] = st.SQL
+		out[i] = statementText(st.SQL)
 	}
 	return out
+}
+
+// statementText returns sql trimmed, without the final ";" that a
+// statement fixed by a goose block keeps, to be written with one.
+func statementText(sql string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(sql), ";"))
 }

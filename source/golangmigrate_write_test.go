@@ -111,6 +111,16 @@ func TestWriteGolangMigrateNoTransaction(t *testing.T) {
 			"3_proc.down.sql": "DROP PROCEDURE p;\n",
 		},
 	}, {
+		name: "statements fixed by goose blocks keep one final ';'",
+		s:    pg,
+		migs: []migration.File{{Version: v("5"), Name: "x", NoTransaction: true, Up: migration.Section{SQL: "ignored",
+			Statements: []migration.Statement{{SQL: "CREATE INDEX CONCURRENTLY i ON t (c);"}, {SQL: "CREATE INDEX CONCURRENTLY j ON t (d);"}}}}},
+		files: map[string]string{
+			"5_x.up.sql":       "CREATE INDEX CONCURRENTLY i ON t (c);\n",
+			"6_x_part2.up.sql": "CREATE INDEX CONCURRENTLY j ON t (d);\n",
+		},
+		notes: 1,
+	}, {
 		name: "no room before the next migration",
 		s:    pg,
 		migs: []migration.File{
