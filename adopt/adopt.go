@@ -3,7 +3,6 @@ package adopt
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -251,11 +250,11 @@ func Detect(ctx context.Context, d dialect.Dialect, q dialect.Querier) (Source, 
 // migration (a goose_db_version with only goose's version 0 row, a
 // schema_migrations the tool created and never wrote to, or emptied by
 // reverting everything), since running every migration from the first is
-// then what that tool would do too. A table that records a migration as
-// started and not finished (an [*IncompleteError] from [Source.Read])
-// counts as applied. It reads each table it finds with [Source.Read], and
-// returns the first error other than an IncompleteError. tide's Up refuses
-// to run over the sources it returns.
+// then what that tool would do too. It reads each table it finds with
+// [Source.Read]: a table that records a migration as started and not
+// finished (an [*IncompleteError]), or that Read cannot make sense of,
+// counts as applied, since nothing says it is empty. tide's Up refuses to
+// run over the sources it returns.
 func DetectApplied(ctx context.Context, d dialect.Dialect, q dialect.Querier) (Source, error) {
 	found, err := detectAll(ctx, d, q)
 	if err != nil {
@@ -264,13 +263,10 @@ func DetectApplied(ctx context.Context, d dialect.Dialect, q dialect.Querier) (S
 	var used []Source
 	for _, s := range found {
 		h, err := s.Read(ctx, d, q)
-		var ie *IncompleteError
 		switch {
-		case errors.As(err, &ie):
-			used = append(used, s)
-		case err != nil:
-			return nil, err
-		case len(h.Applied) > 0 || !h.UpTo.IsZero():
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil || len(h.Applied) > 0 || !h.UpTo.IsZero():
 			used = append(used, s)
 		}
 	}

@@ -389,6 +389,8 @@ func TestDetectApplied(t *testing.T) {
 		{name: "an empty table beside one with rows", fixtures: []string{"goose", "flyway"},
 			extra: []string{"DELETE FROM goose_db_version"}, want: "flyway"},
 		{name: "two with rows", fixtures: []string{"goose", "flyway"}, several: []string{"goose", "flyway"}},
+		{name: "a table Read cannot make sense of counts", fixtures: []string{"golang-migrate"},
+			extra: []string{"INSERT INTO schema_migrations (version, dirty) VALUES (7, false)"}, want: "golang-migrate"},
 	}
 	for _, kind := range testdb.Kinds() {
 		t.Run(kind, func(t *testing.T) {
