@@ -109,8 +109,9 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 }
 
 // refuseOtherHistory returns an [*OtherHistoryError] when the version
-// table does not exist and another tool's history table does: Up would
-// run again every migration that tool applied. UpTo calls it only when it
+// table does not exist and another tool's history table lists applied
+// migrations ([adopt.DetectApplied]; an empty one is no reason to refuse):
+// Up would run again every migration that tool applied. UpTo calls it only when it
 // found no record, so a database that tide migrates pays nothing for it.
 func (m *Migrator) refuseOtherHistory(ctx context.Context) error {
 	if m.cfg.ignoreOtherHistory {
@@ -123,7 +124,7 @@ func (m *Migrator) refuseOtherHistory(ctx context.Context) error {
 	if exists {
 		return nil
 	}
-	src, err := adopt.Detect(ctx, m.d, m.db)
+	src, err := adopt.DetectApplied(ctx, m.d, m.db)
 	var ambiguous *adopt.AmbiguousError
 	switch {
 	case errors.Is(err, adopt.ErrNoHistory):

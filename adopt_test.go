@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -72,8 +73,14 @@ func TestUpRefusesOtherHistory(t *testing.T) {
 				t.Fatalf("the refused Up created the version table: %v, %v", ok, err)
 			}
 
-			// The tables of two tools: the error lists both.
+			// An empty table of another tool is no reason to refuse.
 			mustExec(t, db.DB, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+			if _, err := m.Up(ctx); !errors.As(err, new(*tide.OtherHistoryError)) || strings.Contains(err.Error(), "alembic") {
+				t.Fatalf("Up beside an empty alembic_version = %v; want goose's history alone named", err)
+			}
+
+			// The tables of two tools: the error lists both.
+			mustExec(t, db.DB, "INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712')")
 			_, err = m.Up(ctx)
 			want := "tide: this database has other tools' history tables (goose_db_version (goose), alembic_version (alembic)) and no tide_migrations yet: " +
 				"run tide adopt --format TOOL first, so that tide does not apply again what they applied (or pass --ignore-other-history)"
@@ -104,6 +111,30 @@ func TestUpRefusesOtherHistory(t *testing.T) {
 			}
 			if rs, err := m.Up(ctx); err != nil || len(rs) != 2 {
 				t.Fatalf("Up over an empty version table = %d results, %v; want 2", len(rs), err)
+			}
+		})
+	}
+}
+
+// TestUpBesideAnEmptyOtherHistory checks that a first Up runs where
+// another tool's history table lists nothing applied: goose's table with
+// only the version 0 row it writes when it creates the table.
+func TestUpBesideAnEmptyOtherHistory(t *testing.T) {
+	t.Parallel()
+	for _, kind := range testdb.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := testdb.New(t, kind)
+			mustExec(t, db.DB,
+				"CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY, version_id BIGINT NOT NULL, is_applied BOOLEAN NOT NULL, tstamp TIMESTAMP NULL)",
+				"INSERT INTO goose_db_version (id, version_id, is_applied) VALUES (1, 0, TRUE)")
+			m, err := tide.New(db.Dialect, db.DB, adoptFS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rs, err := m.Up(ctx); err != nil || len(rs) != 2 {
+				t.Fatalf("Up beside an empty goose_db_version = %d results, %v; want 2", len(rs), err)
 			}
 		})
 	}

@@ -27,8 +27,8 @@ func (m *Migrator) Up(ctx context.Context) ([]Result, error) {
 // returned with it.
 //
 // On a database without tide's version table, where another tool's
-// history table is found (goose, Flyway, an ORM...: see [adopt.Detect]),
-// UpTo refuses to run every migration again from the first, with an
+// history table lists applied migrations (goose, Flyway, an ORM...: see
+// [adopt.DetectApplied]; an empty one is ignored), UpTo refuses to run every migration again from the first, with an
 // *[OtherHistoryError]: record that history with [Migrator.Adopt] first,
 // or pass [WithIgnoreOtherHistory].
 func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {

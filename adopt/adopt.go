@@ -238,6 +238,56 @@ func WithTable(s Source, table string) (Source, error) {
 // returns [ErrNoHistory] when there is none, and an [*AmbiguousError] when
 // there are several. Only default table names are looked for.
 func Detect(ctx context.Context, d dialect.Dialect, q dialect.Querier) (Source, error) {
+	found, err := detectAll(ctx, d, q)
+	if err != nil {
+		return nil, err
+	}
+	return oneOf(found)
+}
+
+// DetectApplied is [Detect] for the question "has another tool migrated
+// this database?": it leaves out the history tables that list no applied
+// migration (a goose_db_version with only goose's version 0 row, a
+// schema_migrations the tool created and never wrote to, or emptied by
+// reverting everything), since running every migration from the first is
+// then what that tool would do too. It reads each table it finds with
+// [Source.Read]: a table that records a migration as started and not
+// finished (an [*IncompleteError]), or that Read cannot make sense of,
+// counts as applied, since nothing says it is empty. tide's Up refuses to
+// run over the sources it returns.
+func DetectApplied(ctx context.Context, d dialect.Dialect, q dialect.Querier) (Source, error) {
+	found, err := detectAll(ctx, d, q)
+	if err != nil {
+		return nil, err
+	}
+	var used []Source
+	for _, s := range found {
+		h, err := s.Read(ctx, d, q)
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil || len(h.Applied) > 0 || !h.UpTo.IsZero():
+			used = append(used, s)
+		}
+	}
+	return oneOf(used)
+}
+
+// oneOf returns the single source of found, [ErrNoHistory] for none and
+// an [*AmbiguousError] for several.
+func oneOf(found []Source) (Source, error) {
+	switch len(found) {
+	case 0:
+		return nil, ErrNoHistory
+	case 1:
+		return found[0], nil
+	}
+	return nil, &AmbiguousError{Sources: found}
+}
+
+// detectAll returns every source whose history table is in the database,
+// in the order of [Sources].
+func detectAll(ctx context.Context, d dialect.Dialect, q dialect.Querier) ([]Source, error) {
 	var found []Source
 	for _, s := range Sources() {
 		t := s.(tool)
@@ -256,11 +306,5 @@ func Detect(ctx context.Context, d dialect.Dialect, q dialect.Querier) (Source, 
 			found = append(found, s)
 		}
 	}
-	switch len(found) {
-	case 0:
-		return nil, ErrNoHistory
-	case 1:
-		return found[0], nil
-	}
-	return nil, &AmbiguousError{Sources: found}
+	return found, nil
 }

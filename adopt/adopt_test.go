@@ -368,6 +368,80 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+func TestDetectApplied(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		fixtures []string
+		extra    []string // run after the fixtures
+		want     string   // the source found; "" for ErrNoHistory
+		several  []string // the sources of an AmbiguousError
+	}{
+		{name: "goose with rows", fixtures: []string{"goose"}, want: "goose"},
+		{name: "goose with only its version 0 row", fixtures: []string{"goose"},
+			extra: []string{"DELETE FROM goose_db_version WHERE version_id <> 0"}},
+		{name: "goose emptied", fixtures: []string{"goose"}, extra: []string{"DELETE FROM goose_db_version"}},
+		{name: "golang-migrate empty", fixtures: []string{"golang-migrate"}, extra: []string{"DELETE FROM schema_migrations"}},
+		{name: "golang-migrate dirty", fixtures: []string{"golang-migrate"},
+			extra: []string{"UPDATE schema_migrations SET dirty = true"}, want: "golang-migrate"},
+		{name: "dbmate empty", fixtures: []string{"dbmate"}, extra: []string{"DELETE FROM schema_migrations"}},
+		{name: "knex empty", fixtures: []string{"knex"}, extra: []string{"DELETE FROM knex_migrations"}},
+		{name: "an empty table beside one with rows", fixtures: []string{"goose", "flyway"},
+			extra: []string{"DELETE FROM goose_db_version"}, want: "flyway"},
+		{name: "two with rows", fixtures: []string{"goose", "flyway"}, several: []string{"goose", "flyway"}},
+		{name: "a table Read cannot make sense of counts", fixtures: []string{"golang-migrate"},
+			extra: []string{"INSERT INTO schema_migrations (version, dirty) VALUES (7, false)"}, want: "golang-migrate"},
+	}
+	for _, kind := range testdb.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
+					ctx := context.Background()
+					db := testdb.New(t, kind)
+					conn := session(t, db)
+					for _, f := range tc.fixtures {
+						load(t, db, conn, f)
+					}
+					for _, x := range tc.extra {
+						if _, err := conn.ExecContext(ctx, x); err != nil {
+							t.Fatalf("%s: %v", x, err)
+						}
+					}
+					// Detect finds every table, empty or not.
+					if _, err := Detect(ctx, db.Dialect, conn); errors.Is(err, ErrNoHistory) {
+						t.Fatalf("Detect = %v, want the fixtures' tables found", err)
+					}
+					src, err := DetectApplied(ctx, db.Dialect, conn)
+					var ae *AmbiguousError
+					switch {
+					case tc.several != nil:
+						if !errors.As(err, &ae) {
+							t.Fatalf("DetectApplied = %v, %v; want an AmbiguousError", src, err)
+						}
+						var got []string
+						for _, s := range ae.Sources {
+							got = append(got, s.Name())
+						}
+						if !slices.Equal(got, tc.several) {
+							t.Errorf("AmbiguousError names %v, want %v", got, tc.several)
+						}
+					case tc.want == "":
+						if !errors.Is(err, ErrNoHistory) {
+							t.Fatalf("DetectApplied = %v, %v; want ErrNoHistory", src, err)
+						}
+					case err != nil:
+						t.Fatalf("DetectApplied: %v", err)
+					case src.Name() != tc.want:
+						t.Errorf("DetectApplied = %s, want %s", src.Name(), tc.want)
+					}
+				})
+			}
+		})
+	}
+}
+
 func TestSourceByName(t *testing.T) {
 	t.Parallel()
 	for _, s := range Sources() {

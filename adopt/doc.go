@@ -17,8 +17,9 @@
 //	results, err := m.Adopt(ctx, plan, false) // m is a *tide.Migrator
 //
 // Until then, tide's Migrator.Up refuses to run on a database where
-// [Detect] finds another tool's history and tide's version table is
-// missing, rather than run every migration again.
+// [DetectApplied] finds another tool's history that lists applied
+// migrations and tide's version table is missing, rather than run every
+// migration again. An empty history table does not stop it.
 //
 // # Sources
 //
@@ -49,8 +50,11 @@
 // description, golang-migrate's single version and Flyway baselines stand
 // for every migration up to them, and the histories of code migrations
 // (knex, sequelize, typeorm, alembic) map to tide's migrations up to
-// [PlanOptions.Baseline] (a [*CodeHistoryError] without one). Every
-// problem is reported at once, naming the files and what to do.
+// [PlanOptions.Baseline] (a [*CodeHistoryError] without one). A baseline
+// also serves a team that leaves a SQL tool's folder for a new native one:
+// the history is then not matched to files, and tide's migrations up to
+// the baseline are recorded instead. Every problem is reported at once,
+// naming the files and what to do.
 //
 // When the tables of several tools are in the database, [Choose] reads the
 // one whose format the migrations folder has.

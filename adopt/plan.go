@@ -63,11 +63,15 @@ func (f Folder) path(p string) string {
 // PlanOptions tune [History.Plan]. The zero value is what the histories
 // of SQL migrations need.
 type PlanOptions struct {
-	// Baseline is, for a history of code migrations (History.Code: knex,
-	// sequelize, typeorm, alembic), the version of the tide migration up
-	// to which tide's versioned migrations are recorded as applied: the
-	// tide migrations that build the schema the code built. Such a
-	// history needs it; the others refuse it.
+	// Baseline is the version of the tide migration up to which tide's
+	// versioned migrations are recorded as applied, instead of matching
+	// the history to files: the tide migrations that build the schema the
+	// other tool built. A history of code migrations (History.Code: knex,
+	// sequelize, typeorm, alembic) needs it. For a history of SQL
+	// migrations (goose, golang-migrate, dbmate, Flyway, Prisma) it is
+	// for a team that leaves the tool's folder for a new native one
+	// (a schema dump, or tide convert's output renumbered): the history is
+	// then not matched to the files, only described in [Plan.Notes].
 	Baseline migration.Version
 	// AlembicVersions is Alembic's versions folder (alembic/versions), for
 	// an Alembic history only: [Plan.Revisions] then lists every applied
@@ -84,10 +88,11 @@ type Plan struct {
 	Source string
 	// Table is the history table that was read.
 	Table string
-	// Code reports a history of code migrations ([History.Code]): the
-	// Adoptions are then tide's migrations up to Baseline.
+	// Code reports a history of code migrations ([History.Code]).
 	Code bool
-	// Baseline is [PlanOptions.Baseline], for a history of code migrations.
+	// Baseline is [PlanOptions.Baseline]. When it is not zero, the
+	// Adoptions are tide's versioned migrations up to it, whatever the
+	// history lists.
 	Baseline migration.Version
 	// Revisions lists every revision Alembic applied, oldest first, when
 	// [PlanOptions.AlembicVersions] was given; else nil.
@@ -117,6 +122,10 @@ type Plan struct {
 //   - A history of code migrations maps to tide's versioned migrations up
 //     to [PlanOptions.Baseline]; without one, Plan returns a
 //     [*CodeHistoryError] saying what to do.
+//   - With [PlanOptions.Baseline], a history of SQL migrations maps to
+//     tide's versioned migrations up to it too, unmatched: the notes say
+//     what the history listed, and which of its versions above the
+//     baseline are also migrations of set, which tide up would then run.
 //
 // Plan reads nothing but folder's files. Every problem of the history is
 // reported at once, joined: applied migrations with no file, entries
@@ -126,8 +135,6 @@ func (h *History) Plan(set *migration.Set, folder Folder, opts PlanOptions) (*Pl
 	switch {
 	case set == nil:
 		return nil, errors.New("adopt: Plan needs the migration set")
-	case !opts.Baseline.IsZero() && !h.Code:
-		return nil, fmt.Errorf("adopt: a baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): %s's is adopted migration by migration", h.Source)
 	case opts.AlembicVersions != nil && h.Source != "alembic":
 		return nil, fmt.Errorf("adopt: Alembic's versions folder is for alembic's history, not %s's", h.Source)
 	}
@@ -140,9 +147,14 @@ func (h *History) Plan(set *migration.Set, folder Folder, opts PlanOptions) (*Pl
 	}
 	pl := planner{history: h, set: set, folder: folder}
 	var err error
-	if h.Code {
+	switch {
+	case h.Code:
 		p.Adoptions, err = pl.codeBaseline(opts.Baseline, p.Revisions)
-	} else {
+	case !opts.Baseline.IsZero():
+		if p.Adoptions, err = pl.baseline(opts.Baseline); err == nil {
+			p.Notes = pl.baselineNotes(opts.Baseline)
+		}
+	default:
 		p.Adoptions, p.Notes, err = pl.plan()
 	}
 	if err != nil {
@@ -267,6 +279,49 @@ func (p planner) codeBaseline(baseline migration.Version, revisions []string) ([
 	if baseline.IsZero() {
 		return nil, &CodeHistoryError{Source: h.Source, IDs: h.ids(), Revisions: revisions}
 	}
+	return p.baseline(baseline)
+}
+
+// baselineNotes describes, for a history of SQL migrations adopted with a
+// baseline, what the history listed, and warns about the versions it
+// applied above the baseline that are also migrations of the set: tide up
+// runs them, which is right only if they are other migrations.
+func (p planner) baselineNotes(baseline migration.Version) []string {
+	h := p.history
+	var listed string
+	switch {
+	case len(h.Applied) > 0:
+		last := h.Applied[len(h.Applied)-1]
+		listed = fmt.Sprintf("lists %s (the last %s)", counted(len(h.Applied), "applied migration"), last.ID)
+	case !h.UpTo.IsZero():
+		listed = fmt.Sprintf("is at version %s", h.UpTo)
+	default:
+		listed = "lists no applied migration"
+	}
+	notes := []string{fmt.Sprintf("%s's history %s: with --baseline it is not matched to the files of %s; tide's migrations up to %s are recorded as applied instead",
+		h.Source, listed, p.folder.name(), baseline)}
+	var above []string
+	for _, m := range p.set.Versioned() {
+		if m.Version.Compare(baseline) <= 0 {
+			continue
+		}
+		listed := !h.UpTo.IsZero() && m.Version.Compare(h.UpTo) <= 0 ||
+			slices.ContainsFunc(h.Applied, func(ap Applied) bool { return ap.Version == m.Version })
+		if listed {
+			above = append(above, m.Version.String())
+		}
+	}
+	if len(above) > 0 {
+		notes = append(notes, fmt.Sprintf("%s applied %s above the baseline, and %s has migrations of the same versions: tide up will run them; "+
+			"if they are the migrations %s applied, adopt with a --baseline at or above %s instead",
+			h.Source, strings.Join(above, ", "), p.folder.name(), h.Source, above[len(above)-1]))
+	}
+	return notes
+}
+
+// baseline returns every versioned migration up to baseline, which must
+// be one of them.
+func (p planner) baseline(baseline migration.Version) ([]Adoption, error) {
 	var out []Adoption
 	found := false
 	for _, m := range p.set.Versioned() {

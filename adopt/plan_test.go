@@ -182,10 +182,50 @@ func TestPlan(t *testing.T) {
 		err: "dbmate's history lists 1 migration without a version tide can match to a file: init\n" +
 			"dbmate's history lists 1 applied migration with no file in migrations: 9",
 	}, {
-		name:    "a baseline is for code migrations only",
-		history: History{Source: "goose"},
+		name: "SQL history with a baseline: tide's migrations up to it, unmatched",
+		history: History{Source: "goose", Applied: []Applied{
+			{Version: v("7"), ID: "7"}, {Version: v("8"), ID: "8"},
+		}},
+		opts: PlanOptions{Baseline: v("2")},
+		want: []Adoption{{Version: v("1")}, {Version: v("1.1")}, {Version: v("2")}},
+		notes: []string{"goose's history lists 2 applied migrations (the last 8): with --baseline it is not matched to the files of migrations; " +
+			"tide's migrations up to 2 are recorded as applied instead"},
+	}, {
+		name: "SQL history with a baseline below versions it applied",
+		history: History{Source: "dbmate", Applied: []Applied{
+			{Version: v("1"), ID: "1"}, {Version: v("2"), ID: "2"}, {Version: v("3"), ID: "3"},
+		}},
+		opts: PlanOptions{Baseline: v("1.1")},
+		want: []Adoption{{Version: v("1")}, {Version: v("1.1")}},
+		notes: []string{
+			"dbmate's history lists 3 applied migrations (the last 3): with --baseline it is not matched to the files of migrations; " +
+				"tide's migrations up to 1.1 are recorded as applied instead",
+			"dbmate applied 2, 3 above the baseline, and migrations has migrations of the same versions: tide up will run them; " +
+				"if they are the migrations dbmate applied, adopt with a --baseline at or above 3 instead",
+		},
+	}, {
+		name:    "golang-migrate's version with a baseline",
+		history: History{Source: "golang-migrate", UpTo: v("2")},
 		opts:    PlanOptions{Baseline: v("1")},
-		err:     "adopt: a baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): goose's is adopted migration by migration",
+		want:    []Adoption{{Version: v("1")}},
+		notes: []string{
+			"golang-migrate's history is at version 2: with --baseline it is not matched to the files of migrations; " +
+				"tide's migrations up to 1 are recorded as applied instead",
+			"golang-migrate applied 1.1, 2 above the baseline, and migrations has migrations of the same versions: tide up will run them; " +
+				"if they are the migrations golang-migrate applied, adopt with a --baseline at or above 2 instead",
+		},
+	}, {
+		name:    "an empty SQL history with a baseline",
+		history: History{Source: "prisma"},
+		opts:    PlanOptions{Baseline: v("1")},
+		want:    []Adoption{{Version: v("1")}},
+		notes: []string{"prisma's history lists no applied migration: with --baseline it is not matched to the files of migrations; " +
+			"tide's migrations up to 1 are recorded as applied instead"},
+	}, {
+		name:    "SQL history: the baseline must be a migration",
+		history: History{Source: "flyway", Applied: []Applied{{Version: v("1"), ID: "1"}}},
+		opts:    PlanOptions{Baseline: v("4")},
+		err:     "--baseline 4: no migration in migrations has this version",
 	}, {
 		name:    "code needs a baseline",
 		history: History{Source: "knex", Code: true, Applied: []Applied{{ID: "x.js"}}},

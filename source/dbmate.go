@@ -159,14 +159,14 @@ func (f dbmateFormat) Files(migs []migration.File) (map[string][]byte, error) {
 		}
 		var b strings.Builder
 		b.WriteString("-- migrate:up" + opt + "\n")
-		b.WriteString(sectionText(m.Up.SQL))
+		b.WriteString(sectionText(sectionSQL(m.Up)))
 		b.WriteString("\n-- migrate:down" + opt + "\n")
 		if m.Down != nil {
-			b.WriteString(sectionText(m.Down.SQL))
+			b.WriteString(sectionText(sectionSQL(*m.Down)))
 		}
 		files[versions[i]+"_"+m.Name+".sql"] = []byte(b.String())
 	}
-	if err := checkWritten(f, files, migs); err != nil {
+	if err := checkWritten(f, files, migs, nil); err != nil {
 		return nil, err
 	}
 	return files, nil

@@ -5,7 +5,8 @@
 // # Native format
 //
 // One file per migration, named <version>_<name>.sql, where the version is
-// the leading digits (tide new writes a UTC timestamp YYYYMMDDHHMMSS):
+// an integer (tide new writes a UTC timestamp YYYYMMDDHHMMSS) or dotted
+// (1.2.10_add_search.sql, ordered segment by segment), and never 0:
 //
 //	-- +tide no-transaction
 //	-- +tide up
@@ -29,7 +30,12 @@
 // [Dbmate], [Flyway] and [Prisma] read them into the same [Migration]
 // values. [Detect] finds the format of a folder (and refuses an ambiguous
 // one), [FormatByName] looks one up by name, and [Write] converts a folder
-// into any of the formats, statements unchanged.
+// into any of the formats, statements unchanged. goose and golang-migrate
+// run statements their own way, so their writers are [DialectWriter]s:
+// [WithSplitter] says which database the files are for, and they write
+// what that tool needs to run exactly the statements tide runs
+// (StatementBegin/StatementEnd blocks for goose, one statement per file for
+// golang-migrate's no-transaction migrations).
 //
 // # Versions
 //

@@ -466,7 +466,7 @@ func (f FlywayFormat) Files(migs []migration.File) (map[string][]byte, error) {
 				errs = append(errs, writeErrorf(m, "flyway", "Flyway repeatable migrations have no undo file (drop the down section first if it can be lost)"))
 				continue
 			}
-			add(m, "R__"+m.Name+".sql", m.Up.SQL)
+			add(m, "R__"+m.Name+".sql", sectionSQL(m.Up))
 			continue
 		}
 		if m.Version.IsZero() {
@@ -474,15 +474,15 @@ func (f FlywayFormat) Files(migs []migration.File) (map[string][]byte, error) {
 			continue
 		}
 		v := flywayVersionText(m)
-		add(m, "V"+v+"__"+m.Name+".sql", m.Up.SQL)
+		add(m, "V"+v+"__"+m.Name+".sql", sectionSQL(m.Up))
 		if m.Down != nil {
-			add(m, "U"+v+"__"+m.Name+".sql", m.Down.SQL)
+			add(m, "U"+v+"__"+m.Name+".sql", sectionSQL(*m.Down))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if err := checkWritten(f, files, migs); err != nil {
+	if err := checkWritten(f, files, migs, nil); err != nil {
 		return nil, err
 	}
 	return files, nil

@@ -15,19 +15,52 @@ import (
 // GolangMigrate is the format of golang-migrate/migrate: each migration is
 // a pair of files at the root of the folder, <version>_<name>.up.sql and
 // <version>_<name>.down.sql, with no markers. The down file is optional
-// (the migration is then irreversible); a down file without its up file is
-// an error. Each file is one section, split later by the dialect.
+// (the migration is then irreversible). A down file without its up file is
+// a migration whose up section is empty, as golang-migrate runs it: it
+// records the version and runs nothing. Each file is one section, split
+// later by the dialect.
 //
-// Path is the up file and Down.Path the down file; the checksum covers both
-// (see [Migration.Checksum]), so a changed down file is noticed too.
+// Path is the up file (the down file when there is none) and Down.Path the
+// down file; the checksum covers both (see [Migration.Checksum]), so a
+// changed down file is noticed too.
 //
-// golang-migrate does not wrap migrations in transactions of its own; tide
-// runs each one in a transaction, as for every format, and has no way to
-// mark one otherwise in these files, so converting a no-transaction
-// migration to this format is an error.
+// golang-migrate does not wrap migrations in transactions of its own, and
+// runs each file as one exec (so the files it is given hold no DELIMITER
+// commands, which only the mysql client reads: the writer writes such a
+// section as its statements, each ending with ";"). tide runs each
+// migration in a transaction, as for every format, unless a statement
+// cannot run in one (then the migration runs outside a transaction, as it
+// does in golang-migrate).
+//
+// # Writing no-transaction migrations
+//
+// These files cannot mark a migration to run outside a transaction, and
+// golang-migrate runs a file of several statements as one exec, which
+// PostgreSQL runs as one implicit transaction (CREATE INDEX CONCURRENTLY
+// then fails). So its writer (FilesFor of [DialectWriter]) writes a
+// no-transaction migration as files whose sections hold one statement
+// each:
+//
+//   - with at most one statement in each section, as one migration, its
+//     version kept;
+//   - otherwise as n migrations, n the larger of its statement counts, of
+//     versions V, V+1, ... V+n-1 (V its version, zero padding kept; the
+//     first keeps its name, the others are named <name>_part2, ...): part
+//     k runs the k-th up statement, and the down statements are laid out
+//     from the last part back, so that golang-migrate, reverting the parts
+//     from the last, runs them in their order. A part with no up statement
+//     has no up file, a part with no down statement no down file
+//     (golang-migrate records such a version and runs nothing). The
+//     versions must stay below the next migration's, or the migration is
+//     refused, naming both: renumber, or split it in the folder first.
+//
+// A database that tide migrated past such a migration is, for
+// golang-migrate, at the version of its last part (migrate force it). tide
+// reads the parts back as separate migrations: the converted folder is for
+// golang-migrate, not for a database tide goes on migrating.
 var GolangMigrate Format = golangMigrateFormat{}
 
-var _ Writer = golangMigrateFormat{}
+var _ DialectWriter = golangMigrateFormat{}
 
 type golangMigrateFormat struct{}
 
@@ -47,7 +80,7 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	type pair struct {
 		up, down         string // file names
 		upData, downData []byte
-		name             string
+		name, downName   string
 		version          migration.Version
 	}
 	pairs := map[migration.Version]*pair{}
@@ -94,21 +127,21 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 				errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.down)})
 				continue
 			}
-			p.down, p.downData = name, content
+			p.down, p.downData, p.downName = name, content, match[2]
 		}
 	}
 	var migs []migration.File
 	for _, v := range order {
 		p := pairs[v]
-		if p.up == "" {
-			errs = append(errs, &migration.ParseError{Path: p.down, Msg: "down migration without its up file " + strings.TrimSuffix(p.down, ".down.sql") + ".up.sql"})
-			continue
-		}
 		m := migration.File{
 			Version: v,
 			Name:    p.name,
 			Path:    p.up,
 			Up:      migration.Section{Path: p.up, Line: 1, SQL: Normalize(string(p.upData))},
+		}
+		if p.up == "" {
+			// golang-migrate records the version and runs nothing.
+			m.Name, m.Path, m.Up = p.downName, p.down, migration.Section{Path: p.down, Line: 1}
 		}
 		if p.down != "" {
 			m.Down = &migration.Section{Path: p.down, Line: 1, SQL: Normalize(string(p.downData))}
@@ -118,36 +151,6 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 	migs, err = sortMigrations(migs)
 	errs = append(errs, err)
 	return migs, errors.Join(errs...)
-}
-
-// Files writes migs as <version>_<name>.up.sql files, and .down.sql files
-// for the migrations with a down section.
-func (f golangMigrateFormat) Files(migs []migration.File) (map[string][]byte, error) {
-	files := make(map[string][]byte, 2*len(migs))
-	var errs []error
-	for _, m := range migs {
-		v, err := integerVersion(m, "golang-migrate", maxUint64)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if m.NoTransaction {
-			errs = append(errs, writeErrorf(m, "golang-migrate", "golang-migrate files cannot mark a migration to run outside a transaction"))
-			continue
-		}
-		base := v + "_" + m.Name
-		files[base+".up.sql"] = []byte(sectionText(m.Up.SQL))
-		if m.Down != nil {
-			files[base+".down.sql"] = []byte(sectionText(m.Down.SQL))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if err := checkWritten(f, files, migs); err != nil {
-		return nil, err
-	}
-	return files, nil
 }
 
 // DetectsNoTransaction reports that golang-migrate never opens a

@@ -49,6 +49,12 @@ import (
 // handles semicolons inside strings and bodies; there tide does not insist on
 // goose's final semicolon.
 //
+// # Writing
+//
+// [GooseFormat.FilesFor] writes goose files that goose runs as tide does:
+// StatementBegin and StatementEnd around the statements of a section that
+// goose's line rule would split differently.
+//
 // # Environment substitution
 //
 // Between ENVSUB ON and ENVSUB OFF, the SQL lines that goose would send
@@ -78,7 +84,7 @@ type GooseFormat struct {
 // environment.
 var Goose Format = GooseFormat{LookupEnv: os.LookupEnv}
 
-var _ Writer = GooseFormat{}
+var _ DialectWriter = GooseFormat{}
 
 // GoosePrefix is the marker prefix of goose annotations: "-- +goose Up".
 const GoosePrefix = "+goose"
@@ -360,65 +366,6 @@ func gooseEndsStatement(line string) bool {
 		prev = w
 	}
 	return strings.HasSuffix(prev, ";")
-}
-
-// Files writes migs as goose files <version>_<name>.sql. A section whose
-// statements are fixed (Statements not nil) is written one statement per
-// StatementBegin/StatementEnd block, so goose and tide keep its boundaries;
-// any other section is written as it is. Goose has no repeatable
-// migrations and only integer versions: those are errors.
-func (g GooseFormat) Files(migs []migration.File) (map[string][]byte, error) {
-	files := make(map[string][]byte, len(migs))
-	var errs []error
-	for _, m := range migs {
-		if m.Repeatable {
-			errs = append(errs, writeErrorf(m, "goose", "goose has no repeatable migrations"))
-			continue
-		}
-		v, err := integerVersion(m, "goose", maxInt64)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var b strings.Builder
-		if m.NoTransaction {
-			b.WriteString("-- +goose NO TRANSACTION\n")
-		}
-		b.WriteString("-- +goose Up\n")
-		gooseWriteSection(&b, m.Up)
-		if m.Down != nil {
-			b.WriteString("\n-- +goose Down\n")
-			gooseWriteSection(&b, *m.Down)
-		}
-		files[v+"_"+m.Name+".sql"] = []byte(b.String())
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if err := checkWritten(g, files, migs); err != nil {
-		return nil, err
-	}
-	return files, nil
-}
-
-func gooseWriteSection(b *strings.Builder, s migration.Section) {
-	if s.Statements == nil {
-		b.WriteString(sectionText(s.SQL))
-		return
-	}
-	if len(s.Statements) == 0 {
-		// An empty block keeps "no statements" fixed rather than split.
-		b.WriteString("-- +goose StatementBegin\n-- +goose StatementEnd\n")
-		return
-	}
-	for i, st := range s.Statements {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("-- +goose StatementBegin\n")
-		b.WriteString(sectionText(st.SQL))
-		b.WriteString("-- +goose StatementEnd\n")
-	}
 }
 
 // expandEnv expands the variables of one line the way goose's ENVSUB does

@@ -15,13 +15,16 @@ import (
 // NativePrefix is the marker prefix of tide's own format: "-- +tide up".
 const NativePrefix = "+tide"
 
-// nativeName matches "<version>_<name>.sql".
-var nativeName = regexp.MustCompile(`^([0-9]+)_(.+)\.[sS][qQ][lL]$`)
+// nativeName matches "<version>_<name>.sql", where the version is one or
+// more dot-separated runs of digits.
+var nativeName = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)_(.+)\.[sS][qQ][lL]$`)
 
 // Native is tide's own format: one file per migration named
 // <version>_<name>.sql, with sections that begin at the marker lines
 // "-- +tide up" and "-- +tide down", and an optional
-// "-- +tide no-transaction" line before the up section.
+// "-- +tide no-transaction" line before the up section. The version is an
+// integer (20261122093000) or dotted (1.2.10, ordered segment by segment,
+// as Flyway orders its versions); it must not be 0.
 var Native Format = nativeFormat{}
 
 type nativeFormat struct{}
@@ -46,7 +49,7 @@ func ParseNative(name string, content []byte) (migration.File, error) {
 	}
 	match := nativeName.FindStringSubmatch(path.Base(name))
 	if match == nil {
-		return migration.File{}, &migration.ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql"}
+		return migration.File{}, &migration.ParseError{Path: name, Msg: "file name must be <version>_<name>.sql, for example 20261122093000_add_users.sql or 1.2.10_add_users.sql"}
 	}
 	v, err := positiveVersion(match[1])
 	if err != nil {

@@ -81,6 +81,68 @@ func TestNativeRead(t *testing.T) {
 	}
 }
 
+func TestNativeDottedVersions(t *testing.T) {
+	tests := []struct {
+		file, version, name, err string
+	}{
+		{file: "1.2.10_search.sql", version: "1.2.10", name: "search"},
+		{file: "1.26_x.sql", version: "1.26", name: "x"},
+		{file: "001.02_x.sql", version: "1.2", name: "x"},
+		{file: "1.0_x.sql", version: "1", name: "x"},
+		{file: "1_2_x.sql", version: "1", name: "2_x"}, // "_" ends the version
+		{file: "0.1_x.sql", version: "0.1", name: "x"},
+		{file: "0.0_x.sql", err: "versions start at 1"},
+		{file: "1..2_x.sql", err: "file name must be"},
+		{file: "1._x.sql", err: "file name must be"},
+		{file: ".1_x.sql", err: "file name must be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			m, err := ParseNative(tt.file, []byte("-- +tide up\nSELECT 1;\n"))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), tt.file) {
+					t.Fatalf("ParseNative = %+v, %v; want an error naming the file and %q", m, err, tt.err)
+				}
+				return
+			}
+			if err != nil || m.Version.String() != tt.version || m.Name != tt.name {
+				t.Fatalf("ParseNative = version %q name %q, %v; want %q %q", m.Version, m.Name, err, tt.version, tt.name)
+			}
+		})
+	}
+
+	// Ordered segment by segment, mixed with integer versions.
+	fsys := fstest.MapFS{
+		"2_c.sql":      {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"1.2.10_b.sql": {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"1.2.9_a.sql":  {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"1.10_d.sql":   {Data: []byte("-- +tide up\nSELECT 1;\n")},
+	}
+	migs, err := Native.Read(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range migs {
+		got = append(got, m.Version.String())
+	}
+	if strings.Join(got, ",") != "1.2.9,1.2.10,1.10,2" {
+		t.Fatalf("read versions %v, want 1.2.9,1.2.10,1.10,2", got)
+	}
+	if f, err := Detect(fsys); err != nil || f.Name() != "native" {
+		t.Fatalf("Detect = %v, %v; want native", f, err)
+	}
+
+	// The same version written twice is a duplicate.
+	_, err = Native.Read(fstest.MapFS{
+		"1.2_a.sql":   {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"1.2.0_b.sql": {Data: []byte("-- +tide up\nSELECT 1;\n")},
+	})
+	if err == nil || !strings.Contains(err.Error(), "version 1.2 is also used by") {
+		t.Fatalf("Read = %v, want a duplicate version", err)
+	}
+}
+
 func TestNativeReadReportsEveryProblem(t *testing.T) {
 	fsys := fstest.MapFS{
 		"1_a.sql":   {Data: []byte("-- +tide up\nSELECT 1;\n")},

@@ -124,9 +124,9 @@ func (f prismaFormat) Files(migs []migration.File) (map[string][]byte, error) {
 		if m.Name != "" {
 			dir += "_" + m.Name
 		}
-		files[dir+"/"+prismaFile] = []byte(sectionText(m.Up.SQL))
+		files[dir+"/"+prismaFile] = []byte(sectionText(sectionSQL(m.Up)))
 	}
-	if err := checkWritten(f, files, migs); err != nil {
+	if err := checkWritten(f, files, migs, nil); err != nil {
 		return nil, err
 	}
 	return files, nil

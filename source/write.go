@@ -39,24 +39,80 @@ type Writer interface {
 	Files(migs []migration.File) (map[string][]byte, error)
 }
 
+// DialectWriter is a [Writer] whose files depend on where the database
+// ends statements, because the other tool runs them its own way: goose
+// ends a statement at every line-ending ";" (see [GooseFormat.FilesFor]),
+// golang-migrate runs each file as one exec, outside any transaction
+// (see [GolangMigrate]).
+//
+// FilesFor is Files for the database whose statement rules s has (every
+// dialect value is a [migration.Splitter]); with a nil s it splits with
+// the rules of every database tide supports and uses the statements only
+// where those agree, failing, with advice, where they do not. Files is
+// FilesFor with a nil s. notes are what the user must know about the
+// files written, one sentence each, such as a migration written as
+// several. FilesFor is safe for concurrent use.
+type DialectWriter interface {
+	Writer
+	FilesFor(s migration.Splitter, migs []migration.File) (files map[string][]byte, notes []string, err error)
+}
+
 var _ Writer = nativeFormat{}
+
+// WriteOption is an option of [Write].
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	splitter migration.Splitter
+	notes    func(string)
+}
+
+// WithSplitter says which database the files are for, for a
+// [DialectWriter]: s is that database's dialect (postgres.New(), ...).
+// Without it, such a writer splits with the rules of every database tide
+// supports, and fails where they disagree and it must know.
+func WithSplitter(s migration.Splitter) WriteOption {
+	return func(o *writeOptions) { o.splitter = s }
+}
+
+// WithNotes passes fn each note of a [DialectWriter] about the files it
+// wrote (see [DialectWriter]), once they are written.
+func WithNotes(fn func(note string)) WriteOption {
+	return func(o *writeOptions) { o.notes = fn }
+}
 
 // Write writes migs into the folder dir in format f (which must be a
 // [Writer]), creating dir if needed, and returns the names of the files
 // written, slash-separated and relative to dir, sorted. It refuses to
 // overwrite: if any file it would write exists, it writes nothing and says
 // which.
-func Write(dir string, f Format, migs []migration.File) ([]string, error) {
+func Write(dir string, f Format, migs []migration.File, opts ...WriteOption) ([]string, error) {
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	w, ok := f.(Writer)
 	if !ok {
 		return nil, fmt.Errorf("format %s cannot write migrations", f.Name())
 	}
-	files, err := w.Files(migs)
+	var files map[string][]byte
+	var notes []string
+	var err error
+	if dw, ok := w.(DialectWriter); ok {
+		files, notes, err = dw.FilesFor(o.splitter, migs)
+	} else {
+		files, err = w.Files(migs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("convert to %s: %w", f.Name(), err)
 	}
 	if err := WriteFiles(dir, files); err != nil {
 		return nil, err
+	}
+	if o.notes != nil {
+		for _, n := range notes {
+			o.notes(n)
+		}
 	}
 	names := slices.Sorted(maps.Keys(files))
 	return names, nil
@@ -107,14 +163,16 @@ func WriteFiles(dir string, files map[string][]byte) error {
 }
 
 // Files writes migs as native files: <version>_<name>.sql, and
-// R__<name>.sql for repeatable migrations. Versions must be integers.
+// R__<name>.sql for repeatable migrations. A dotted version keeps its
+// segments (Flyway's V1_26__x.sql becomes 1.26_x.sql); version 0 is an
+// error.
 func (n nativeFormat) Files(migs []migration.File) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(migs))
 	var errs []error
 	for _, m := range migs {
 		name := "R__" + m.Name + ".sql"
 		if !m.Repeatable {
-			v, err := integerVersion(m, "native", "")
+			v, err := nativeVersion(m)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -126,20 +184,49 @@ func (n nativeFormat) Files(migs []migration.File) (map[string][]byte, error) {
 			b.WriteString("-- +tide no-transaction\n")
 		}
 		b.WriteString("-- +tide up\n")
-		b.WriteString(sectionText(m.Up.SQL))
+		b.WriteString(sectionText(sectionSQL(m.Up)))
 		if m.Down != nil {
 			b.WriteString("\n-- +tide down\n")
-			b.WriteString(sectionText(m.Down.SQL))
+			b.WriteString(sectionText(sectionSQL(*m.Down)))
 		}
 		files[name] = []byte(b.String())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if err := checkWritten(n, files, migs); err != nil {
+	if err := checkWritten(n, files, migs, nil); err != nil {
 		return nil, err
 	}
 	return files, nil
+}
+
+// sectionSQL returns the SQL text of a section for a format that leaves
+// the split to the dialect: its text, unless its statements are fixed and
+// one of them does not end with ";" (a goose block may leave it out), in
+// which case the statements are joined, each ending with ";", so that the
+// dialect ends them where they ended.
+func sectionSQL(sec migration.Section) string {
+	if sec.Statements == nil {
+		return sec.SQL
+	}
+	for _, st := range sec.Statements {
+		if !strings.HasSuffix(strings.TrimSpace(st.SQL), ";") {
+			var b strings.Builder
+			for i, st := range sec.Statements {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				sql := strings.TrimSpace(st.SQL)
+				b.WriteString(sql)
+				if !strings.HasSuffix(sql, ";") {
+					b.WriteString(";")
+				}
+				b.WriteString("\n")
+			}
+			return b.String()
+		}
+	}
+	return sec.SQL
 }
 
 // sectionText returns sql without its leading empty lines and trailing
@@ -209,6 +296,26 @@ func integerVersion(m migration.File, format string, limit string) (string, erro
 	return v, nil
 }
 
+// nativeVersion returns the version of m for a native file name: dotted
+// versions are allowed, 0 is not. It keeps the spelling of the original
+// file name when it names the same version (00001_x.sql, V1_01__x.sql as
+// 1.01), with "." between segments.
+func nativeVersion(m migration.File) (string, error) {
+	v := m.Version.String()
+	switch {
+	case v == "":
+		return "", writeErrorf(m, "native", "the migration has no version")
+	case v == "0":
+		return "", writeErrorf(m, "native", "version 0: native versions start at 1; renumber the migration")
+	}
+	// Flyway writes V1_2__x.sql for version 1.2; native files use dots.
+	text := strings.ReplaceAll(flywayVersionText(m), "_", ".")
+	if pv, err := migration.ParseVersion(text); err == nil && pv == m.Version {
+		return text, nil
+	}
+	return v, nil
+}
+
 // padVersions left-pads the integer versions in vs with zeros to one width,
 // for formats that order their files by name (dbmate, Prisma).
 func padVersions(vs []string) {
@@ -222,8 +329,11 @@ func padVersions(vs []string) {
 }
 
 // checkWritten reads files back with f and reports every migration of migs
-// that would not come back unchanged.
-func checkWritten(f Format, files map[string][]byte, migs []migration.File) error {
+// that would not come back unchanged. With splitters (ss not nil), a
+// section of migs without fixed statements must read back as the same
+// statements by the rules of each splitter that can split it, rather than
+// as the same text.
+func checkWritten(f Format, files map[string][]byte, migs []migration.File, ss []migration.Splitter) error {
 	fsys := make(fstest.MapFS, len(files))
 	for name, content := range files {
 		fsys[name] = &fstest.MapFile{Data: content, Mode: 0o644}
@@ -253,7 +363,7 @@ func checkWritten(f Format, files map[string][]byte, migs []migration.File) erro
 			errs = append(errs, writeErrorf(m, f.Name(), "it does not read back"))
 			continue
 		}
-		if diff := migrationDiff(m, got); diff != "" {
+		if diff := migrationDiff(m, got, ss); diff != "" {
 			errs = append(errs, writeErrorf(m, f.Name(), "it would read back changed: %s", diff))
 		}
 	}
@@ -266,7 +376,7 @@ func checkWritten(f Format, files map[string][]byte, migs []migration.File) erro
 // migrationDiff describes how got differs from want in what runs ("" when
 // it does not): name, transaction mode, down section presence, and each
 // section's statements or SQL.
-func migrationDiff(want, got migration.File) string {
+func migrationDiff(want, got migration.File, ss []migration.Splitter) string {
 	switch {
 	case want.Name != got.Name:
 		return fmt.Sprintf("name %q instead of %q", got.Name, want.Name)
@@ -277,11 +387,11 @@ func migrationDiff(want, got migration.File) string {
 	case (want.Down == nil) != (got.Down == nil):
 		return "down section lost or added"
 	}
-	if d := sectionDiff(want.Up, got.Up); d != "" {
+	if d := sectionDiff(want.Up, got.Up, ss); d != "" {
 		return "up section: " + d
 	}
 	if want.Down != nil {
-		if d := sectionDiff(*want.Down, *got.Down); d != "" {
+		if d := sectionDiff(*want.Down, *got.Down, ss); d != "" {
 			return "down section: " + d
 		}
 	}
@@ -290,13 +400,18 @@ func migrationDiff(want, got migration.File) string {
 
 // sectionDiff compares the fixed statements of two sections when got has
 // them, and their SQL otherwise, ignoring surrounding white space. Leading
-// comment lines of fixed statements are ignored: goose drops them.
-func sectionDiff(want, got migration.Section) string {
+// comment lines of fixed statements are ignored: goose drops them. With
+// splitters, a want without fixed statements is compared statement by
+// statement (see [splitDiff]).
+func sectionDiff(want, got migration.Section, ss []migration.Splitter) string {
+	if want.Statements == nil && ss != nil {
+		return splitDiff(want.SQL, got, ss)
+	}
 	if got.Statements == nil {
 		if want.Statements != nil && len(want.Statements) == 0 && strings.TrimSpace(got.SQL) == "" {
 			return ""
 		}
-		if strings.TrimSpace(want.SQL) != strings.TrimSpace(got.SQL) {
+		if strings.TrimSpace(sectionSQL(want)) != strings.TrimSpace(got.SQL) {
 			return "SQL text changed (a line may read as a marker of the format)"
 		}
 		return ""
@@ -310,6 +425,33 @@ func sectionDiff(want, got migration.Section) string {
 	for i := range want.Statements {
 		if stripLeadingComments(want.Statements[i].SQL) != stripLeadingComments(got.Statements[i].SQL) {
 			return fmt.Sprintf("statement %d changed", i+1)
+		}
+	}
+	return ""
+}
+
+// splitDiff compares, by the rules of each splitter of ss that can split
+// want, its statements with got's: got's fixed statements, exactly (they
+// make the checksum), or got's SQL split by the same rules.
+func splitDiff(want string, got migration.Section, ss []migration.Splitter) string {
+	for _, s := range ss {
+		ws, err := s.Split(want)
+		if err != nil {
+			continue
+		}
+		gs := got.Statements
+		if gs == nil {
+			if gs, err = s.Split(got.SQL); err != nil {
+				return fmt.Sprintf("%s cannot split it: %v", databaseName(s), err)
+			}
+		}
+		if len(ws) != len(gs) {
+			return fmt.Sprintf("%d statements instead of %d (by %s's rules)", len(gs), len(ws), databaseName(s))
+		}
+		for i := range ws {
+			if ws[i].SQL != gs[i].SQL {
+				return fmt.Sprintf("statement %d changed (by %s's rules)", i+1, databaseName(s))
+			}
 		}
 	}
 	return ""

@@ -2,12 +2,14 @@ package source
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/tidemigrate/tide/dialect/postgres"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -100,8 +102,8 @@ func formatTestAdapt(f Format, migs []migration.File) []migration.File {
 		if m.Repeatable && name != "native" && name != "flyway" {
 			continue
 		}
-		if name == "golang-migrate" || name == "prisma" {
-			m.NoTransaction = false
+		if name == "prisma" && m.NoTransaction {
+			continue
 		}
 		if name == "prisma" || (name == "flyway" && m.Repeatable) {
 			m.Down = nil
@@ -111,30 +113,59 @@ func formatTestAdapt(f Format, migs []migration.File) []migration.File {
 	return out
 }
 
+// formatTestSameChecksums fails the test unless want, split by s, and the
+// folder got, loaded with format f, are the same migrations with the same
+// checksums: what tide runs and records.
+func formatTestSameChecksums(t *testing.T, want []migration.File, got fs.FS, f Format, s migration.Splitter) {
+	t.Helper()
+	ws, err := migration.Compile(want, s)
+	if err != nil {
+		t.Fatalf("compile want: %v", err)
+	}
+	gs, err := migration.Load(got, s, f)
+	if err != nil {
+		t.Fatalf("load the %s files: %v", f.Name(), err)
+	}
+	w, g := ws.All(), gs.All()
+	if len(w) != len(g) {
+		t.Fatalf("%d migrations, want %d", len(g), len(w))
+	}
+	for i := range w {
+		if w[i].Key() != g[i].Key() || w[i].Name != g[i].Name || w[i].Checksum != g[i].Checksum ||
+			w[i].NoTransaction != g[i].NoTransaction || w[i].Reversible != g[i].Reversible {
+			t.Errorf("migration %d is %s %q (no-transaction %v, reversible %v, statements %v), want %s %q (%v, %v, %v)", i,
+				g[i].Key(), g[i].Name, g[i].NoTransaction, g[i].Reversible, g[i].Up,
+				w[i].Key(), w[i].Name, w[i].NoTransaction, w[i].Reversible, w[i].Up)
+		}
+	}
+}
+
 func TestWriteRoundTripThroughEveryFormat(t *testing.T) {
 	native := formatTestRead(t, Native, "native/blog")
+	pg := postgres.New() // the fixture's functions are PostgreSQL's
 	for _, f := range Formats() {
 		t.Run(f.Name(), func(t *testing.T) {
 			t.Parallel()
 			want := formatTestAdapt(f, native)
 			foreign := t.TempDir()
-			if _, err := Write(foreign, f, want); err != nil {
+			if _, err := Write(foreign, f, want, WithSplitter(pg)); err != nil {
 				t.Fatalf("write as %s: %v", f.Name(), err)
 			}
 			back, err := f.Read(os.DirFS(foreign))
 			if err != nil {
 				t.Fatalf("read back as %s: %v", f.Name(), err)
 			}
-			formatTestSameRun(t, want, back)
+			formatTestSameChecksums(t, want, os.DirFS(foreign), f, pg)
 			if got, err := Detect(os.DirFS(foreign)); err != nil || got.Name() != f.Name() {
 				t.Errorf("Detect(written %s folder) = %v, %v", f.Name(), got, err)
 			}
 
 			again := t.TempDir()
+			MarkNoTransaction(back, f, pg)
 			if _, err := Write(again, Native, back); err != nil {
 				t.Fatalf("write back as native: %v", err)
 			}
-			formatTestSameRun(t, want, formatTestReadDir(t, Native, again))
+			formatTestSameChecksums(t, want, os.DirFS(again), Native, pg)
 		})
 	}
 }
@@ -211,6 +242,66 @@ func TestWriteFlywayConfFiles(t *testing.T) {
 	}
 }
 
+func TestWriteNativeDottedVersions(t *testing.T) {
+	v := migration.MustParseVersion
+	up := migration.Section{SQL: "SELECT 1;\n"}
+	migs := []migration.File{
+		{Version: v("1.2.9"), Name: "a", Path: "sql/V1_2_9__a.sql", Up: up},
+		{Version: v("1.2.10"), Name: "b", Path: "V1.2.10__b.sql", Up: up},
+		{Version: v("1.26"), Name: "c", Path: "V1_26__c.sql", Up: up},
+		{Version: v("1.3"), Name: "d", Path: "V1_03__d.sql", Up: up},
+		{Version: v("2"), Name: "e", Path: "V2.0__e.sql", Up: up},
+		{Version: v("3"), Name: "f", Up: up}, // no file: the canonical form
+		{Version: v("4"), Name: "g", Path: "0004_g.sql", Up: up},
+	}
+	files, err := Native.(Writer).Files(migs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1.2.9_a.sql", "1.2.10_b.sql", "1.26_c.sql", "1.03_d.sql", "2.0_e.sql", "3_f.sql", "0004_g.sql"}
+	for _, name := range want {
+		if _, ok := files[name]; !ok {
+			t.Errorf("no file %s in %q", name, formatTestNames(files))
+		}
+	}
+	if len(files) != len(want) {
+		t.Errorf("files %q, want %q", formatTestNames(files), want)
+	}
+}
+
+// TestWriteEveryFixtureToNative converts every fixture folder of another
+// format to native: dotted Flyway versions included.
+func TestWriteEveryFixtureToNative(t *testing.T) {
+	tests := []struct {
+		f   Format
+		dir string
+	}{
+		{GooseFormat{LookupEnv: gooseTestEnv}, "goose/blog"},
+		{GolangMigrate, "golangmigrate/blog"},
+		{Dbmate, "dbmate/blog"},
+		{FlywayFormat{Placeholders: flywayTestPlaceholders}, "flyway/blog"},
+		{Prisma, "prisma/blog"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.f.Name(), func(t *testing.T) {
+			migs := formatTestRead(t, tc.f, tc.dir)
+			dir := t.TempDir()
+			if _, err := Write(dir, Native, migs); err != nil {
+				t.Fatalf("write %s as native: %v", tc.dir, err)
+			}
+			back := formatTestReadDir(t, Native, dir)
+			if len(back) != len(migs) {
+				t.Fatalf("%d migrations read back, want %d", len(back), len(migs))
+			}
+			for i := range migs {
+				if back[i].Version != migs[i].Version || back[i].Name != migs[i].Name {
+					t.Errorf("migration %d: %s %s, want %s %s", i, back[i].Version, back[i].Name, migs[i].Version, migs[i].Name)
+				}
+			}
+		})
+	}
+}
+
 func formatTestNames(files map[string][]byte) []string {
 	var names []string
 	for n := range files {
@@ -256,14 +347,16 @@ func TestWriteRefusesWhatTheFormatCannotExpress(t *testing.T) {
 	}{
 		{"prisma down", Prisma, migration.File{Version: v("1"), Name: "with_down", Up: up, Down: down}, "1_with_down"},
 		{"prisma no-transaction", Prisma, migration.File{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "outside a transaction"},
-		{"golang-migrate no-transaction", GolangMigrate, migration.File{Version: v("1"), Name: "notx", NoTransaction: true, Up: up}, "1_notx"},
+		{"golang-migrate no-transaction without room for its parts", GolangMigrate, migration.File{Version: v("18446744073709551615"), Name: "notx", NoTransaction: true,
+			Up: migration.Section{SQL: "SELECT 1;\nSELECT 2;\n"}}, "beyond golang-migrate's largest version"},
 		{"goose repeatable", Goose, migration.File{Repeatable: true, Name: "view", Up: up}, "repeatable view"},
 		{"dbmate repeatable", Dbmate, migration.File{Repeatable: true, Name: "view", Up: up}, "no repeatable"},
-		{"native dotted version", Native, migration.File{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
+		{"native version 0", Native, migration.File{Version: v("0"), Name: "x", Up: up, Path: "0_x.up.sql"}, "0_x.up.sql"},
+		{"goose dotted version", Goose, migration.File{Version: v("1.2"), Name: "x", Up: up, Path: "V1_2__x.sql"}, "V1_2__x.sql"},
 		{"goose version too large", Goose, migration.File{Version: v("99999999999999999999"), Name: "x", Up: up}, "larger than goose allows"},
 		{"native marker in SQL", Native, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "SELECT 1;\n-- +tide down\nSELECT 2;\n"}}, "1_x"},
 		{"flyway repeatable down", Flyway, migration.File{Repeatable: true, Name: "view", Up: up, Down: down}, "repeatable view"},
-		{"goose annotation in SQL", Goose, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "-- +goose Down\nSELECT 2;\n"}}, "1_x"},
+		{"goose annotation in a statement", Goose, migration.File{Version: v("1"), Name: "x", Up: migration.Section{SQL: "SELECT '\n-- +goose Down\n';\n"}}, "1_x"},
 		{"dbmate empty down", Dbmate, migration.File{Version: v("1"), Name: "x", Up: up, Down: &migration.Section{}}, "empty down"},
 		{"native empty name", Native, migration.File{Version: v("1"), Name: "", Up: up}, "would not read back"},
 	}

@@ -49,20 +49,25 @@ applies it again, as flyway migrate would.
 
 Knex, Sequelize, TypeORM and Alembic migrations are code tide cannot run:
 write tide migrations for the schema they built, and --baseline VERSION
-records tide's migrations up to VERSION as applied.
+records tide's migrations up to VERSION as applied. --baseline also takes
+over from goose, golang-migrate, dbmate, Flyway or Prisma when the team
+leaves that tool's folder for a new native one: the tool's history is then
+not matched to files, and --format names the tool while the folder is read
+as the files it holds.
 
 The other tool's table is left as it is, unless --drop-source. Adopting
 again records nothing new.`,
 		Example: `  tide adopt --dry-run
   tide adopt
   tide adopt --format flyway --source-table app.flyway_history
-  tide adopt --baseline 20240301000000        # after knex, sequelize, typeorm or alembic`,
+  tide adopt --baseline 20240301000000        # after knex, sequelize, typeorm or alembic
+  tide adopt --format goose --baseline 1      # from goose to a new native folder`,
 		Args: cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error { return a.adopt(cmd.Context(), o) }),
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.dryRun, "dry-run", false, "print what would be recorded, and change nothing")
-	f.StringVar(&o.baseline, "baseline", "", "for code migrations (knex, sequelize, typeorm, alembic): record tide's migrations up to `VERSION` as applied")
+	f.StringVar(&o.baseline, "baseline", "", "record tide's migrations up to `VERSION` as applied instead of matching the history to files (code migrations: knex, sequelize, typeorm, alembic; or a SQL tool's folder left for a new native one)")
 	f.BoolVar(&o.dropSource, "drop-source", false, "drop the other tool's history table after adopting it")
 	f.StringVar(&o.sourceTable, "source-table", "", "the other tool's history `TABLE`, when it is not the tool's default (needs --format)")
 	f.StringVar(&o.alembicDir, "alembic-dir", "", "Alembic's versions `DIR`, to list every applied revision")
@@ -95,6 +100,11 @@ func (a *app) adopt(ctx context.Context, o adoptOptions) error {
 // history.
 func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *renderer, baseline tide.Version, o adoptOptions) ([]tide.Result, string, error) {
 	dir := a.migrationsDir()
+	if !baseline.IsZero() && a.dirFormat != "" && a.dirFormat == a.flags.format {
+		// With a baseline, --format names the tool whose history it is;
+		// the folder is tide's new one, read as the files it holds.
+		a.dirFormat, a.formatPin = "", nil
+	}
 	folder := adopt.Folder{FS: os.DirFS(dir), Dir: dir}
 	src, err := a.historySource(ctx, d, db, folder, o.sourceTable)
 	if err != nil {
@@ -106,10 +116,7 @@ func (a *app) runAdopt(ctx context.Context, db *sql.DB, d dialect.Dialect, r *re
 	}
 	r.adopt.Source, r.adopt.SourceTable, r.adopt.Code = h.Source, h.Table, h.Code
 	r.adopt.Notes = append(r.adopt.Notes, h.Notes...)
-	switch {
-	case !baseline.IsZero() && !h.Code:
-		return nil, "", usageErrorf("--baseline is for the histories of code migrations (knex, sequelize, typeorm, alembic): %s's is adopted migration by migration", h.Source)
-	case o.alembicDir != "" && h.Source != "alembic":
+	if o.alembicDir != "" && h.Source != "alembic" {
 		return nil, "", usageErrorf("--alembic-dir is for alembic's history, not %s's", h.Source)
 	}
 	for _, n := range h.Notes {
@@ -227,6 +234,12 @@ func adoptMessage(h *adopt.History, results []tide.Result, p *adopt.Plan, o adop
 		fmt.Fprintf(&b, "%s's %s code tide cannot run: would record tide migrations up to %s (%s) as the baseline; the next tide migrations follow on", h.Source, codeCount(h, revisions), baseline, n)
 	case h.Code:
 		fmt.Fprintf(&b, "%s's %s code tide cannot run: recorded tide migrations up to %s (%s) as the baseline; the next tide migrations follow on", h.Source, codeCount(h, revisions), baseline, n)
+	case !baseline.IsZero() && len(results) == 0:
+		fmt.Fprintf(&b, "%s's history was not matched to files (--baseline): tide migrations up to %s were already recorded as the baseline", h.Source, baseline)
+	case !baseline.IsZero() && o.dryRun:
+		fmt.Fprintf(&b, "%s's history was not matched to files (--baseline): would record tide migrations up to %s (%s) as the baseline; the next tide migrations follow on", h.Source, baseline, n)
+	case !baseline.IsZero():
+		fmt.Fprintf(&b, "%s's history was not matched to files (--baseline): recorded tide migrations up to %s (%s) as the baseline; the next tide migrations follow on", h.Source, baseline, n)
 	case len(h.Applied) == 0 && h.UpTo.IsZero():
 		fmt.Fprintf(&b, "nothing to adopt: %s's history lists no applied migration", h.Source)
 	case len(results) == 0:

@@ -5,6 +5,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/dialect/mysql"
+	"github.com/tidemigrate/tide/dialect/postgres"
+	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/internal/dburl"
 	"github.com/tidemigrate/tide/source"
 )
 
@@ -23,7 +28,16 @@ dbmate) is an error that names it. Nothing is written then, and nothing is
 ever overwritten. No database is needed.
 
 Versions and names are kept, so a database adopted from one tool, or
-migrated by tide, stays in step with the converted folder.`,
+migrated by tide, stays in step with the converted folder.
+
+goose and golang-migrate run statements their own way, so the files are
+written for the database the database URL names (it is not opened): goose
+gets StatementBegin/StatementEnd around the statements its line rule would
+split differently (function bodies, DO blocks), and golang-migrate, which
+runs each file as one exec outside a transaction, gets a no-transaction
+migration as one statement per file, in several migrations if needed.
+Without a URL, the rules of every database tide supports must agree where
+it matters.`,
 		Example: `  tide convert --dir db/migrations --to native --out migrations
   tide convert --to goose --out ../goose-migrations   # to leave tide`,
 		Args: cobra.NoArgs,
@@ -58,7 +72,18 @@ migrated by tide, stays in step with the converted folder.`,
 			if err != nil {
 				return err
 			}
-			written, err := source.Write(out, toFormat, migs)
+			opts := []source.WriteOption{source.WithNotes(func(n string) { a.note("%s", n) })}
+			dialects, err := a.convertDialects(toFormat)
+			if err != nil {
+				return err
+			}
+			if len(dialects) == 1 {
+				opts = append(opts, source.WithSplitter(dialects[0]))
+			}
+			for _, d := range dialects {
+				source.MarkNoTransaction(migs, fromFormat, d)
+			}
+			written, err := source.Write(out, toFormat, migs, opts...)
 			if err != nil {
 				return err
 			}
@@ -91,6 +116,26 @@ func sameDir(x, y string) bool {
 	}
 	ay, err := filepath.Abs(y)
 	return err == nil && ax == ay
+}
+
+// convertDialects returns the database the converted files are for: the
+// one the database URL names (not opened), else every database tide
+// supports, for the statement rules of goose and golang-migrate and for
+// the migrations that Flyway and golang-migrate run outside a transaction
+// by themselves.
+func (a *app) convertDialects(to source.Format) ([]dialect.Dialect, error) {
+	rawURL, isDefault := a.databaseURL()
+	if isDefault {
+		return []dialect.Dialect{postgres.New(), mysql.New(), sqlite.New()}, nil
+	}
+	d, err := dburl.Dialect(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := to.(source.DialectWriter); ok {
+		a.note("writing %s files for %s, as the database URL names (it is not opened)", to.Name(), d.Title())
+	}
+	return []dialect.Dialect{d}, nil
 }
 
 // convertResult is the result of tide convert.

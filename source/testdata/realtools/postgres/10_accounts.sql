@@ -1,0 +1,14 @@
+-- +tide up
+CREATE TABLE accounts (
+    id   int PRIMARY KEY,
+    name text NOT NULL,
+    n    int NOT NULL DEFAULT 0,
+    note text
+);
+-- A string with a line-ending semicolon.
+INSERT INTO accounts (id, name, note) VALUES (1, 'a', 'semi;
+colon');
+INSERT INTO accounts (id, name) VALUES (2, 'b'); INSERT INTO accounts (id, name) VALUES (3, 'c');
+
+-- +tide down
+DROP TABLE accounts;
