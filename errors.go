@@ -42,6 +42,10 @@ const (
 	// CauseChanged: statements that took effect in an earlier run were
 	// edited since, so tide cannot tell where to continue. Restore them.
 	CauseChanged Cause = "changed"
+	// CauseUncertain: a statement that cannot run in a transaction was
+	// sent when the run stopped, and the database's catalog cannot tell
+	// whether it took effect. Check, then record it (tide resolve).
+	CauseUncertain Cause = "uncertain"
 )
 
 // MigrationError reports a migration that failed, or cannot run. It names
@@ -195,6 +199,9 @@ type PartialError struct {
 func (e *PartialError) Error() string {
 	var what string
 	switch {
+	case e.Cause == CauseUncertain:
+		what = fmt.Sprintf("%s, and tide cannot tell from the database whether it took effect: check, then record it with tide resolve %s --applied %d (it did) or --applied %d (it did not), and run tide %s again",
+			e.Err, e.Version, e.Applied+1, e.Applied, e.Direction)
 	case e.Cause == CauseChanged:
 		what = fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so that tide can continue after them", e.Applied, e.Direction, e.Path)
 	case e.Blocked == Up && e.Direction == Down:

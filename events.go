@@ -119,6 +119,45 @@ func (e LockRetry) LogRecord() (slog.Level, string, []slog.Attr) {
 		slog.Int("line", e.Line), slog.Int("attempt", e.Attempt), slog.Duration("wait", e.Wait), slog.String("blockers", e.Blockers), slog.Any("error", e.Err))
 }
 
+// WaitingForSession is reported when a run finds that the statement an
+// earlier, dead run sent outside a transaction may still be running on the
+// server (MySQL finishes DDL after its client died), and waits for that
+// session to end before it asks the catalog whether it took effect.
+type WaitingForSession struct {
+	Migration Migration
+	Statement int // 1-based index
+	Line      int
+	Session   string
+}
+
+// Kind returns "waiting_for_session".
+func (WaitingForSession) Kind() string { return "waiting_for_session" }
+
+// LogRecord describes the event to a logger.
+func (e WaitingForSession) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "waiting for the session of a run that stopped", append(migrationAttrs(e.Migration, Up),
+		slog.Int("statement", e.Statement), slog.Int("line", e.Line), slog.String("session", e.Session))
+}
+
+// StatementSettled is reported when a run decided, from the catalog,
+// whether the statement an earlier run was running when it stopped took
+// effect, and recorded it.
+type StatementSettled struct {
+	Migration  Migration
+	Statement  int // 1-based index
+	Line       int
+	TookEffect bool
+}
+
+// Kind returns "statement_settled".
+func (StatementSettled) Kind() string { return "statement_settled" }
+
+// LogRecord describes the event to a logger.
+func (e StatementSettled) LogRecord() (slog.Level, string, []slog.Attr) {
+	return slog.LevelInfo, "settled the statement of a run that stopped", append(migrationAttrs(e.Migration, Up),
+		slog.Int("statement", e.Statement), slog.Int("line", e.Line), slog.Bool("took_effect", e.TookEffect))
+}
+
 // Repaired is reported when [Migrator.Accept] or [Migrator.Resolve]
 // changed the version table by hand.
 type Repaired struct {

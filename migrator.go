@@ -149,6 +149,7 @@ type session struct {
 	ctx  context.Context
 	conn *sql.Conn
 	lock *lock.Held
+	id   string // the database's id of the session of conn; "" if it has none
 }
 
 // inTx runs fn in one transaction on the session's connection, fenced by
@@ -191,9 +192,10 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 			return fmt.Errorf("tide: %w", err)
 		}
 	}
+	id := m.sessionID(ctx, conn)
 	// Ctrl-C while waiting for the lock or migrating cancels the statement
 	// on the server too.
-	disarm := sync.OnceFunc(m.cancelOnDone(ctx, conn))
+	disarm := sync.OnceFunc(m.cancelOnDone(ctx, id))
 	defer disarm()
 	held, err := lock.Acquire(ctx, m.d, m.db, conn, m.cfg.table, lock.Options{
 		Mode: m.cfg.lockMode, Wait: m.cfg.lockWait, TTL: m.cfg.leaseTTL,
@@ -205,10 +207,10 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 		}
 		return fmt.Errorf("tide: %w", err)
 	}
-	s := &session{ctx: held.Context(), conn: conn, lock: held}
+	s := &session{ctx: held.Context(), conn: conn, lock: held, id: id}
 	// A lost lease cancels the run: cancel the server's statement then too.
 	disarmCtx := disarm
-	disarmLock := sync.OnceFunc(m.cancelOnDone(s.ctx, conn))
+	disarmLock := sync.OnceFunc(m.cancelOnDone(s.ctx, id))
 	disarm = func() { disarmLock(); disarmCtx() }
 	defer func() {
 		disarm() // before the release, so that no cancellation hits it
@@ -226,18 +228,28 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 	return err
 }
 
+// sessionID returns the database's id of conn's session, where the
+// dialect has one, else "".
+func (m *Migrator) sessionID(ctx context.Context, conn *sql.Conn) string {
+	c, ok := m.d.(dialect.Canceler)
+	if !ok {
+		return ""
+	}
+	id, err := c.SessionID(ctx, conn)
+	if err != nil {
+		return ""
+	}
+	return id
+}
+
 // cancelOnDone arranges that when ctx is cancelled, the statement running
 // on conn is cancelled on the server too (a driver may only drop the
 // connection, leaving the statement running with its locks). The returned
 // function disarms it, or waits for a cancellation under way; call it
 // before the lock is released.
-func (m *Migrator) cancelOnDone(ctx context.Context, conn *sql.Conn) func() {
+func (m *Migrator) cancelOnDone(ctx context.Context, id string) func() {
 	c, ok := m.d.(dialect.Canceler)
-	if !ok {
-		return func() {}
-	}
-	id, err := c.SessionID(ctx, conn)
-	if err != nil {
+	if !ok || id == "" {
 		return func() {}
 	}
 	cancelled := make(chan struct{})

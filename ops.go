@@ -53,9 +53,9 @@ func (m *Migrator) UpTo(ctx context.Context, target Version) ([]Result, error) {
 	}
 	var results []Result
 	err = m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.List(s.ctx, s.conn)
+		recs, err := m.lockedRecords(s)
 		if err != nil {
-			return fmt.Errorf("tide: %w", err)
+			return err
 		}
 		plan, err := m.planUp(recs, target)
 		if err != nil {
@@ -99,9 +99,9 @@ func (m *Migrator) DownAll(ctx context.Context) ([]Result, error) {
 func (m *Migrator) down(ctx context.Context, target Version, n int) ([]Result, error) {
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.List(s.ctx, s.conn)
+		recs, err := m.lockedRecords(s)
 		if err != nil {
-			return fmt.Errorf("tide: %w", err)
+			return err
 		}
 		plan, err := m.planDown(recs, target, n)
 		if err != nil {
@@ -118,9 +118,9 @@ func (m *Migrator) down(ctx context.Context, target Version, n int) ([]Result, e
 func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.List(s.ctx, s.conn)
+		recs, err := m.lockedRecords(s)
 		if err != nil {
-			return fmt.Errorf("tide: %w", err)
+			return err
 		}
 		plan, err := m.planDown(recs, Version{}, 1)
 		if err != nil || len(plan) == 0 {
@@ -173,9 +173,9 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 	}
 	var results []Result
 	err := m.withLock(ctx, func(s *session) error {
-		recs, err := m.hist.List(s.ctx, s.conn)
+		recs, err := m.lockedRecords(s)
 		if err != nil {
-			return fmt.Errorf("tide: %w", err)
+			return err
 		}
 		done := byKey(recs)
 		for _, mig := range todo {
@@ -242,4 +242,14 @@ func (m *Migrator) checkTarget(target Version) error {
 		return fmt.Errorf("%w: %s", ErrUnknownVersion, target)
 	}
 	return nil
+}
+
+// lockedRecords reads the version table under the lock, with the
+// statements that stopped runs may have left running settled first.
+func (m *Migrator) lockedRecords(s *session) ([]history.Record, error) {
+	recs, err := m.hist.List(s.ctx, s.conn)
+	if err != nil {
+		return nil, fmt.Errorf("tide: %w", err)
+	}
+	return m.settleIntents(s, recs)
 }

@@ -151,6 +151,7 @@ func (m *Migrator) repair(ctx context.Context, mig *migration.Migration, edit fu
 				return wrap(m.hist.Remove(s.ctx, tx, r.Key))
 			}
 			r.RepairedAt, r.RepairedBy, r.Repair = time.Now(), m.cfg.appliedBy, rep.What
+			r.Intent = "" // settled by hand
 			if m.cfg.appliedHost != "" {
 				r.RepairedBy += "@" + m.cfg.appliedHost
 			}

@@ -55,17 +55,12 @@ func (m *Migrator) retryLockTimeout(s *session, mig *migration.Migration, line i
 // waited for, where the database can tell; "" otherwise.
 func (m *Migrator) blockers(s *session) string {
 	bf, ok := m.d.(dialect.BlockerFinder)
-	c, ok2 := m.d.(dialect.Canceler)
-	if !ok || !ok2 {
+	if !ok || s.id == "" {
 		return ""
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
 	defer cancel()
-	id, err := c.SessionID(ctx, s.conn)
-	if err != nil {
-		return ""
-	}
-	b, err := bf.Blockers(ctx, m.db, id)
+	b, err := bf.Blockers(ctx, m.db, s.id)
 	if err != nil {
 		return ""
 	}

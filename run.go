@@ -238,9 +238,14 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		}
 		first = rec.Done
 		progress = *rec
+		if progress.Intent = m.intent(s, stmts, first); progress.Intent != "" {
+			err = m.hist.Update(bg, s.conn, progress)
+		}
 	case rec != nil:
+		progress.Intent = m.intent(s, stmts, 0)
 		err = m.hist.Update(bg, s.conn, progress)
 	default:
+		progress.Intent = m.intent(s, stmts, 0)
 		err = m.hist.Insert(bg, s.conn, progress)
 	}
 	if err != nil {
@@ -254,6 +259,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		next := progress
 		next.Done = i + 1
 		next.ProgressChecksum = migration.StatementsChecksum(stmts[:i+1])
+		next.Intent = m.intent(s, stmts, i+1)
 		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		withRecord := m.commitsWithRecord(st)
@@ -271,6 +277,9 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		if err != nil {
 			failed := progress
 			failed.Cause = string(m.causeOf(s.ctx, err))
+			if failed.Cause == string(CauseFailed) {
+				failed.Intent = "" // the server refused it: it did nothing
+			}
 			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0, err); rerr != nil {
 				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
 			}

@@ -250,3 +250,17 @@ type BlockerFinder interface {
 	// "" when there are none.
 	Blockers(ctx context.Context, q Querier, id string) (string, error)
 }
+
+// EffectChecker is implemented by databases where a statement can take
+// effect without its client knowing: MySQL DDL, which the server finishes
+// after the client died, and PostgreSQL's concurrent index builds. After a
+// crash, tide waits for the session that ran the statement to end, then
+// asks the catalog whether it took effect, instead of running it again.
+type EffectChecker interface {
+	// SessionAlive reports whether session id (see [Canceler.SessionID])
+	// is still connected, through q.
+	SessionAlive(ctx context.Context, q Querier, id string) (bool, error)
+	// TookEffect reports whether stmt took effect, from the catalog: known
+	// is false for statements it cannot tell about.
+	TookEffect(ctx context.Context, q Querier, stmt string) (took, known bool, err error)
+}

@@ -121,6 +121,9 @@ var columns = []column{
 	{Column: dialect.Column{Name: "cause", Type: dialect.ShortText, Default: "''"}, since: 2,
 		get: func(r *Record) any { return r.Cause },
 		set: func(r *Record, v value) error { r.Cause = v.s; return nil }},
+	{Column: dialect.Column{Name: "intent", Type: dialect.ShortText, Default: "''"}, since: 2,
+		get: func(r *Record) any { return r.Intent },
+		set: func(r *Record, v value) error { r.Intent = v.s; return nil }},
 	// statements holds the JSON of [Statements]: large, so List does not
 	// read it; see Store.SetStatements and Store.Statements.
 	{Column: dialect.Column{Name: colStatements, Type: dialect.LongText, Null: true}, since: 2},

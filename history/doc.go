@@ -30,6 +30,7 @@
 //	repaired_by        text       2       who (NULL: never)
 //	repair             long text  2       what (NULL: never)
 //	cause              text ''    2       why a partial record stopped (statement_failed, interrupted, connection_lost)
+//	intent             text ''    2       the statement that may be running outside a transaction, and its session
 //	statements         long text  2       JSON of the applied Statements (NULL: not kept)
 //
 // Its companion table <table>_meta, in the same schema, has the columns

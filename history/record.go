@@ -71,6 +71,13 @@ type Record struct {
 	// when it finished, or when a tide before schema 2 wrote the record.
 	// (Schema 2.)
 	Cause string
+	// Intent names the statement of the last attempt that may be running,
+	// or about to run, outside a transaction, and the database session
+	// that runs it: "<statement index>:<session id>". A DDL statement
+	// that commits implicitly may finish on the server after its client
+	// died: the next run waits for that session to end, then asks the
+	// catalog whether the statement took effect. "" when none. (Schema 2.)
+	Intent string
 	// AppliedAt is when the last attempt ran (for an adopted migration:
 	// when the other tool applied it, if it says). Stored in UTC with
 	// microseconds; List returns it so.

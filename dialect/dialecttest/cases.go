@@ -19,6 +19,7 @@ var cases = []testCase{
 	{"PartialRevert", testPartialRevert},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"SingleTransaction", testSingleTransaction},
+	{"SettleAfterCrash", testSettleAfterCrash},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
 	{"RacingMigrators", func(t *testing.T, db Database) { testRace(t, db, tide.LockAuto) }},

@@ -246,6 +246,20 @@ func (a *app) eventData(e event.Event) any {
 			Index string `json:"index"`
 			Line  int    `json:"line"`
 		}{a.migrationJSON(e.Migration), e.Index, e.Line}
+	case tide.WaitingForSession:
+		return struct {
+			migrationJSON
+			Statement int    `json:"statement"`
+			Line      int    `json:"line"`
+			Session   string `json:"session"`
+		}{a.migrationJSON(e.Migration), e.Statement, e.Line, e.Session}
+	case tide.StatementSettled:
+		return struct {
+			migrationJSON
+			Statement  int  `json:"statement"`
+			Line       int  `json:"line"`
+			TookEffect bool `json:"took_effect"`
+		}{a.migrationJSON(e.Migration), e.Statement, e.Line, e.TookEffect}
 	case tide.Repaired:
 		return struct {
 			migrationJSON

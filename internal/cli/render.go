@@ -123,6 +123,15 @@ func (r *renderer) observe(e tide.Event) {
 			msg += "; oldest open transactions: " + r.a.scrub(e.Blockers)
 		}
 		r.line("%s", msg)
+	case tide.WaitingForSession:
+		r.line("%s: statement %d (line %d) of a run that stopped may still be running in session %s: waiting for it to end",
+			migrationLabel(e.Migration), e.Statement, e.Line, e.Session)
+	case tide.StatementSettled:
+		did := "did not take effect: running it"
+		if e.TookEffect {
+			did = "took effect: going on after it"
+		}
+		r.line("%s: statement %d (line %d), sent when the last run stopped, %s", migrationLabel(e.Migration), e.Statement, e.Line, did)
 	case tide.InvalidIndexDropped:
 		r.line("%s: dropped the invalid index %s that a concurrent build left, to build it again", migrationLabel(e.Migration), e.Index)
 	case tide.Baselined:
