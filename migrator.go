@@ -150,6 +150,9 @@ type session struct {
 	conn *sql.Conn
 	lock *lock.Held
 	id   string // the database's id of the session of conn; "" if it has none
+	// timeoutSet reports that the lock timeout is set on the session for
+	// the whole run (with a session lock: no pooler shares the session).
+	timeoutSet bool
 }
 
 // inTx runs fn in one transaction on the session's connection, fenced by
@@ -220,6 +223,19 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 	}()
 	if err := m.hist.Ensure(s.ctx, conn); err != nil {
 		return fmt.Errorf("tide: %w", err)
+	}
+	// With a session lock the session is tide's alone: set the lock
+	// timeout once for the run. Behind a transaction-mode pooler (the
+	// table lock) it is set per migration instead, inside its transaction
+	// where the database allows, so that nothing leaks into pooled
+	// sessions.
+	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && held.Mode() == lock.Session {
+		restore, err := lt.SetLockTimeout(s.ctx, conn, m.cfg.lockTimeout)
+		if err != nil {
+			return fmt.Errorf("tide: %w", err)
+		}
+		defer func() { _ = restore(context.WithoutCancel(ctx)) }()
+		s.timeoutSet = true
 	}
 	err = fn(s)
 	if cause := context.Cause(s.ctx); err != nil && errors.Is(cause, lock.ErrLost) && !errors.Is(err, lock.ErrLost) {

@@ -60,7 +60,7 @@ func (m *Migrator) run(s *session, p Planned, rec *history.Record) (Result, erro
 	// statement, where the statements that took effect are checked.
 	transactional := m.transactional(mig, stmts) && (rec == nil || rec.State != history.StatePartial)
 	_, local := m.d.(dialect.LocalLockTimeoutSetter)
-	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !(transactional && local) {
+	if lt, ok := m.d.(dialect.LockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !s.timeoutSet && !(transactional && local) {
 		restore, err := lt.SetLockTimeout(s.ctx, s.conn, m.cfg.lockTimeout)
 		if err != nil {
 			return res, fmt.Errorf("tide: %w", err)
@@ -152,7 +152,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		return fail(-1, err)
 	}
 	defer done()
-	if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 {
+	if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !s.timeoutSet {
 		if err := lt.SetLocalLockTimeout(s.ctx, tx, m.cfg.lockTimeout); err != nil {
 			return fail(-1, err)
 		}

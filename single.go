@@ -28,7 +28,7 @@ func (m *Migrator) runSingleTx(s *session, plan []Planned, recs []history.Record
 	err := m.retryLockTimeout(s, plan[0].mig, 0, func() error {
 		results = nil
 		return s.inTx(func(tx *sql.Tx) error {
-			if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 {
+			if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !s.timeoutSet {
 				if err := lt.SetLocalLockTimeout(s.ctx, tx, m.cfg.lockTimeout); err != nil {
 					return wrap(err)
 				}
