@@ -92,12 +92,7 @@ func (m *Migrator) Adopt(ctx context.Context, p *adopt.Plan, dryRun bool) ([]Res
 		}
 		err = s.inTx(func(tx *sql.Tx) error {
 			var err error
-			results, err = apply(recs, func(r history.Record) error {
-				if err := m.hist.Insert(s.ctx, tx, r); err != nil {
-					return err
-				}
-				return m.keepStatements(s.ctx, tx, m.findKey(r))
-			})
+			results, err = apply(recs, func(r history.Record) error { return m.hist.Insert(s.ctx, tx, r) })
 			return wrap(err)
 		})
 		if err != nil {

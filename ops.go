@@ -188,9 +188,6 @@ func (m *Migrator) Baseline(ctx context.Context, target Version) ([]Result, erro
 			if err := m.hist.Insert(s.ctx, s.conn, r); err != nil {
 				return fmt.Errorf("tide: %w", err)
 			}
-			if err := m.keepStatements(s.ctx, s.conn, mig); err != nil {
-				return fmt.Errorf("tide: %w", err)
-			}
 			m.emit(ctx, Baselined{Migration: *mig})
 			results = append(results, Result{Migration: *mig, Direction: Up, Baselined: true})
 		}

@@ -155,11 +155,10 @@ func (m *Migrator) repair(ctx context.Context, mig *migration.Migration, edit fu
 			if m.cfg.appliedHost != "" {
 				r.RepairedBy += "@" + m.cfg.appliedHost
 			}
-			err := m.hist.Update(s.ctx, tx, r)
-			if err == nil && r.State == history.StateApplied {
-				err = m.keepStatements(s.ctx, tx, mig)
+			if r.State == history.StateApplied {
+				r.Statements = keptStatements(mig)
 			}
-			return wrap(err)
+			return wrap(m.hist.Update(s.ctx, tx, r))
 		})
 		if err != nil {
 			return err

@@ -95,6 +95,7 @@ func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) hist
 		State: history.StateApplied, Direction: Up, Done: len(mig.Up), ProgressChecksum: migration.StatementsChecksum(mig.Up),
 		AppliedAt: time.Now(), Duration: time.Since(start),
 		AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
+		Statements: keptStatements(mig),
 	}
 }
 
@@ -105,26 +106,20 @@ func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration
 		return m.hist.Remove(ctx, q, mig.Key())
 	}
 	r := m.appliedRecord(mig, start)
-	var err error
 	if rec != nil {
-		err = m.hist.Update(ctx, q, r)
-	} else {
-		err = m.hist.Insert(ctx, q, r)
+		return m.hist.Update(ctx, q, r)
 	}
-	if err != nil {
-		return err
-	}
-	return m.keepStatements(ctx, q, mig)
+	return m.hist.Insert(ctx, q, r)
 }
 
-// keepStatements stores the text of mig's statements with its record, so
-// that a later edit of the file can be shown as a difference from what
-// ran (see [Migrator.Diff]).
-func (m *Migrator) keepStatements(ctx context.Context, q dialect.Querier, mig *migration.Migration) error {
+// keptStatements is the text of mig's statements, kept with its record so
+// that a later edit of the file can be shown as a difference from what ran
+// (see [Migrator.Diff]); nil for a Go migration.
+func keptStatements(mig *migration.Migration) *history.Statements {
 	if mig.IsGo() {
 		return nil
 	}
-	return m.hist.SetStatements(ctx, q, mig.Key(), history.Statements{Up: statementTexts(mig.Up), Down: statementTexts(mig.Down)})
+	return &history.Statements{Up: statementTexts(mig.Up), Down: statementTexts(mig.Down)}
 }
 
 func statementTexts(stmts []Statement) []string {

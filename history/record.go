@@ -111,6 +111,11 @@ type Record struct {
 	RepairedAt time.Time
 	RepairedBy string
 	Repair     string
+
+	// Statements, when not nil, is written by Insert and Update with the
+	// record (as Store.SetStatements does, without a statement of its
+	// own). List does not read them back: see Store.Statements.
+	Statements *Statements
 }
 
 // Repeatable reports whether r is the record of a repeatable migration,

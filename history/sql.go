@@ -7,6 +7,15 @@ import (
 	"github.com/tidemigrate/tide/dialect"
 )
 
+// writeQueries are the statements that write a record.
+type writeQueries struct {
+	insert        string // with the next seq
+	insertSeq     string // with seq as given, the last argument
+	update        string // seq unchanged; the key last
+	updateApplied string // seq unchanged if the record was applied, else the next one
+	updateSeq     string // seq as given, the argument before the key
+}
+
 // queries is the SQL of a Store, built once from the column description.
 // Column references are qualified where a column may be missing: SQLite
 // takes an unknown double-quoted name for a string literal.
@@ -21,11 +30,10 @@ type queries struct {
 	readSchema     string // the schema version; fails unless both tables exist
 	readSchemaMeta string // the schema version, from the meta table alone
 
-	insert        string // with the next seq
-	insertSeq     string // with seq as given, the last argument
-	update        string // seq unchanged; the key last
-	updateApplied string // seq unchanged if the record was applied, else the next one
-	updateSeq     string // seq as given, the argument before the key
+	// writes are the INSERT and UPDATE statements; writes[1] also write
+	// the statements column (its value after the record's columns).
+	writes [2]writeQueries
+
 	exists        string // one row when the key exists
 	remove        string
 
@@ -48,7 +56,6 @@ func newQueries(d dialect.Dialect, table, meta string) queries {
 		}
 		return strings.Join(sel, ", ")
 	}
-	isKey := func(c column) bool { return c.Name == colVersion }
 	key := " WHERE " + q(colVersion) + " = "
 
 	s.listCols = listed(columns)
@@ -70,30 +77,9 @@ func newQueries(d dialect.Dialect, table, meta string) queries {
 	// A derived table: MySQL refuses the target table in a plain subquery.
 	next := "(SELECT " + q("n") + " FROM (SELECT COALESCE(MAX(" + q(colSeq) + "), 0) + 1 AS " + q("n") +
 		" FROM " + s.qTable + ") AS " + q("next_seq") + ")"
-	names := make([]string, len(s.insertCols))
-	vals := make([]string, len(s.insertCols)+1)
-	for i, c := range s.insertCols {
-		names[i], vals[i] = q(c.Name), ph(i+1)
+	for i := range s.writes {
+		s.writes[i] = writes(d, s.qTable, s.insertCols, next, i == 1)
 	}
-	vals[len(s.insertCols)] = ph(len(s.insertCols) + 1)
-	insert := "INSERT INTO " + s.qTable + " (" + strings.Join(names, ", ") + ", " + q(colSeq) + ") VALUES (" + strings.Join(vals[:len(s.insertCols)], ", ") + ", "
-	s.insert = insert + next + ")"
-	s.insertSeq = insert + vals[len(s.insertCols)] + ")"
-
-	var set []string
-	n := 0
-	for _, c := range s.insertCols {
-		if !isKey(c) {
-			n++
-			set = append(set, q(c.Name)+" = "+ph(n))
-		}
-	}
-	s.update = "UPDATE " + s.qTable + " SET " + strings.Join(set, ", ") + key + ph(n+1)
-	s.updateSeq = "UPDATE " + s.qTable + " SET " + strings.Join(set, ", ") + ", " + q(colSeq) + " = " + ph(n+1) + key + ph(n+2)
-	// seq comes first: MySQL assigns left to right, and state must still
-	// hold its old value here.
-	s.updateApplied = "UPDATE " + s.qTable + " SET " + q(colSeq) + " = CASE WHEN " + q(colState) + " = " + lit(string(StateApplied)) +
-		" THEN " + q(colSeq) + " ELSE " + next + " END, " + strings.Join(set, ", ") + key + ph(n+1)
 	s.exists = "SELECT 1 FROM " + s.qTable + key + ph(1)
 	s.remove = "DELETE FROM " + s.qTable + key + ph(1)
 	s.setStatements = "UPDATE " + s.qTable + " SET " + q(colStatements) + " = " + ph(1) + key + ph(2)
@@ -114,4 +100,39 @@ func newQueries(d dialect.Dialect, table, meta string) queries {
 // listed returns the columns of cols that List reads.
 func listed(cols []column) []column {
 	return slices.DeleteFunc(slices.Clone(cols), func(c column) bool { return c.set == nil })
+}
+
+// writes builds the INSERT and UPDATE statements of a record: cols from
+// the Record, then, with stmts, the statements column; next is the
+// expression of the next seq.
+func writes(d dialect.Dialect, table string, cols []column, next string, stmts bool) writeQueries {
+	q, ph, lit := d.QuoteIdent, d.Placeholder, func(v string) string { return "'" + v + "'" }
+	key := " WHERE " + q(colVersion) + " = "
+	var names, vals, set []string
+	n := 0
+	for _, c := range cols {
+		names = append(names, q(c.Name))
+		vals = append(vals, ph(len(vals)+1))
+		if c.Name != colVersion {
+			n++
+			set = append(set, q(c.Name)+" = "+ph(n))
+		}
+	}
+	if stmts {
+		names = append(names, q(colStatements))
+		vals = append(vals, ph(len(vals)+1))
+		n++
+		set = append(set, q(colStatements)+" = "+ph(n))
+	}
+	var w writeQueries
+	insert := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ", " + q(colSeq) + ") VALUES (" + strings.Join(vals, ", ") + ", "
+	w.insert = insert + next + ")"
+	w.insertSeq = insert + ph(len(vals)+1) + ")"
+	w.update = "UPDATE " + table + " SET " + strings.Join(set, ", ") + key + ph(n+1)
+	w.updateSeq = "UPDATE " + table + " SET " + strings.Join(set, ", ") + ", " + q(colSeq) + " = " + ph(n+1) + key + ph(n+2)
+	// seq comes first: MySQL assigns left to right, and state must still
+	// hold its old value here.
+	w.updateApplied = "UPDATE " + table + " SET " + q(colSeq) + " = CASE WHEN " + q(colState) + " = " + lit(string(StateApplied)) +
+		" THEN " + q(colSeq) + " ELSE " + next + " END, " + strings.Join(set, ", ") + key + ph(n+1)
+	return w
 }

@@ -225,9 +225,13 @@ func direct(q dialect.Querier) bool {
 // the table) when r.Seq is zero, else r.Seq. The tables must be at the
 // current schema ([Store.Ensure]).
 func (s *Store) Insert(ctx context.Context, q dialect.Querier, r Record) error {
-	query, args := s.sql.insert, values(s.sql.insertCols, &r)
+	w, args, err := s.write(&r)
+	if err != nil {
+		return fmt.Errorf("record %s in %s: %w", r.Key, s.table, err)
+	}
+	query := w.insert
 	if r.Seq != 0 {
-		query, args = s.sql.insertSeq, append(args, r.Seq)
+		query, args = w.insertSeq, append(args, r.Seq)
 	}
 	if _, err := q.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("record %s in %s: %w", r.Key, s.table, err)
@@ -235,21 +239,35 @@ func (s *Store) Insert(ctx context.Context, q dialect.Querier, r Record) error {
 	return nil
 }
 
-// Update rewrites every column of the record with key r.Key from r,
-// except the applied statements ([Store.SetStatements]). A non-zero
-// [Record.Seq] is written as is, so that a record read by List can be
-// put back; with a zero one the record keeps its Seq, unless r turns it
-// applied from another state (a resumed or repaired migration), which
-// gives it the next one. Update returns [ErrNotFound] when there is no
-// such record. The tables must be at the current schema.
+// write returns the statements that write r and its values, with its
+// statements when it carries them.
+func (s *Store) write(r *Record) (writeQueries, []any, error) {
+	args := values(s.sql.insertCols, r)
+	if r.Statements == nil {
+		return s.sql.writes[0], args, nil
+	}
+	b, err := json.Marshal(r.Statements)
+	if err != nil {
+		return writeQueries{}, nil, err
+	}
+	return s.sql.writes[1], append(args, string(b)), nil
+}
+
+// Update rewrites every column of the record with r's key from r; the
+// statements too when r carries them. It returns an error wrapping
+// [ErrNotFound] when there is no such record.
 func (s *Store) Update(ctx context.Context, q dialect.Querier, r Record) error {
-	args := values(s.sql.insertCols[1:], &r) // all but the key
-	query := s.sql.update
+	w, args, err := s.write(&r)
+	if err != nil {
+		return fmt.Errorf("update %s in %s: %w", r.Key, s.table, err)
+	}
+	args = args[1:] // all but the key
+	query := w.update
 	switch {
 	case r.Seq != 0:
-		query, args = s.sql.updateSeq, append(args, r.Seq)
+		query, args = w.updateSeq, append(args, r.Seq)
 	case r.State == StateApplied:
-		query = s.sql.updateApplied
+		query = w.updateApplied
 	}
 	res, err := q.ExecContext(ctx, query, append(args, r.Key)...)
 	if err == nil {

@@ -73,8 +73,9 @@ func testSessionLockHolder(t *testing.T, db Database) {
 		if err != nil || acquired {
 			t.Fatalf("LockSession(%q) from another session while held = %v, %v; want not acquired, no error", key, acquired, err)
 		}
-		if waited != 1 || named != h {
-			t.Errorf("waiting called %d times, naming %q; want once, naming %q", waited, named, h)
+		// The same session: what it is doing may have changed meanwhile.
+		if waited != 1 || !strings.Contains(named, id) {
+			t.Errorf("waiting called %d times, naming %q; want once, naming session %s", waited, named, id)
 		}
 		if err := unlock(ctx); err != nil {
 			t.Fatal(err)
