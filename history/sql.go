@@ -34,8 +34,8 @@ type queries struct {
 	// the statements column (its value after the record's columns).
 	writes [2]writeQueries
 
-	exists        string // one row when the key exists
-	remove        string
+	exists string // one row when the key exists
+	remove string
 
 	setStatements  string
 	readStatements string
