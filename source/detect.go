@@ -146,14 +146,23 @@ func detectSQLFile(fsys fs.FS, name string) []string {
 
 // readHead returns the first detectLines lines of a file (at most 64 KiB).
 func readHead(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	head, err := io.ReadAll(io.LimitReader(f, 64<<10))
-	if err != nil {
-		return nil, err
+	var head []byte
+	if rf, ok := fsys.(fs.ReadFileFS); ok {
+		// A Cached folder: the whole file now is no read later.
+		b, err := rf.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		head = b[:min(len(b), 64<<10)]
+	} else {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if head, err = io.ReadAll(io.LimitReader(f, 64<<10)); err != nil {
+			return nil, err
+		}
 	}
 	if i := nthIndex(head, '\n', detectLines); i >= 0 {
 		head = head[:i]

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -94,4 +95,40 @@ func TestFormatByName(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "liquibase") {
 		t.Errorf("FormatByName(liquibase) error = %v, want one listing %s", err, want)
 	}
+}
+
+// A Cached folder is read once, however often Detect and Read ask.
+func TestCachedReadsOnce(t *testing.T) {
+	var reads int
+	fsys := countingFS{MapFS: fstest.MapFS{
+		"1_a.sql": {Data: []byte("-- +tide up\nSELECT 1;\n")},
+		"2_b.sql": {Data: []byte("-- +tide up\nSELECT 2;\n")},
+	}, reads: &reads}
+	c := Cached(fsys)
+	if f, err := Detect(c); err != nil || f.Name() != "native" {
+		t.Fatalf("Detect = %v, %v", f, err)
+	}
+	if migs, err := Native.Read(c); err != nil || len(migs) != 2 {
+		t.Fatalf("Read = %v, %v", migs, err)
+	}
+	if reads != 2 {
+		t.Errorf("files opened %d times, want 2 (each once)", reads)
+	}
+}
+
+type countingFS struct {
+	fstest.MapFS
+	reads *int
+}
+
+func (c countingFS) Open(name string) (fs.File, error) {
+	if name != "." {
+		*c.reads++
+	}
+	return c.MapFS.Open(name)
+}
+
+func (c countingFS) ReadFile(name string) ([]byte, error) {
+	*c.reads++
+	return c.MapFS.ReadFile(name)
 }

@@ -154,7 +154,7 @@ func (a *app) migrationsFS() (fs.FS, error) {
 	case !fi.IsDir():
 		return nil, fmt.Errorf("migrations directory %s is not a directory", a.dir)
 	}
-	return os.DirFS(a.dir), nil
+	return source.Cached(os.DirFS(a.dir)), nil
 }
 
 // formatNames lists the names --format takes for a migrations directory.
