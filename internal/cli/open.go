@@ -56,6 +56,18 @@ func (a *app) openToRead(ctx context.Context) (db *sql.DB, d dialect.Dialect, em
 			return db, d, true, err
 		}
 	}
+	// A SQLite file that does not exist is empty: reading it must not
+	// create it (a mistyped path would leave a stray file behind).
+	if rawURL, isDefault := a.databaseURL(); !isDefault {
+		if path, ok := dburl.SQLiteFile(rawURL); ok {
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				a.noteDatabase(rawURL, false)
+				fmt.Fprintf(a.stderr, "tide: %s does not exist yet: nothing is applied (check the path)\n", path)
+				db, d, err := dburl.Open(ctx, "sqlite::memory:")
+				return db, d, true, err
+			}
+		}
+	}
 	db, d, err = a.open(ctx)
 	return db, d, false, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/lock"
 	"github.com/tidemigrate/tide/source"
 )
 
@@ -33,6 +34,10 @@ type setting struct {
 	// name across the sources, flags over environment over file.
 	dst   any
 	check func(string) error // further checks of a value, or nil
+	// least is the smallest duration a *time.Duration setting takes
+	// (other than its default): a lease TTL shorter than the lock package
+	// allows is a usage error, not a failure later.
+	least time.Duration
 	// pinned settings must be the same for every run on a database: where a
 	// configuration file is in use, a flag or environment variable that
 	// differs from the file is refused (see app.checkPinned).
@@ -78,7 +83,7 @@ func (f *globalFlags) settings() []setting {
 			usage: "how migrators exclude each other: session (advisory lock), table (lease row) or auto"},
 		{flag: "lock-wait", env: []string{"TIDE_LOCK_WAIT"}, key: "lock_wait", def: shortDuration(tide.DefaultLockWait), dst: &f.lockWait,
 			usage: "how long to wait for another migrator to release the lock"},
-		{flag: "lock-ttl", env: []string{"TIDE_LOCK_TTL"}, key: "lock_ttl", def: shortDuration(tide.DefaultLeaseTTL), dst: &f.lockTTL,
+		{flag: "lock-ttl", env: []string{"TIDE_LOCK_TTL"}, key: "lock_ttl", def: shortDuration(tide.DefaultLeaseTTL), dst: &f.lockTTL, least: lock.MinTTL,
 			usage: "table lock lease lifetime: the lock of a migrator that died is taken over after it"},
 		{flag: "lock-timeout", env: []string{"TIDE_LOCK_TIMEOUT"}, key: "lock_timeout", def: shortDuration(tide.DefaultLockTimeout), dst: &f.lockTimeout,
 			usage: "how long each statement may wait for a table lock before tide tries again (PostgreSQL lock_timeout; MySQL lock_wait_timeout: under 1s, no wait); 0 keeps the server's"},
@@ -333,6 +338,8 @@ func (s *setting) parse(v string) (any, error) {
 			return nil, errors.New("not a duration: write it like 90s, 5m or 1h30m")
 		case d < 0:
 			return nil, errors.New("must not be negative")
+		case d < s.least:
+			return nil, fmt.Errorf("must be at least %s", s.least)
 		}
 		return d, nil
 	case *bool:

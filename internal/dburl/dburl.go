@@ -213,6 +213,25 @@ func SQLiteDSN(path string) string {
 	return "file:" + path + sep + "_txlock=immediate&_pragma=busy_timeout(" + fmt.Sprint(SQLiteBusyTimeout.Milliseconds()) + ")"
 }
 
+// SQLiteFile returns the file of a SQLite URL (without its query), and
+// false for other URLs and in-memory databases.
+func SQLiteFile(rawURL string) (string, bool) {
+	scheme, rest, ok := strings.Cut(rawURL, ":")
+	if !ok {
+		return "", false
+	}
+	switch strings.ToLower(scheme) {
+	case "sqlite", "sqlite3", "file":
+	default:
+		return "", false
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(rest, "//"), "?")
+	if path == "" || path == ":memory:" || strings.Contains(rest, "mode=memory") {
+		return "", false
+	}
+	return path, true
+}
+
 func openSQLite(rest string) (*sql.DB, error) {
 	path := strings.TrimPrefix(rest, "//")
 	if path == "" || strings.HasPrefix(path, "?") {
