@@ -2,6 +2,7 @@ package tide
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -246,6 +247,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	if err != nil {
 		return fail(-1, 0, err)
 	}
+	finished := false
 	for i := first; i < len(stmts); i++ {
 		st := stmts[i]
 		if err := s.lock.Fence(s.ctx, s.conn); err != nil {
@@ -258,13 +260,23 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		withRecord := m.commitsWithRecord(st)
+		last := i == len(stmts)-1
+		// The last statement, when it can, commits with the migration's
+		// final record: applied, or (down) no record.
+		write := func(tx *sql.Tx) error { return m.hist.Update(s.ctx, tx, next) }
+		if last {
+			write = func(tx *sql.Tx) error { return m.finish(s.ctx, tx, mig, dir, &progress, start) }
+		}
 		err = m.retryLockTimeout(s, mig, st.Line, func() error {
 			if withRecord {
-				return m.execWithProgress(s, st, next)
+				return m.execWithProgress(s, st, write)
 			}
 			return m.execAlone(s, mig, st)
 		})
-		if err == nil && !withRecord {
+		if err == nil && withRecord && last {
+			finished = true
+		}
+		if err == nil && !withRecord && m.mustRecord(s, stmts, i) {
 			if err = m.hist.Update(bg, s.conn, next); err != nil {
 				return fail(i, i, fmt.Errorf("the statement took effect, but recording it failed (the next run will try it again): %w", err))
 			}
@@ -283,10 +295,26 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		progress = next
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
+	if finished {
+		return nil
+	}
 	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)
 	}
 	return nil
+}
+
+// mustRecord reports whether statement i of stmts, which ran alone, needs
+// its progress recorded at once. It need not when the catalog can tell
+// after a crash whether it took effect (its intent is recorded) and what
+// comes next records progress anyway: the next statement commits with
+// its own record, or the migration's final record follows.
+func (m *Migrator) mustRecord(s *session, stmts []Statement, i int) bool {
+	ec, ok := m.d.(dialect.EffectChecker)
+	if !ok || m.intent(s, stmts, i) == "" || !ec.Knows(stmts[i].SQL) {
+		return true
+	}
+	return i+1 < len(stmts) && !m.commitsWithRecord(stmts[i+1])
 }
 
 // execAlone runs a statement that cannot share a transaction with its
@@ -362,7 +390,7 @@ func (m *Migrator) commitsWithRecord(st Statement) bool {
 
 // execWithProgress runs one statement together with the update of the
 // progress record, in one transaction, so that both or neither take effect.
-func (m *Migrator) execWithProgress(s *session, st Statement, progress history.Record) error {
+func (m *Migrator) execWithProgress(s *session, st Statement, write func(tx *sql.Tx) error) error {
 	tx, err := s.conn.BeginTx(s.ctx, nil)
 	if err != nil {
 		return err
@@ -371,7 +399,7 @@ func (m *Migrator) execWithProgress(s *session, st Statement, progress history.R
 	if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
 		return err
 	}
-	if err := m.hist.Update(s.ctx, tx, progress); err != nil {
+	if err := write(tx); err != nil {
 		return err
 	}
 	return tx.Commit()

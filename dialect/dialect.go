@@ -263,4 +263,8 @@ type EffectChecker interface {
 	// TookEffect reports whether stmt took effect, from the catalog: known
 	// is false for statements it cannot tell about.
 	TookEffect(ctx context.Context, q Querier, stmt string) (took, known bool, err error)
+	// Knows reports, without asking the database, whether TookEffect can
+	// tell about stmt. For such a statement tide need not record that it
+	// took effect before the next statement records its own progress.
+	Knows(stmt string) bool
 }

@@ -26,6 +26,26 @@ func (Dialect) SessionAlive(ctx context.Context, q dialect.Querier, id string) (
 // TO as its first clause (MySQL applies an ALTER TABLE whole or not at
 // all). Other statements are unknown.
 func (Dialect) TookEffect(ctx context.Context, q dialect.Querier, stmt string) (took, known bool, err error) {
+	c, ok := effectOf(stmt)
+	if !ok {
+		return false, false, nil
+	}
+	took, err = c(ctx, q)
+	return took, err == nil, err
+}
+
+// Knows reports whether TookEffect can tell about stmt.
+func (Dialect) Knows(stmt string) bool {
+	_, ok := effectOf(stmt)
+	return ok
+}
+
+// effectCheck asks the catalog whether a statement took effect.
+type effectCheck func(ctx context.Context, q dialect.Querier) (bool, error)
+
+// effectOf reads stmt and returns the catalog check of its effect, or
+// false for a statement it cannot tell about.
+func effectOf(stmt string) (effectCheck, bool) {
 	t := newTokens(stmt)
 	switch t.next() {
 	case "CREATE":
@@ -36,11 +56,11 @@ func (Dialect) TookEffect(ctx context.Context, q dialect.Querier, stmt string) (
 		if kind == "INDEX" {
 			t.skip("USING", "BTREE", "HASH")
 			if t.next() != "ON" {
-				return false, false, nil
+				return nil, false
 			}
-			return exists(ctx, q, "index", t.name(), name)
+			return lookup("index", t.name(), name, false), true
 		}
-		return exists(ctx, q, strings.ToLower(kind), name, "")
+		return lookup(strings.ToLower(kind), name, "", false), true
 	case "DROP":
 		t.skip("TEMPORARY", "ONLINE", "OFFLINE")
 		kind := t.next()
@@ -48,32 +68,32 @@ func (Dialect) TookEffect(ctx context.Context, q dialect.Querier, stmt string) (
 		name := t.name()
 		if kind == "INDEX" {
 			if t.next() != "ON" {
-				return false, false, nil
+				return nil, false
 			}
-			ok, known, err := exists(ctx, q, "index", t.name(), name)
-			return !ok, known, err
+			return lookup("index", t.name(), name, true), true
 		}
-		ok, known, err := exists(ctx, q, strings.ToLower(kind), name, "")
-		return !ok, known, err
+		return lookup(strings.ToLower(kind), name, "", true), true
 	case "RENAME":
 		if t.next() != "TABLE" {
-			return false, false, nil
+			return nil, false
 		}
 		from := t.name()
 		if t.next() != "TO" {
-			return false, false, nil
+			return nil, false
 		}
 		to := t.name()
-		ok, known, err := exists(ctx, q, "table", to, "")
-		if err != nil || !known || !ok {
-			return ok, known, err
-		}
-		gone, _, err := exists(ctx, q, "table", from, "")
-		return !gone, true, err
+		there, gone := lookup("table", to, "", false), lookup("table", from, "", true)
+		return func(ctx context.Context, q dialect.Querier) (bool, error) {
+			ok, err := there(ctx, q)
+			if err != nil || !ok {
+				return false, err
+			}
+			return gone(ctx, q)
+		}, true
 	case "ALTER":
 		t.skip("ONLINE", "IGNORE")
 		if t.next() != "TABLE" {
-			return false, false, nil
+			return nil, false
 		}
 		table := t.name()
 		t.skipWait()
@@ -87,36 +107,49 @@ func (Dialect) TookEffect(ctx context.Context, q dialect.Querier, stmt string) (
 				}
 				t.skip("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX", "KEY", "IF", "NOT", "EXISTS")
 				if t.peek() == "(" || t.peek() == "" {
-					return false, false, nil // a name the server invents
+					return nil, false // a name the server invents
 				}
-				return exists(ctx, q, "index", table, t.name())
+				return lookup("index", table, t.name(), false), true
 			case "PRIMARY", "FOREIGN", "CHECK", "PARTITION":
-				return false, false, nil
+				return nil, false
 			}
 			t.skip("COLUMN", "IF", "NOT", "EXISTS")
-			return exists(ctx, q, "column", table, t.name())
+			return lookup("column", table, t.name(), false), true
 		case "DROP":
 			switch t.peek() {
 			case "INDEX", "KEY":
 				t.next()
 				t.skip("IF", "EXISTS")
-				ok, known, err := exists(ctx, q, "index", table, t.name())
-				return !ok, known, err
+				return lookup("index", table, t.name(), true), true
 			case "PRIMARY", "FOREIGN", "CHECK", "CONSTRAINT", "PARTITION":
-				return false, false, nil
+				return nil, false
 			}
 			t.skip("COLUMN", "IF", "EXISTS")
-			ok, known, err := exists(ctx, q, "column", table, t.name())
-			return !ok, known, err
+			return lookup("column", table, t.name(), true), true
 		case "RENAME":
 			t.skip("TO", "AS")
 			if k := t.peek(); k == "COLUMN" || k == "INDEX" || k == "KEY" {
-				return false, false, nil
+				return nil, false
 			}
-			return exists(ctx, q, "table", t.name(), "")
+			return lookup("table", t.name(), "", false), true
 		}
 	}
-	return false, false, nil
+	return nil, false
+}
+
+// lookup is the check that an object exists (or, with absent, that it
+// does not); see exists.
+func lookup(kind, name, sub string, absent bool) effectCheck {
+	return func(ctx context.Context, q dialect.Querier) (bool, error) {
+		ok, known, err := exists(ctx, q, kind, name, sub)
+		if err != nil {
+			return false, err
+		}
+		if !known {
+			return false, fmt.Errorf("cannot look up %s %s", kind, name)
+		}
+		return ok != absent, nil
+	}
 }
 
 // exists looks an object up in information_schema, in its schema or the

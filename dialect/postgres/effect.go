@@ -48,3 +48,20 @@ func (d Dialect) TookEffect(ctx context.Context, q dialect.Querier, stmt string)
 	}
 	return false, false, nil
 }
+
+// Knows reports concurrent index builds and the maintenance statements
+// that TookEffect answers for.
+func (d Dialect) Knows(stmt string) bool {
+	if _, ok := d.ConcurrentIndex(stmt); ok {
+		return true
+	}
+	w := words(stmt, 2)
+	if len(w) == 0 {
+		return false
+	}
+	switch w[0] {
+	case "VACUUM", "ANALYZE", "REINDEX", "CLUSTER", "CHECKPOINT":
+		return true
+	}
+	return len(w) > 1 && w[0] == "ALTER" && w[1] == "SYSTEM"
+}
