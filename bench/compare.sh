@@ -283,7 +283,7 @@ resources() { # measure
 {
   echo "## tide vs goose and golang-migrate: median of $RUNS whole-process runs, seconds"
   echo
-  echo "$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); timer: $([ -n "$HYPERFINE" ] \&\& "$HYPERFINE" --version || echo "date(1)")"
+  echo "$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); timer: $([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "date(1)")"
   table up "up: $N migrations (CREATE TABLE + INSERT each)"
   resources up
   table down "down: the same $N migrations reverted (DROP TABLE each)"
