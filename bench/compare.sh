@@ -180,36 +180,62 @@ cmd() {
 export -f drop_db reset_db mysql_client
 
 # --- timing -------------------------------------------------------------
+# The tools take turns: round r times each tool once (starting with a
+# different tool each round), so that a change in the load of this shared
+# machine hits every tool alike; the median of the rounds is reported.
+RAW=$OUT/runs.tsv   # one line per timed run
 RESULTS=$OUT/results.tsv
-[ -s "$RESULTS" ] || printf 'db\tmeasure\ttool\tmedian_s\tcpu_s\trss_mb\n' >"$RESULTS"
+printf 'db\tmeasure\ttool\tround\tseconds\tcpu_s\trss_mb\n' >"$RAW"
 
-# timeit KIND MEASURE TOOL PREPARE COMMAND: runs PREPARE then COMMAND
-# (timed) RUNS times and appends the median to results.tsv.
-timeit() {
-  local kind=$1 measure=$2 tool=$3 prepare=$4 command=$5
-  local rss=$work/rss.$kind.$measure.$tool median cpu=- mb=-
+# once KIND MEASURE TOOL ROUND PREPARE COMMAND: runs PREPARE, then times
+# COMMAND once and appends it to runs.tsv.
+once() {
+  local kind=$1 measure=$2 tool=$3 round=$4 prepare=$5 command=$6
+  local rss=$work/rss secs cpu=- mb=-
   rm -f "$rss"
   [ -n "${BENCH_DEBUG:-}" ] && echo "prepare: $prepare" "command: $command" >&2
-  [ -n "$GNUTIME" ] && command="$GNUTIME -f %M -a -o $rss $command"
-  echo "  $kind $measure $tool" >&2
+  [ -n "$GNUTIME" ] && command="$GNUTIME -f %M -o $rss $command"
   if [ -n "$HYPERFINE" ]; then
-    local js=$OUT/$kind-$measure-$tool.json
-    "$HYPERFINE" -S bash --runs "$RUNS" --style none --prepare "$prepare" --export-json "$js" -n "$tool" "$command" >/dev/null
-    median=$(jq -r '.results[0].median' "$js")
+    local js=$OUT/$kind-$measure-$tool-$round.json
+    "$HYPERFINE" -S bash --runs 1 --style none --prepare "$prepare" --export-json "$js" -n "$tool" "$command" >/dev/null 2>&1 ||
+      { echo "failed: $command" >&2; exit 1; }
+    secs=$(jq -r '.results[0].times[0]' "$js")
     cpu=$(jq -r '.results[0].user + .results[0].system' "$js")
   else
-    local r t0 t1 times=()
-    for ((r = 0; r < RUNS; r++)); do
-      bash -c "$prepare" >/dev/null
-      t0=$(date +%s%N)
-      bash -c "$command" >/dev/null 2>&1 || { echo "failed: $command" >&2; exit 1; }
-      t1=$(date +%s%N)
-      times+=("$(( t1 - t0 ))")
-    done
-    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.6f", m/1e9}')
+    local t0 t1
+    bash -c "$prepare" >/dev/null
+    t0=$(date +%s%N)
+    bash -c "$command" >/dev/null 2>&1 || { echo "failed: $command" >&2; exit 1; }
+    t1=$(date +%s%N)
+    secs=$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.6f", d / 1e9}')
   fi
-  [ -s "$rss" ] && mb=$(sort -n "$rss" | tail -n1 | awk '{printf "%.0f", $1/1024}')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$measure" "$tool" "$median" "$cpu" "$mb" >>"$RESULTS"
+  [ -s "$rss" ] && mb=$(awk '{printf "%.0f", $1 / 1024}' "$rss")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$measure" "$tool" "$round" "$secs" "$cpu" "$mb" >>"$RAW"
+  printf '  %-8s %-6s %-15s round %d: %6.2f s\n' "$kind" "$measure" "$tool" "$round" "$secs" >&2
+}
+
+# rounds KIND MEASURE FOLDER TOOL...: RUNS rounds of MEASURE over TOOLs.
+rounds() {
+  local kind=$1 measure=$2 folder=$3 r i k tool db prepare action=$2
+  shift 3
+  local tools=("$@")
+  [ "$measure" = single ] && action=up
+  for ((r = 1; r <= RUNS; r++)); do
+    for ((k = 0; k < ${#tools[@]}; k++)); do
+      i=$(( (k + r - 1) % ${#tools[@]} ))
+      tool=${tools[$i]}
+      db=${PFX}_${kind}_${measure}_${tool//-/_}
+      case $measure in
+        up|single) prepare="reset_db $db" ;;
+        down) prepare="reset_db $db && $(cmd "$tool" up "$db" "$folder") >/dev/null 2>&1" ;;
+        noop) prepare=true ;;
+      esac
+      once "$kind" "$measure" "$tool" "$r" "$prepare" "$(cmd "$tool" "$action" "$db" "$folder")"
+    done
+  done
+  for tool in "${tools[@]}"; do
+    [ "$measure" = noop ] || drop_db "${PFX}_${kind}_${measure}_${tool//-/_}" >/dev/null
+  done
 }
 
 # --- the measures ---------------------------------------------------------
@@ -222,27 +248,39 @@ for kind in "${dbs[@]}"; do
     postgres) command -v psql >/dev/null || { echo "psql is needed for postgres" >&2; exit 1; } ;;
     mysql) [ -n "$MARIADB" ] || { echo "mariadb (or mysql) is needed for mysql" >&2; exit 1; } ;;
   esac
-  echo "$kind:" >&2
-  for tool in tide goose golang-migrate floor client; do
-    db=${PFX}_${kind}_${tool//-/_}; created+=("$db")
-    timeit "$kind" up "$tool" "reset_db $db" "$(cmd "$tool" up "$db" mig)"
-    timeit "$kind" down "$tool" "reset_db $db && $(cmd "$tool" up "$db" mig) >/dev/null 2>&1" "$(cmd "$tool" down "$db" mig)"
-    drop_db "$db" >/dev/null
+  for m in up down single noop; do
+    for tool in tide goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
   done
-  db=${PFX}_${kind}_client1; created+=("$db")
-  timeit "$kind" single client1 "reset_db $db" "$(cmd client1 up "$db" mig)"
-  drop_db "$db" >/dev/null
+  rounds "$kind" up mig tide goose golang-migrate floor client
+  rounds "$kind" down mig tide goose golang-migrate floor client
+  rounds "$kind" single mig client1
   if [ "$NOOP" -gt 0 ]; then
     for tool in tide goose golang-migrate; do
-      db=${PFX}_${kind}_noop_${tool//-/_}; created+=("$db")
+      db=${PFX}_${kind}_noop_${tool//-/_}
       reset_db "$db" >/dev/null
       echo "  $kind noop $tool: applying $NOOP migrations (untimed)" >&2
       bash -c "$(cmd "$tool" noop "$db" noop)" >/dev/null 2>&1 || { echo "setting up the no-op for $tool failed" >&2; exit 1; }
-      timeit "$kind" noop "$tool" "true" "$(cmd "$tool" noop "$db" noop)"
-      drop_db "$db" >/dev/null
     done
+    rounds "$kind" noop noop tide goose golang-migrate
+    for tool in tide goose golang-migrate; do drop_db "${PFX}_${kind}_noop_${tool//-/_}" >/dev/null; done
   fi
 done
+
+# results.tsv: per database, measure and tool, the median seconds of the
+# rounds, the mean CPU seconds (user+system) and the peak RSS.
+printf 'db\tmeasure\ttool\tmedian_s\tcpu_s\trss_mb\n' >"$RESULTS"
+tail -n +2 "$RAW" | sort -t$'\t' -k1,1 -k2,2 -k3,3 -k5,5g | awk -F'\t' -v OFS='\t' '
+  function flush() {
+    if (key == "") return
+    m = n % 2 ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2
+    print key, m, (cn ? c / cn : "-"), (rss == "" ? "-" : rss)
+  }
+  { k = $1 OFS $2 OFS $3
+    if (k != key) { flush(); key = k; n = 0; c = 0; cn = 0; rss = "" }
+    t[++n] = $5
+    if ($6 != "-") { c += $6; cn++ }
+    if ($7 != "-" && (rss == "" || $7 + 0 > rss + 0)) rss = $7 }
+  END { flush() }' >>"$RESULTS"
 
 # --- tables ---------------------------------------------------------------
 # get KIND MEASURE TOOL FIELD (4 median, 5 cpu, 6 rss)
@@ -281,7 +319,7 @@ resources() { # measure
 }
 
 {
-  echo "## tide vs goose and golang-migrate: median of $RUNS whole-process runs, seconds"
+  echo "## tide vs goose and golang-migrate: whole processes, median of $RUNS rounds in which the tools take turns, seconds"
   echo
   echo "$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); timer: $([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "date(1)")"
   table up "up: $N migrations (CREATE TABLE + INSERT each)"
