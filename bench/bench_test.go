@@ -128,14 +128,28 @@ func writeFolder(b *testing.B, n int, noop bool) fs.FS {
 
 // BenchmarkUp1000 is `tide up` of 1,000 migrations on an empty database,
 // as compare.sh times it but inside one process: tide.New on the files,
-// then Up (the revert between runs is not timed). For CPU profiles:
+// then Up (the revert between runs is not timed, and with -benchtime 1x
+// not run). For CPU profiles (the profile covers the whole process: use
+// -benchtime 1x, or pprof -focus):
 //
 //	go test -run '^$' -bench 'Up1000/POSTGRES' -benchtime 1x -cpuprofile up.pprof ./bench
 func BenchmarkUp1000(b *testing.B) {
 	eachKind(b, func(b *testing.B, db *testdb.DB) {
 		ctx := context.Background()
 		fsys := writeFolder(b, 1000, false)
+		applied := false
 		for b.Loop() {
+			if applied { // reverted before the run, so that -benchtime 1x profiles nothing but the Up
+				b.StopTimer()
+				m, err := tide.New(db.Dialect, db.DB, fsys)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := m.DownAll(ctx); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
 			m, err := tide.New(db.Dialect, db.DB, fsys)
 			if err != nil {
 				b.Fatal(err)
@@ -143,17 +157,13 @@ func BenchmarkUp1000(b *testing.B) {
 			if rs, err := m.Up(ctx); err != nil || len(rs) != 1000 {
 				b.Fatalf("Up: %d, %v", len(rs), err)
 			}
-			b.StopTimer()
-			if _, err := m.DownAll(ctx); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			applied = true
 		}
 	})
 }
 
 // BenchmarkDown1000 is `tide down --all` of 1,000 migrations (the Up
-// before each run is not timed).
+// before each run is not timed; profile with pprof -focus DownAll).
 func BenchmarkDown1000(b *testing.B) {
 	eachKind(b, func(b *testing.B, db *testdb.DB) {
 		ctx := context.Background()
@@ -182,7 +192,8 @@ func BenchmarkDown1000(b *testing.B) {
 // tide.New reading, checksumming and splitting the files, then Up finding
 // nothing to do (drift checked against every record). The history is
 // written by Baseline, which records the same rows as Up would (of kind
-// baseline) in a fraction of the time.
+// baseline) in a fraction of the time; profile with
+// pprof -focus 'UpTo|tide.New$' to leave it out.
 func BenchmarkNoop10000(b *testing.B) {
 	eachKind(b, func(b *testing.B, db *testdb.DB) {
 		ctx := context.Background()
