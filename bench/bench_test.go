@@ -1,9 +1,15 @@
 // Package bench measures tide end to end against real databases. Run:
 //
-//	go test -run '^$' -bench . -benchtime 5x ./bench
+//	go test -run '^$' -bench 'Apply100|UpToDate|Load500' -benchtime 5x ./bench
 //
 // with TIDE_TEST_POSTGRES_URL and TIDE_TEST_MYSQL_URL set to include
 // PostgreSQL and MySQL (they are skipped otherwise).
+//
+// The larger benchmarks are for profiles, one at a time with -benchtime
+// 1x (Up1000, Down1000) or 20x (Noop10000, whose 10,000-record setup takes
+// a minute or two): see bench/README.md. RoundTrips lists every statement
+// tide sends per migration (-v). compare.sh times whole processes against
+// goose and golang-migrate; none of this runs in the test suite.
 package bench
 
 import (

@@ -242,6 +242,9 @@ rounds() {
 echo "writing $N migrations and $NOOP no-op migrations per format" >&2
 folders mig "$N"
 [ "$NOOP" -gt 0 ] && folders noop "$NOOP"
+# Write the folders out now, so that the kernel's writeback of thousands of
+# new files does not compete with the first timed runs' fsyncs.
+sync
 
 for kind in "${dbs[@]}"; do
   case $kind in

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Counts the statements that tide, goose and golang-migrate send to
-# PostgreSQL, from the server's own statement log: each tool gets a fresh
-# database with log_statement = 'all' (ALTER DATABASE ... SET, so nothing
-# else on the server is logged), runs up of N migrations, a no-op up and a
-# down of all of them, and the log lines of that database are counted per
-# phase, grouped by statement shape (numbers folded).
+# PostgreSQL, and the server time they take, from the server's own log:
+# each tool gets a fresh database with log_min_duration_statement = 0
+# (ALTER DATABASE ... SET, so nothing else on the server is logged), runs
+# up of N migrations, a no-op up and a down of all of them, and the log
+# lines of that database are counted per phase, grouped by statement shape
+# (numbers folded). A statement is a simple query or the execute of a
+# prepared one; the milliseconds add up parse, bind and execute.
 #
 #   bench/pglog.sh [N]          # N migrations, default 20
 #
@@ -52,7 +54,7 @@ for tool in tide goose golang-migrate; do
   dbs+=("$db")
   url="$base/$db?sslmode=disable"
   psql "$PG_URL" -qAtXc "CREATE DATABASE $db" >/dev/null
-  psql "$PG_URL" -qAtXc "ALTER DATABASE $db SET log_statement = 'all'" >/dev/null
+  psql "$PG_URL" -qAtXc "ALTER DATABASE $db SET log_min_duration_statement = 0" >/dev/null
   case $tool in
     tide) up=("$work/tide" up --quiet --format native --dir "$work/tide-m" --database-url "$url")
       down=("$work/tide" down --all --quiet --format native --dir "$work/tide-m" --database-url "$url") ;;
@@ -68,25 +70,28 @@ for tool in tide goose golang-migrate; do
   mark down; "${down[@]}" >/dev/null 2>&1
   mark end
   sleep 1 # let the server flush its log
-  # The lines of this database that start a statement, phase by phase.
-  tail -c +"$((start + 1))" "$PG_LOG" | grep -F "@$db " | grep -E 'LOG:  (statement|execute [^:]*):' |
-    sed -E 's/.*LOG:  (statement|execute [^:]*): //' |
+  # The lines of this database that end a statement, phase by phase.
+  tail -c +"$((start + 1))" "$PG_LOG" | grep -F "@$db " | grep -E 'LOG:  duration: [0-9.]+ ms  (statement|parse|bind|execute)' |
+    sed -E 's/.*LOG:  duration: ([0-9.]+) ms  (statement|parse|bind|execute)[^:]*: /\1 \2 /' |
     awk -v tool="$tool" -v n="$N" '
-      /^SELECT .bench-mark / { phase = $3; sub(/.$/, "", phase); next }
+      / SELECT .bench-mark / { phase = $5; sub(/.$/, "", phase); next }
       {
-        s = $0
+        ms = $1; kind = $2
+        s = $0; sub(/^[^ ]+ [^ ]+ /, "", s)
         gsub(/[0-9]+/, "N", s)
-        if (length(s) > 100) s = substr(s, 1, 100) "…"
-        count[phase, s]++; total[phase]++
+        if (length(s) > 90) s = substr(s, 1, 90) "…"
+        if (kind == "statement" || kind == "execute") { count[phase, s]++; total[phase]++ }
+        dur[phase, s] += ms; tdur[phase] += ms
         if (!((phase, s) in seen)) { seen[phase, s] = 1; order[phase] = order[phase] "\x01" s }
       }
       END {
         split("up noop down", ps, " ")
         for (p = 1; p <= 3; p++) {
           ph = ps[p]; per = (ph == "noop") ? 1 : n
-          printf "%s %s: %d statements, %.2f per %s\n", tool, ph, total[ph], total[ph] / per, (ph == "noop") ? "run" : "migration"
+          printf "%s %s: %d statements, %.2f per %s, server %.3f ms per %s\n", tool, ph, total[ph], total[ph] / per, (ph == "noop") ? "run" : "migration", tdur[ph] / per, (ph == "noop") ? "run" : "migration"
+          printf "  %7s  %9s  %s\n", "count", "server ms", "(per " ((ph == "noop") ? "run" : "migration") ")"
           k = split(substr(order[ph], 2), shapes, "\x01")
-          for (i = 1; i <= k; i++) printf "  %7.2f  %s\n", count[ph, shapes[i]] / per, shapes[i]
+          for (i = 1; i <= k; i++) printf "  %7.2f  %9.3f  %s\n", count[ph, shapes[i]] / per, dur[ph, shapes[i]] / per, shapes[i]
         }
       }'
   echo
