@@ -107,6 +107,13 @@ func Install(t testing.TB, tool Tool) string {
 	return in.bin
 }
 
+// Build returns the path of tool's binary as [Install] does, for a program
+// rather than a test (bench/tools): it builds the tool on first use and
+// reports the build through logf; it returns the error instead of skipping.
+func Build(tool Tool, logf func(format string, args ...any)) (string, error) {
+	return install(tool, logf)
+}
+
 // install returns the path of tool's binary, building it with go install
 // unless the cache already holds it.
 func install(tool Tool, logf func(format string, args ...any)) (string, error) {
