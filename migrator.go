@@ -153,6 +153,15 @@ type session struct {
 	// timeoutSet reports that the lock timeout is set on the session for
 	// the whole run (with a session lock: no pooler shares the session).
 	timeoutSet bool
+	// seq is the highest order of application recorded, as read under the
+	// lock: the records this run writes follow it.
+	seq int64
+}
+
+// nextSeq returns the order of application of the next migration applied.
+func (s *session) nextSeq() int64 {
+	s.seq++
+	return s.seq
 }
 
 // inTx runs fn in one transaction on the session's connection, fenced by

@@ -248,5 +248,8 @@ func (m *Migrator) lockedRecords(s *session) ([]history.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tide: %w", err)
 	}
+	for _, r := range recs {
+		s.seq = max(s.seq, r.Seq)
+	}
 	return m.settleIntents(s, recs)
 }

@@ -102,11 +102,12 @@ func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) hist
 
 // finish records the end of a direction: the applied record after up, no
 // record after down.
-func (m *Migrator) finish(ctx context.Context, q dialect.Querier, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
+func (m *Migrator) finish(ctx context.Context, s *session, q dialect.Querier, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
 	if dir == Down {
 		return m.hist.Remove(ctx, q, mig.Key())
 	}
 	r := m.appliedRecord(mig, start)
+	r.Seq = s.nextSeq()
 	if rec != nil {
 		return m.hist.Update(ctx, q, r)
 	}
@@ -166,7 +167,7 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 		}
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
-	if err := m.finish(s.ctx, tx, mig, dir, rec, start); err != nil {
+	if err := m.finish(s.ctx, s, tx, mig, dir, rec, start); err != nil {
 		return fail(-1, err)
 	}
 	// Renew the lease as the transaction ends, so that a long migration
@@ -187,7 +188,7 @@ func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction
 		err = mig.Func(dir)(s.ctx, s.conn)
 	}
 	if err == nil {
-		err = m.finish(context.WithoutCancel(s.ctx), s.conn, mig, dir, rec, start)
+		err = m.finish(context.WithoutCancel(s.ctx), s, s.conn, mig, dir, rec, start)
 	}
 	if err != nil {
 		return m.migrationError(s.ctx, mig, dir, nil, -1, err)
@@ -265,7 +266,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		// final record: applied, or (down) no record.
 		write := func(tx *sql.Tx) error { return m.hist.Update(s.ctx, tx, next) }
 		if last {
-			write = func(tx *sql.Tx) error { return m.finish(s.ctx, tx, mig, dir, &progress, start) }
+			write = func(tx *sql.Tx) error { return m.finish(s.ctx, s, tx, mig, dir, &progress, start) }
 		}
 		err = m.retryLockTimeout(s, mig, st.Line, func() error {
 			if withRecord {
@@ -298,7 +299,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	if finished {
 		return nil
 	}
-	if err := m.finish(bg, s.conn, mig, dir, &progress, start); err != nil {
+	if err := m.finish(bg, s, s.conn, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)
 	}
 	return nil

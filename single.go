@@ -105,7 +105,7 @@ func (m *Migrator) runInTx(s *session, tx *sql.Tx, p Planned, rec *history.Recor
 		}
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: Up, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
-	if err := m.finish(s.ctx, tx, mig, Up, rec, start); err != nil {
+	if err := m.finish(s.ctx, s, tx, mig, Up, rec, start); err != nil {
 		return Result{}, fail(-1, err)
 	}
 	return Result{Migration: *mig, Direction: Up, Duration: time.Since(start)}, nil
