@@ -105,7 +105,7 @@ type dsnConnector struct {
 }
 
 func (d dsnConnector) Connect(context.Context) (driver.Conn, error) { return d.drv.Open(d.dsn) }
-func (d dsnConnector) Driver() driver.Driver                         { return d.drv }
+func (d dsnConnector) Driver() driver.Driver                        { return d.drv }
 
 type countingConnector struct {
 	driver.Connector
