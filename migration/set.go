@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/parallel"
 	"github.com/tidemigrate/tide/internal/sqlsplit"
 )
 
@@ -75,12 +76,16 @@ func Compile(files []File, s Splitter) (*Set, error) {
 
 func compileSet(files []File, s Splitter, r Reader, unique bool) (*Set, error) {
 	set := &Set{dialect: s.Name()}
+	// Splitting and checksumming thousands of files: spread it over the
+	// processors, keeping the files' order.
+	migs := make([]Migration, len(files))
+	cerrs := make([]error, len(files))
+	parallel.For(len(files), func(i int) { migs[i], cerrs[i] = compile(files[i], s, r) })
 	var errs []error
-	for _, f := range files {
-		m, err := compile(f, s, r)
+	for i, m := range migs {
 		switch {
-		case err != nil:
-			errs = append(errs, err)
+		case cerrs[i] != nil:
+			errs = append(errs, cerrs[i])
 		case m.Repeatable:
 			set.repeatable = append(set.repeatable, m)
 		default:

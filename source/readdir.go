@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/tidemigrate/tide/internal/parallel"
 	"github.com/tidemigrate/tide/migration"
 )
 
@@ -17,7 +18,7 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
 	}
-	var migs []migration.File
+	var names []string
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
@@ -34,17 +35,27 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 			errs = append(errs, err)
 			continue
 		}
-		content, err := fs.ReadFile(fsys, name)
+		names = append(names, name)
+	}
+	// Reading and parsing thousands of files is most of the work of a
+	// no-op run: spread it over the processors.
+	parsed := make([]migration.File, len(names))
+	perr := make([]error, len(names))
+	parallel.For(len(names), func(i int) {
+		content, err := fs.ReadFile(fsys, names[i])
 		if err != nil {
-			errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
+			perr[i] = &migration.ParseError{Path: names[i], Msg: fmt.Sprintf("read: %v", err)}
+			return
+		}
+		parsed[i], perr[i] = parse(names[i], content)
+	})
+	var migs []migration.File
+	for i := range names {
+		if perr[i] != nil {
+			errs = append(errs, perr[i])
 			continue
 		}
-		m, err := parse(name, content)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		migs = append(migs, m)
+		migs = append(migs, parsed[i])
 	}
 	migs, err = sortMigrations(migs)
 	errs = append(errs, err)
