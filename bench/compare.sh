@@ -161,6 +161,7 @@ cmd() {
   case $tool:$action in
     tide:up|tide:noop) echo "$TIDE up --quiet --format native --dir $dir/tide --database-url '$url'" ;;
     tide:down) echo "$TIDE down --all --quiet --format native --dir $dir/tide --database-url '$url'" ;;
+    tide1:*) echo "$TIDE up --single-transaction --quiet --format native --dir $dir/tide --database-url '$url'" ;;
     goose:up|goose:noop) echo "$GOOSE_BIN -dir $dir/goose $gdrv '$gdsn' up" ;;
     goose:down) echo "$GOOSE_BIN -dir $dir/goose $gdrv '$gdsn' down-to 0" ;;
     golang-migrate:up|golang-migrate:noop) echo "$MIGRATE_BIN -path $dir/migrate -database '$murl' up" ;;
@@ -252,11 +253,15 @@ for kind in "${dbs[@]}"; do
     mysql) [ -n "$MARIADB" ] || { echo "mariadb (or mysql) is needed for mysql" >&2; exit 1; } ;;
   esac
   for m in up down single noop; do
-    for tool in tide goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
+    for tool in tide tide1 goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
   done
   rounds "$kind" up mig tide goose golang-migrate floor client
   rounds "$kind" down mig tide goose golang-migrate floor client
-  rounds "$kind" single mig client1
+  if [ "$kind" = mysql ]; then
+    rounds "$kind" single mig client1 # tide refuses: MySQL DDL commits implicitly
+  else
+    rounds "$kind" single mig tide1 client1
+  fi
   if [ "$NOOP" -gt 0 ]; then
     for tool in tide goose golang-migrate; do
       db=${PFX}_${kind}_noop_${tool//-/_}
@@ -335,7 +340,11 @@ resources() { # measure
   echo "| database | tide | client, one script in one transaction | tide ÷ client |"
   echo "| --- | --: | --: | --: |"
   for kind in "${dbs[@]}"; do
-    echo "| $kind | n/a | $(fmt "$(get "$kind" single client1 4)") | n/a |"
+    if [ "$kind" = mysql ]; then
+      echo "| $kind | refused (DDL commits implicitly) | $(fmt "$(get "$kind" single client1 4)") | n/a |"
+    else
+      echo "| $kind | $(fmt "$(get "$kind" single tide1 4)") | $(fmt "$(get "$kind" single client1 4)") | **$(ratio "$(get "$kind" single tide1 4)" "$(get "$kind" single client1 4)")** |"
+    fi
   done
   if [ "$NOOP" -gt 0 ]; then
     echo
