@@ -195,6 +195,11 @@ func (t *trials) trial(ctx context.Context, db *sql.DB, tide crashtrial.Tide, de
 	if err != nil {
 		return err
 	}
+	if exit.Code == 0 && exit.Signal == 0 {
+		// It finished as the signal came.
+		t.early++
+		return nil
+	}
 	t.exits[exit.String()]++
 	o, err := tide.Rerun(ctx, db, t.name, t.clean)
 	if err != nil {
@@ -295,7 +300,7 @@ func (t *trials) report() {
 // last event.
 func landing(e crashtrial.Event) string {
 	switch {
-	case e.Event == "":
+	case e.Version == "":
 		return "before any migration"
 	case e.Event == "migration_done":
 		return "after " + e.Version

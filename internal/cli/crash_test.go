@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,6 +33,11 @@ type killPoint struct {
 	// hold, when set, makes the statement wait on a transaction of the
 	// test's.
 	hold *hold
+	// rerunSays, when set, matches a line (a regular expression) that the
+	// rerun prints when the kill left what the point is meant to leave
+	// (statements recorded, an invalid index): a kill that landed
+	// elsewhere fails the test.
+	rerunSays string
 }
 
 // hold is a transaction the test keeps open from the start of statement
@@ -44,6 +51,18 @@ type hold struct {
 	// signal; the transaction ends once it counts none, so that a dead
 	// client's statement cannot go on because the test let it.
 	settled string
+}
+
+// resuming matches the line of a rerun that continues migration after n
+// statements that took effect.
+func resuming(migration string, n int) string {
+	return fmt.Sprintf(`^applying %s \(\d+ statements?, resuming after statement %d\)$`, regexp.QuoteMeta(migration), n)
+}
+
+// whole matches the line of a rerun that applies migration of n
+// statements from its first: the kill rolled all of it back.
+func whole(migration string, n int) string {
+	return fmt.Sprintf(`^applying %s \(%d statements\)$`, regexp.QuoteMeta(migration), n)
 }
 
 func pgRunning(prefix string) string {
@@ -64,42 +83,43 @@ func mysqlRunning(prefix string) string {
 // at some of them.
 var killPoints = map[string][]killPoint{
 	"postgres": {
-		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGKILL, running: pgRunning("SELECT pg_sleep(2)")},
-		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL},
-		{name: "kill-6-inside-create-index-concurrently", version: "6", stmt: 1, sig: syscall.SIGKILL, running: pgWaitingIndex, hold: ledgerWriter},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL},
-		{name: "int-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: pgRunning("SELECT pg_sleep(2)")},
-		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT},
+		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("1 accounts", 3)},
+		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("2 seed", 3)},
+		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("3 tiers", 4)},
+		{name: "kill-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGKILL, running: pgRunning("SELECT pg_sleep(2)"), rerunSays: whole("4 interest", 4)},
+		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
+		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
+		{name: "kill-6-inside-create-index-concurrently", version: "6", stmt: 1, sig: syscall.SIGKILL, running: pgWaitingIndex, hold: ledgerWriter,
+			rerunSays: `^6 ledger_index: dropped the invalid index ledger_account_idx that a concurrent build left, to build it again$`},
+		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("7 tier_counts", 4)},
+		{name: "int-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: pgRunning("SELECT pg_sleep(2)"), rerunSays: whole("4 interest", 4)},
+		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT, rerunSays: resuming("5 fees", 1)},
 		{name: "int-6-inside-create-index-concurrently", version: "6", stmt: 1, sig: syscall.SIGINT, running: pgWaitingIndex, hold: ledgerWriter},
 	},
 	"mysql": {
-		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-2-pause-between-inserts", version: "2", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-4-inside-sleep-2", version: "4", stmt: 3, sig: syscall.SIGKILL, running: mysqlRunning("SELECT SLEEP(2)")},
-		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL},
+		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 3, sig: syscall.SIGKILL, rerunSays: resuming("1 accounts", 2)},
+		{name: "kill-2-pause-between-inserts", version: "2", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("2 seed", 4)},
+		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL, rerunSays: resuming("3 tiers", 2)},
+		{name: "kill-4-inside-sleep-2", version: "4", stmt: 3, sig: syscall.SIGKILL, running: mysqlRunning("SELECT SLEEP(2)"), rerunSays: resuming("4 interest", 2)},
+		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
+		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
 		{name: "kill-6-inside-alter-table", version: "6", stmt: 3, sig: syscall.SIGKILL, running: mysqlRunning("ALTER TABLE events")},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL},
-		{name: "int-4-inside-sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("SELECT SLEEP(2)")},
-		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT},
-		{name: "int-6-inside-alter-table", version: "6", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("ALTER TABLE events")},
+		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: resuming("7 tier_counts", 2)},
+		{name: "int-4-inside-sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("SELECT SLEEP(2)"), rerunSays: resuming("4 interest", 2)},
+		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT, rerunSays: resuming("5 fees", 1)},
+		{name: "int-6-inside-alter-table", version: "6", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("ALTER TABLE events"), rerunSays: resuming("6 events", 2)},
 	},
 	"sqlite": {
-		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGKILL},
-		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL},
-		{name: "kill-6-inside-insert", version: "6", stmt: 2, sig: syscall.SIGKILL},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL},
-		{name: "int-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGINT},
-		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT},
+		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("1 accounts", 3)},
+		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("2 seed", 3)},
+		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("3 tiers", 4)},
+		{name: "kill-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("4 interest", 4)},
+		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
+		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
+		{name: "kill-6-inside-insert", version: "6", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("6 events", 3)},
+		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("7 tier_counts", 4)},
+		{name: "int-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGINT, rerunSays: whole("4 interest", 4)},
+		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT, rerunSays: resuming("5 fees", 1)},
 	},
 }
 
@@ -244,6 +264,10 @@ func crashTrial(t *testing.T, kind, name string, p killPoint, tool func(*testdb.
 	}
 	if o.Verdict() != crashtrial.Resumed {
 		t.Errorf("%s: %s: %s\n\nthe stopped run: %s", where(), o.Verdict(), o, exit.Report())
+		return
+	}
+	if p.rerunSays != "" && !regexp.MustCompile(`(?m)`+p.rerunSays).MatchString(o.UpOutput) {
+		t.Errorf("%s: the kill did not land where the point says: the rerun did not print %q, but:\n%s\n\nthe stopped run: %s", where(), p.rerunSays, o.UpOutput, exit.Report())
 	}
 }
 
