@@ -10,12 +10,18 @@
 //
 //	TIDE_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' \
 //	TIDE_TEST_MYSQL_URL='mysql://root@127.0.0.1:3306/test' \
-//	go run ./bench/crash [-kills 100] [-db sqlite,postgres,mysql] [-signal KILL|INT] [-seed N]
+//	go run ./bench/crash [-kills 100] [-db sqlite,postgres,mysql] [-mode time|statement] [-signal KILL|INT] [-seed N]
 //
-// The delay of each kill is drawn uniformly between 0 and -max-delay,
-// by default the time a whole clean `tide up` took (the process included);
-// a run that finished before its kill does not count as a kill, and is
-// tried again with another delay. PostgreSQL and MySQL need the URLs of
+// With -mode time (the default), the delay of each kill is drawn
+// uniformly between 0 and -max-delay, by default the time a whole clean
+// `tide up` took (the process included): most kills land in the long
+// statements. With -mode statement, each kill picks one of the clean
+// run's statements at random, waits for it to start (the --json event),
+// and kills at a random moment between its start and one and a half
+// times what it took in the clean run plus 2ms, so that short statements
+// and the moments right after a statement, before its progress record,
+// are hit too. A run that finished before its kill does not count as a
+// kill, and is tried again with another delay. PostgreSQL and MySQL need the URLs of
 // servers where databases may be created and dropped (one per trial,
 // named tide_crash_<random>); a database whose URL is unset is left out,
 // with a note. It builds tide (without -race) unless -tide names a binary.
@@ -26,6 +32,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	mrand "math/rand/v2"
@@ -47,10 +54,14 @@ func main() {
 	dbs := flag.String("db", "sqlite,postgres,mysql", "the databases, comma-separated")
 	sigName := flag.String("signal", "KILL", "the signal: KILL or INT (Ctrl-C)")
 	seed := flag.Uint64("seed", 0, "random seed (0: from the clock; printed)")
-	maxDelay := flag.Duration("max-delay", 0, "longest delay before a kill (0: the time of a clean run)")
+	maxDelay := flag.Duration("max-delay", 0, "longest delay before a kill, in -mode time (0: the time of a clean run)")
+	mode := flag.String("mode", "time", "time: kill at a random moment of the run; statement: at a random moment of a random statement")
 	bin := flag.String("tide", "", "the tide binary (default: built from ./cmd/tide)")
 	flag.Parse()
 
+	if *mode != "time" && *mode != "statement" {
+		fatalf("-mode %q: want time or statement", *mode)
+	}
 	sig := map[string]syscall.Signal{"KILL": syscall.SIGKILL, "INT": syscall.SIGINT}[strings.ToUpper(*sigName)]
 	if sig == 0 {
 		fatalf("-signal %q: want KILL or INT", *sigName)
@@ -71,11 +82,11 @@ func main() {
 			fatalf("build tide (run from the repository's root): %v", err)
 		}
 	}
-	fmt.Printf("crash trials: %d kills per database with SIG%s, seed %d\n", *kills, strings.ToUpper(*sigName), *seed)
+	fmt.Printf("crash trials: %d kills per database with SIG%s at random %ss, seed %d\n", *kills, strings.ToUpper(*sigName), *mode, *seed)
 	rng := mrand.New(mrand.NewPCG(*seed, 0))
 	failed := false
 	for _, name := range strings.Split(*dbs, ",") {
-		t := &trials{name: name, bin: *bin, work: filepath.Join(work, name), sig: sig, rng: rng, maxDelay: *maxDelay}
+		t := &trials{name: name, bin: *bin, work: filepath.Join(work, name), sig: sig, rng: rng, maxDelay: *maxDelay, byStatement: *mode == "statement"}
 		if err := t.run(context.Background(), *kills); err != nil {
 			fmt.Printf("\n%s: %v\n", name, err)
 			failed = true
@@ -101,6 +112,11 @@ type trials struct {
 	sig      syscall.Signal
 	rng      *mrand.Rand
 	maxDelay time.Duration
+	// byStatement: each kill picks a statement of the clean run, waits
+	// for it to start, and kills at a random moment between its start and
+	// a little after the clean run's next event (its record).
+	byStatement bool
+	statements  []statement
 
 	server   string // TIDE_TEST_<KIND>_URL
 	dir      string // the migrations
@@ -112,9 +128,18 @@ type trials struct {
 	skipped  string
 }
 
+// statement is one statement of the clean run, and how long it took to
+// the next event.
+type statement struct {
+	version string
+	index   int
+	took    time.Duration
+}
+
 type result struct {
 	n       int
 	delay   time.Duration
+	at      *statement       // the statement the delay counts from; nil: the start
 	last    crashtrial.Event // where the killed run was
 	outcome crashtrial.Outcome
 }
@@ -137,13 +162,23 @@ func (t *trials) run(ctx context.Context, kills int) error {
 	}
 	t.exits = map[string]int{}
 
-	// The clean run: its snapshot, and how long it takes.
+	// The clean run: its snapshot, how long it takes, and its statements.
 	err := t.withDatabase(ctx, func(db *sql.DB, tide crashtrial.Tide) error {
 		start := time.Now()
-		code, out, err := tide.Run(ctx, "up")
+		run, err := tide.StartUp(ctx)
+		if err != nil {
+			return err
+		}
+		exit, err := run.Wait(ctx)
 		t.cleanDur = time.Since(start)
-		if err != nil || code != 0 {
-			return fmt.Errorf("clean run: exit %d, %v:\n%s", code, err, out)
+		if err != nil || exit.Code != 0 {
+			return fmt.Errorf("clean run: %s, %v:\n%s", exit, err, exit.Stderr)
+		}
+		events := run.Events()
+		for i, e := range events {
+			if e.Event == "statement_started" && i+1 < len(events) {
+				t.statements = append(t.statements, statement{e.Version, e.Index, events[i+1].At.Sub(e.At)})
+			}
 		}
 		t.clean, err = crashtrial.Take(ctx, db, t.name)
 		return err
@@ -154,15 +189,24 @@ func (t *trials) run(ctx context.Context, kills int) error {
 	if t.maxDelay == 0 {
 		t.maxDelay = t.cleanDur
 	}
-	fmt.Printf("\n%s: clean run %s; killing at random between 0 and %s\n", t.name, t.cleanDur.Round(time.Millisecond), t.maxDelay.Round(time.Millisecond))
+	if t.byStatement {
+		fmt.Printf("\n%s: clean run %s; killing in one of its %d statements at random, between its start and 1.5 times its time plus 2ms\n", t.name, t.cleanDur.Round(time.Millisecond), len(t.statements))
+	} else {
+		fmt.Printf("\n%s: clean run %s; killing at random between 0 and %s\n", t.name, t.cleanDur.Round(time.Millisecond), t.maxDelay.Round(time.Millisecond))
+	}
 
 	for attempts := 0; len(t.results) < kills; attempts++ {
 		if attempts > 10*kills {
 			return fmt.Errorf("%d of %d runs finished before their kill: raise -max-delay", t.early, attempts)
 		}
+		var at *statement
 		delay := time.Duration(t.rng.Int64N(int64(t.maxDelay) + 1))
+		if t.byStatement {
+			at = &t.statements[t.rng.IntN(len(t.statements))]
+			delay = time.Duration(t.rng.Int64N(int64(at.took)*3/2 + int64(2*time.Millisecond)))
+		}
 		err := t.withDatabase(ctx, func(db *sql.DB, tide crashtrial.Tide) error {
-			return t.trial(ctx, db, tide, delay)
+			return t.trial(ctx, db, tide, at, delay)
 		})
 		if err != nil {
 			return err
@@ -171,11 +215,20 @@ func (t *trials) run(ctx context.Context, kills int) error {
 	return nil
 }
 
-// trial kills one run after delay and reruns it.
-func (t *trials) trial(ctx context.Context, db *sql.DB, tide crashtrial.Tide, delay time.Duration) error {
+// trial kills one run delay after its start, or after the start of
+// statement at, and reruns it.
+func (t *trials) trial(ctx context.Context, db *sql.DB, tide crashtrial.Tide, at *statement, delay time.Duration) error {
 	run, err := tide.StartUp(ctx)
 	if err != nil {
 		return err
+	}
+	if at != nil {
+		_, err := run.WaitEvent(ctx, func(e crashtrial.Event) bool {
+			return e.Event == "statement_started" && e.Version == at.version && e.Index == at.index
+		})
+		if err != nil && !errors.Is(err, crashtrial.ErrExited) {
+			return err
+		}
 	}
 	select {
 	case <-time.After(delay):
@@ -205,10 +258,10 @@ func (t *trials) trial(ctx context.Context, db *sql.DB, tide crashtrial.Tide, de
 	if err != nil {
 		return err
 	}
-	r := result{n: len(t.results) + 1, delay: delay, last: exit.Last, outcome: o}
+	r := result{n: len(t.results) + 1, delay: delay, at: at, last: exit.Last, outcome: o}
 	t.results = append(t.results, r)
 	if v := o.Verdict(); v != crashtrial.Resumed {
-		fmt.Printf("  kill %d at %s, after %s: %s\n", r.n, delay.Round(time.Millisecond), r.last, v)
+		fmt.Printf("  kill %d %s, after %s: %s\n", r.n, r.when(), r.last, v)
 	}
 	return nil
 }
@@ -279,33 +332,55 @@ func (t *trials) report() {
 	for _, r := range t.results {
 		count[r.outcome.Verdict()]++
 	}
-	fmt.Printf("%s: %d kills (SIG%s, 0-%s after start): %d resumed by a plain rerun, %d needed a person, %d ended different from a clean run; %d runs finished before their kill (not counted)\n",
-		t.name, len(t.results), strings.TrimPrefix(crashtrial.SignalName(t.sig), "SIG"), t.maxDelay.Round(time.Millisecond),
+	span := fmt.Sprintf("0-%s after start", t.maxDelay.Round(time.Millisecond))
+	if t.byStatement {
+		span = "in random statements"
+	}
+	fmt.Printf("%s: %d kills (SIG%s, %s): %d resumed by a plain rerun, %d needed a person, %d ended different from a clean run; %d runs finished before their kill (not counted)\n",
+		t.name, len(t.results), strings.TrimPrefix(crashtrial.SignalName(t.sig), "SIG"), span,
 		count[crashtrial.Resumed], count[crashtrial.NeededPerson], count[crashtrial.Different], t.early)
 	fmt.Printf("  the stopped runs: %s\n", tally(t.exits))
 	where := map[string]int{}
 	for _, r := range t.results {
 		where[landing(r.last)]++
 	}
-	fmt.Printf("  where the kills landed: %s\n", tally(where))
+	fmt.Printf("  where the kills landed (4.3: in statement 3 of migration 4; +: after it): %s\n", tally(where))
 	for _, r := range t.results {
 		if r.outcome.Verdict() == crashtrial.Resumed {
 			continue
 		}
-		fmt.Printf("  kill %d at %s, after %s: %s\n%s\n", r.n, r.delay.Round(time.Millisecond), r.last, r.outcome.Verdict(), errorText(r.outcome))
+		fmt.Printf("  kill %d %s, after %s: %s\n%s\n", r.n, r.when(), r.last, r.outcome.Verdict(), errorText(r.outcome))
 	}
 }
 
-// landing names the migration a kill landed in, from the killed run's
-// last event.
-func landing(e crashtrial.Event) string {
-	switch {
-	case e.Version == "":
-		return "before any migration"
-	case e.Event == "migration_done":
-		return "after " + e.Version
+// when says when the kill was sent.
+func (r result) when() string {
+	if r.at != nil {
+		return fmt.Sprintf("%s after the start of statement %d of migration %s", r.delay.Round(time.Microsecond), r.at.index, r.at.version)
 	}
-	return "in " + e.Version
+	return "at " + r.delay.Round(time.Millisecond).String()
+}
+
+// landing names the place a kill landed, from the killed run's last
+// event: "4.3" in statement 3 of migration 4, "4.3+" after it, "4+"
+// after migration 4, "4.0" as migration 4 began.
+func landing(e crashtrial.Event) string {
+	switch e.Event {
+	case "":
+		return "start"
+	case "statement_started":
+		return fmt.Sprintf("%s.%d", e.Version, e.Index)
+	case "statement_done":
+		return fmt.Sprintf("%s.%d+", e.Version, e.Index)
+	case "migration_started":
+		return e.Version + ".0"
+	case "migration_done":
+		return e.Version + "+"
+	}
+	if e.Version == "" {
+		return e.Event
+	}
+	return e.Version + " " + e.Event
 }
 
 func tally(m map[string]int) string {

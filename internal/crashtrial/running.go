@@ -10,9 +10,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Event is one event line of `tide up --json`.
@@ -24,6 +26,8 @@ type Event struct {
 	Total     int    `json:"total"`
 	Resumed   int    `json:"resumed"`
 	Direction string `json:"direction"`
+	// At is when the line was read.
+	At time.Time `json:"-"`
 }
 
 // String names where the run was: "statement_started 5 fees 2/5".
@@ -107,6 +111,7 @@ func (r *Running) read(out io.Reader) {
 		r.stdout.WriteByte('\n')
 		if ok {
 			doc.Data.Event = doc.Event
+			doc.Data.At = time.Now()
 			r.events = append(r.events, doc.Data)
 			close(r.changed)
 			r.changed = make(chan struct{})
@@ -148,6 +153,13 @@ func (r *Running) WaitEvent(ctx context.Context, match func(Event) bool) (Event,
 			return Event{}, ctx.Err()
 		}
 	}
+}
+
+// Events returns the events tide printed so far.
+func (r *Running) Events() []Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.events)
 }
 
 // Last returns the last event tide printed.
