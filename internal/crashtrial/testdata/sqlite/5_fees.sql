@@ -1,0 +1,10 @@
+-- DML outside a transaction: each statement commits with its progress
+-- record, and none of them may run twice.
+-- +tide no-transaction
+-- +tide up
+INSERT INTO ledger (id, account_id, amount, note)
+SELECT 100000 + id, id, -5, 'fee' FROM accounts WHERE tier = 'basic';
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) SELECT count(*) FROM c;
+UPDATE accounts SET balance = balance - 5 WHERE tier = 'basic';
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) SELECT count(*) FROM c;
+UPDATE ledger SET note = 'monthly fee' WHERE note = 'fee';

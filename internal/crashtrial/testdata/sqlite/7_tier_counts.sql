@@ -1,0 +1,11 @@
+-- +tide up
+CREATE VIEW account_totals AS
+SELECT a.id, a.tier, a.balance, coalesce(sum(l.amount), 0) AS ledger_total
+FROM accounts a LEFT JOIN ledger l ON l.account_id = a.id
+GROUP BY a.id, a.tier, a.balance;
+CREATE TABLE tier_counts (
+    tier TEXT PRIMARY KEY,
+    n    INTEGER NOT NULL
+);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000) SELECT count(*) FROM c;
+INSERT INTO tier_counts (tier, n) SELECT tier, count(*) FROM accounts GROUP BY tier;
