@@ -1,6 +1,11 @@
 package dialect
 
-import "strings"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // QuoteParts quotes each dot-separated part of name with the quote
 // character q, doubling any q inside a part. It is the building block of
@@ -101,4 +106,28 @@ func IsTransactionControl(stmt string) bool {
 		return next == "TRANSACTION"
 	}
 	return false
+}
+
+// DescribeSessions runs query, which returns for each session its id, its
+// user, where it comes from, what it is doing, how long its transaction
+// has been open (in milliseconds) and its query, and describes them for a
+// message, "; "-separated. The dialects' BlockerFinder implementations
+// share it.
+func DescribeSessions(ctx context.Context, q Querier, query string, args ...any) (string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return "", fmt.Errorf("list blocking sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, user, from, doing, sql string
+		var ms int64
+		if err := rows.Scan(&id, &user, &from, &doing, &ms, &sql); err != nil {
+			return "", fmt.Errorf("list blocking sessions: %w", err)
+		}
+		out = append(out, fmt.Sprintf("%s (user %s, %s, %s, transaction open %s: %s)",
+			id, user, from, doing, (time.Duration(ms)*time.Millisecond).String(), strings.Join(strings.Fields(sql), " ")))
+	}
+	return strings.Join(out, "; "), rows.Err()
 }

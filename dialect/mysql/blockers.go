@@ -2,9 +2,7 @@ package mysql
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tidemigrate/tide/dialect"
 )
@@ -25,24 +23,8 @@ func (Dialect) IsLockTimeout(err error) bool {
 // with what their connection is doing: a DDL statement waits for their
 // metadata locks.
 func (Dialect) Blockers(ctx context.Context, q dialect.Querier, id string) (string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.ID, p.USER, p.HOST, COALESCE(p.COMMAND, ''),
-		TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)), LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
+	return dialect.DescribeSessions(ctx, q, `SELECT CONCAT('connection ', p.ID), p.USER, CONCAT('host ', p.HOST), COALESCE(p.COMMAND, ''),
+		TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) DIV 1000, LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
 		FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
 		WHERE p.ID <> ? ORDER BY t.trx_started LIMIT 3`, id)
-	if err != nil {
-		return "", fmt.Errorf("list blocking connections: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var conn int64
-		var user, host, command, query string
-		var micros int64
-		if err := rows.Scan(&conn, &user, &host, &command, &micros, &query); err != nil {
-			return "", fmt.Errorf("list blocking connections: %w", err)
-		}
-		out = append(out, fmt.Sprintf("connection %d (user %s, host %s, %s, transaction open %s: %s)",
-			conn, user, host, command, (time.Duration(micros)*time.Microsecond).Round(time.Millisecond), strings.Join(strings.Fields(query), " ")))
-	}
-	return strings.Join(out, "; "), rows.Err()
 }
