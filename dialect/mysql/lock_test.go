@@ -34,7 +34,9 @@ func TestSessionLockHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"connection " + id + " (", "user ", "host ", "database " + db.Name, "idle for "} {
+	// What the holder does ("idle for 0s", or "in Query for 0s" while
+	// the server still finishes GET_LOCK) depends on the moment.
+	for _, want := range []string{"connection " + id + " (", "user ", "host ", "database " + db.Name, " for "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("holder = %q, want it to contain %q", got, want)
 		}
