@@ -140,7 +140,8 @@ type result struct {
 	n       int
 	delay   time.Duration
 	at      *statement       // the statement the delay counts from; nil: the start
-	last    crashtrial.Event // where the killed run was
+	last    crashtrial.Event // where the killed run was: its last step
+	stopped crashtrial.Exit  // how it ended, what it printed
 	outcome crashtrial.Outcome
 }
 
@@ -258,7 +259,7 @@ func (t *trials) trial(ctx context.Context, db *sql.DB, tide crashtrial.Tide, at
 	if err != nil {
 		return err
 	}
-	r := result{n: len(t.results) + 1, delay: delay, at: at, last: exit.Last, outcome: o}
+	r := result{n: len(t.results) + 1, delay: delay, at: at, last: lastStep(run.Events()), stopped: exit, outcome: o}
 	t.results = append(t.results, r)
 	if v := o.Verdict(); v != crashtrial.Resumed {
 		fmt.Printf("  kill %d %s, after %s: %s\n", r.n, r.when(), r.last, v)
@@ -349,8 +350,26 @@ func (t *trials) report() {
 		if r.outcome.Verdict() == crashtrial.Resumed {
 			continue
 		}
-		fmt.Printf("  kill %d %s, after %s: %s\n%s\n", r.n, r.when(), r.last, r.outcome.Verdict(), errorText(r.outcome))
+		fmt.Printf("  kill %d %s, after %s: %s\n", r.n, r.when(), r.last, r.outcome.Verdict())
+		if r.stopped.Signal == 0 {
+			// It ended by itself (Ctrl-C): what it said.
+			fmt.Printf("    the stopped run (%s) said:\n%s\n", r.stopped, indentLines(errorLines(r.stopped.Stderr), "      "))
+		}
+		fmt.Printf("    the rerun said:\n%s\n", errorText(r.outcome))
 	}
+}
+
+// lastStep returns the last event of a migration's progress: a migration
+// or statement started or done (not the migration_failed of a run that
+// Ctrl-C stopped).
+func lastStep(events []crashtrial.Event) crashtrial.Event {
+	for i := len(events) - 1; i >= 0; i-- {
+		switch events[i].Event {
+		case "statement_started", "statement_done", "migration_started", "migration_done":
+			return events[i]
+		}
+	}
+	return crashtrial.Event{}
 }
 
 // when says when the kill was sent.
@@ -396,17 +415,28 @@ func tally(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// errorLines returns the lines of out but the one naming the database.
+func errorLines(out string) []string {
+	var lines []string
+	for l := range strings.Lines(out) {
+		if !strings.HasPrefix(l, "tide: database ") {
+			lines = append(lines, strings.TrimRight(l, "\n"))
+		}
+	}
+	return lines
+}
+
+func indentLines(lines []string, prefix string) string {
+	return prefix + strings.Join(lines, "\n"+prefix)
+}
+
 // errorText is what the rerun said, indented: its error lines, or the
 // differences.
 func errorText(o crashtrial.Outcome) string {
 	var lines []string
 	switch {
 	case o.UpCode != 0:
-		for l := range strings.Lines(o.UpOutput) {
-			if !strings.HasPrefix(l, "tide: database ") {
-				lines = append(lines, strings.TrimRight(l, "\n"))
-			}
-		}
+		lines = errorLines(o.UpOutput)
 	case o.StatusCode != 0:
 		lines = append(lines, fmt.Sprintf("tide status --exit-code exited %d:", o.StatusCode))
 		for l := range strings.Lines(o.StatusOutput) {
@@ -417,5 +447,5 @@ func errorText(o crashtrial.Outcome) string {
 			lines = append(lines, strings.TrimRight(l, "\n"))
 		}
 	}
-	return "    " + strings.Join(lines, "\n    ")
+	return indentLines(lines, "      ")
 }

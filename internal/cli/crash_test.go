@@ -87,14 +87,12 @@ var killPoints = map[string][]killPoint{
 	"postgres": {
 		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("1 accounts", 3)},
 		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("2 seed", 3)},
-		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("3 tiers", 4)},
 		{name: "kill-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGKILL, running: pgRunning("SELECT pg_sleep(2)"), rerunSays: whole("4 interest", 4)},
 		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
 		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
 		{name: "kill-6-inside-create-index-concurrently", version: "6", stmt: 1, sig: syscall.SIGKILL, running: pgWaitingIndex, hold: ledgerWriter,
 			rerunSays: `^6 ledger_index: dropped the invalid index ledger_account_idx that a concurrent build left, to build it again$`},
 		{name: "kill-6-create-index-concurrently-ends-after-the-kill", version: "6", stmt: 1, sig: syscall.SIGKILL, running: pgWaitingIndex, hold: ledgerWriterLetGo},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("7 tier_counts", 4)},
 		{name: "int-4-inside-pg_sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: pgRunning("SELECT pg_sleep(2)"), rerunSays: whole("4 interest", 4)},
 		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT}, // Ctrl-C may land before or after the pause ends: where the rerun resumes varies
 		{name: "int-6-inside-create-index-concurrently", version: "6", stmt: 1, sig: syscall.SIGINT, running: pgWaitingIndex, hold: ledgerWriter},
@@ -107,7 +105,6 @@ var killPoints = map[string][]killPoint{
 		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
 		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
 		{name: "kill-6-inside-alter-table", version: "6", stmt: 3, sig: syscall.SIGKILL, running: mysqlRunning("ALTER TABLE events")},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: resuming("7 tier_counts", 2)},
 		{name: "int-4-inside-sleep-2", version: "4", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("SELECT SLEEP(2)"), rerunSays: resuming("4 interest", 2)},
 		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT}, // Ctrl-C may land before or after the pause ends: where the rerun resumes varies
 		{name: "int-6-inside-alter-table", version: "6", stmt: 3, sig: syscall.SIGINT, running: mysqlRunning("ALTER TABLE events"), rerunSays: resuming("6 events", 2)},
@@ -115,12 +112,9 @@ var killPoints = map[string][]killPoint{
 	"sqlite": {
 		{name: "kill-1-pause-between-create-tables", version: "1", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("1 accounts", 3)},
 		{name: "kill-2-pause-between-inserts", version: "2", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("2 seed", 3)},
-		{name: "kill-3-pause-after-alter-and-update", version: "3", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("3 tiers", 4)},
 		{name: "kill-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("4 interest", 4)},
 		{name: "kill-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 1)},
 		{name: "kill-5-notx-pause-after-update", version: "5", stmt: 4, sig: syscall.SIGKILL, rerunSays: resuming("5 fees", 3)},
-		{name: "kill-6-inside-insert", version: "6", stmt: 2, sig: syscall.SIGKILL, rerunSays: whole("6 events", 3)},
-		{name: "kill-7-pause-between-create-table-and-insert", version: "7", stmt: 3, sig: syscall.SIGKILL, rerunSays: whole("7 tier_counts", 4)},
 		{name: "int-4-inside-long-count", version: "4", stmt: 3, sig: syscall.SIGINT, rerunSays: whole("4 interest", 4)},
 		{name: "int-5-notx-pause-after-insert", version: "5", stmt: 2, sig: syscall.SIGINT}, // Ctrl-C may land before or after the pause ends: where the rerun resumes varies
 	},
