@@ -103,7 +103,12 @@ func effectOf(stmt string) (effectCheck, bool) {
 			case "INDEX", "KEY", "UNIQUE", "FULLTEXT", "SPATIAL", "CONSTRAINT":
 				t.skip("CONSTRAINT")
 				if w == "CONSTRAINT" {
-					t.name()
+					name := t.name()
+					switch t.peek() {
+					case "CHECK", "FOREIGN":
+						// A named CHECK or FOREIGN KEY constraint.
+						return lookup("constraint", table, name, false), name != ""
+					}
 				}
 				t.skip("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX", "KEY", "IF", "NOT", "EXISTS")
 				if t.peek() == "(" || t.peek() == "" {
@@ -121,7 +126,15 @@ func effectOf(stmt string) (effectCheck, bool) {
 				t.next()
 				t.skip("IF", "EXISTS")
 				return lookup("index", table, t.name(), true), true
-			case "PRIMARY", "FOREIGN", "CHECK", "CONSTRAINT", "PARTITION":
+			case "CONSTRAINT", "CHECK":
+				t.next()
+				t.skip("IF", "EXISTS")
+				return lookup("constraint", table, t.name(), true), true
+			case "FOREIGN":
+				t.next()
+				t.skip("KEY", "IF", "EXISTS")
+				return lookup("constraint", table, t.name(), true), true
+			case "PRIMARY", "PARTITION":
 				return nil, false
 			}
 			t.skip("COLUMN", "IF", "EXISTS")
@@ -175,13 +188,16 @@ func exists(ctx context.Context, q dialect.Querier, kind, name, sub string) (boo
 	case "column":
 		query = `SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ? AND COLUMN_NAME = ?`
 		args = append(args, sub)
+	case "constraint":
+		query = `SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ? AND CONSTRAINT_NAME = ?`
+		args = append(args, sub)
 	case "index":
 		query = `SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ? AND INDEX_NAME = ?`
 		args = append(args, sub)
 	default:
 		return false, false, nil
 	}
-	if obj == "" || (kind == "column" || kind == "index") && sub == "" {
+	if obj == "" || (kind == "column" || kind == "index" || kind == "constraint") && sub == "" {
 		return false, false, nil
 	}
 	var n int
