@@ -119,7 +119,10 @@ func effectOf(stmt string) (effectCheck, bool) {
 				return nil, false
 			}
 			t.skip("COLUMN", "IF", "NOT", "EXISTS")
-			return lookup("column", table, t.name(), false), true
+			if col := t.name(); col != "" {
+				return lookup("column", table, col, false), true
+			}
+			return nil, false // ADD (a INT, b INT)
 		case "DROP":
 			switch t.peek() {
 			case "INDEX", "KEY":
@@ -138,7 +141,10 @@ func effectOf(stmt string) (effectCheck, bool) {
 				return nil, false
 			}
 			t.skip("COLUMN", "IF", "EXISTS")
-			return lookup("column", table, t.name(), true), true
+			if col := t.name(); col != "" {
+				return lookup("column", table, col, true), true
+			}
+			return nil, false
 		case "RENAME":
 			t.skip("TO", "AS")
 			if k := t.peek(); k == "COLUMN" || k == "INDEX" || k == "KEY" {

@@ -47,7 +47,7 @@ func TestTookEffect(t *testing.T) {
 			t.Errorf("after %q: took=%v known=%v err=%v", stmt, after, known, err)
 		}
 	}
-	for _, stmt := range []string{"ALTER TABLE t ADD PRIMARY KEY (id)", "OPTIMIZE TABLE t", "ALTER TABLE t ADD INDEX (c)"} {
+	for _, stmt := range []string{"ALTER TABLE t ADD PRIMARY KEY (id)", "OPTIMIZE TABLE t", "ALTER TABLE t ADD INDEX (c)", "ALTER TABLE t ADD (x INT, y INT)"} {
 		if _, known, _ := d.TookEffect(ctx, db.DB, stmt); known {
 			t.Errorf("TookEffect(%q) claims to know", stmt)
 		}
