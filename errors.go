@@ -76,7 +76,12 @@ type MigrationError struct {
 	// Cause says why the run stopped: a failed statement, an interruption
 	// or a lost connection.
 	Cause Cause
-	Err   error
+	// MayHaveRun reports that the failing statement ran outside a
+	// transaction and was interrupted: the server may still complete it.
+	// Its record says so, and the next run checks the database before it
+	// goes on.
+	MayHaveRun bool
+	Err        error
 
 	stopped error // why the run's context ended, for an interrupted run
 }
@@ -122,6 +127,8 @@ func (e *MigrationError) Error() string {
 	case e.Statement == 0:
 	case e.Transactional:
 		b.WriteString(" (rolled back: nothing of this migration was applied)")
+	case e.MayHaveRun:
+		fmt.Fprintf(&b, " (statements 1-%d took effect and are recorded; statement %d may still complete on the server: the next tide %s waits for it, checks the database and goes on)", e.Applied, e.Applied+1, e.Direction)
 	case e.Applied > 0 && again:
 		fmt.Fprintf(&b, " (statements 1-%d took effect and are recorded; run tide %s again to continue from statement %d)", e.Applied, e.Direction, e.Applied+1)
 	case e.Applied > 0:

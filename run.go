@@ -288,10 +288,16 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 			if failed.Cause == string(CauseFailed) {
 				failed.Intent = "" // the server refused it: it did nothing
 			}
-			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0, err); rerr != nil {
+			// A statement sent alone and interrupted may still complete on
+			// the server: its intent stays recorded, for the next run to
+			// settle from the catalog, even when it was the first.
+			uncertain := failed.Intent != ""
+			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0 && !uncertain, err); rerr != nil {
 				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
 			}
-			return fail(i, i, err)
+			e := fail(i, i, err).(*MigrationError)
+			e.MayHaveRun = uncertain
+			return e
 		}
 		progress = next
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
