@@ -208,7 +208,7 @@ func (a *app) adoptedLines(results []tide.Result, adoptions []adopt.Adoption, dr
 		verb = "would adopt"
 	}
 	for _, res := range results {
-		line := fmt.Sprintf("%s %s", verb, migrationLabel(res.Migration))
+		line := fmt.Sprintf("%s %s", verb, res.Migration.Label())
 		for _, ad := range adoptions {
 			if ad.Repeatable == res.Migration.Repeatable && ad.Version == res.Migration.Version &&
 				(!ad.Repeatable || ad.Name == res.Migration.Name) && !ad.AppliedAt.IsZero() {

@@ -148,7 +148,7 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 		for _, m := range de.Changed {
 			file := a.displayPath(m.Path)
 			out = append(out, errorJSON{Code: codeDriftChanged, File: file, Version: m.Version.String(), Name: m.Name, Repeatable: m.Repeatable,
-				Message: withFile(file, fmt.Sprintf("migration %s changed since it was applied: restore the applied content, or revert it before editing", migrationLabel(m)))})
+				Message: withFile(file, fmt.Sprintf("migration %s changed since it was applied: restore the applied content, or revert it before editing", m.Label()))})
 		}
 		for _, v := range de.Missing {
 			out = append(out, errorJSON{Code: codeDriftMissing, Version: v.String(),

@@ -140,7 +140,7 @@ func (a *app) redoCommand() *cobra.Command {
 						return "nothing to redo: no migration is applied"
 					}
 					mig := rs[0].Migration
-					return "redid " + migrationLabel(mig)
+					return "redid " + mig.Label()
 				})
 		}),
 	}

@@ -95,10 +95,10 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect, empty
 		}
 		mig := p.Migration
 		if mig.Path == "" {
-			fmt.Fprintf(w, "-- %s%s (Go migration: its code is not shown)\n", revertPrefix(p.Direction), migrationLabel(mig))
+			fmt.Fprintf(w, "-- %s%s (Go migration: its code is not shown)\n", revertPrefix(p.Direction), mig.Label())
 			continue
 		}
-		fmt.Fprintf(w, "-- %s%s (%s)\n", revertPrefix(p.Direction), migrationLabel(mig), a.displayPath(mig.Path))
+		fmt.Fprintf(w, "-- %s%s (%s)\n", revertPrefix(p.Direction), mig.Label(), a.displayPath(mig.Path))
 		stmts := p.Statements()
 		switch {
 		case mig.NoTransaction:

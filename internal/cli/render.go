@@ -102,7 +102,7 @@ func (r *renderer) observe(e tide.Event) {
 			r.bar = nil
 		}
 		if r.plain {
-			r.line("%s %s in %s", pastVerb(e.Direction), migrationLabel(e.Migration), fmtDuration(e.Duration))
+			r.line("%s %s in %s", pastVerb(e.Direction), e.Migration.Label(), fmtDuration(e.Duration))
 		}
 	case tide.MigrationFailed:
 		r.statementEnded()
@@ -111,38 +111,38 @@ func (r *renderer) observe(e tide.Event) {
 			r.bar = nil
 		}
 		if r.plain {
-			r.line("failed to %s %s", verb(e.Direction), migrationLabel(e.Migration))
+			r.line("failed to %s %s", verb(e.Direction), e.Migration.Label())
 		}
 	case tide.LockRetry:
 		where := "its transaction"
 		if e.Line > 0 {
 			where = fmt.Sprintf("the statement at line %d", e.Line)
 		}
-		msg := fmt.Sprintf("%s: timed out waiting for a table lock (try %d); trying %s again in %s", migrationLabel(e.Migration), e.Attempt, where, fmtDuration(e.Wait))
+		msg := fmt.Sprintf("%s: timed out waiting for a table lock (try %d); trying %s again in %s", e.Migration.Label(), e.Attempt, where, fmtDuration(e.Wait))
 		if e.Blockers != "" {
 			msg += "; oldest open transactions: " + r.a.scrub(e.Blockers)
 		}
 		r.line("%s", msg)
 	case tide.WaitingForSession:
 		r.line("%s: statement %d (line %d) of a run that stopped may still be running in session %s: waiting for it to end",
-			migrationLabel(e.Migration), e.Statement, e.Line, e.Session)
+			e.Migration.Label(), e.Statement, e.Line, e.Session)
 	case tide.StatementSettled:
 		did := "did not take effect: running it"
 		if e.TookEffect {
 			did = "took effect: going on after it"
 		}
-		r.line("%s: statement %d (line %d), sent when the last run stopped, %s", migrationLabel(e.Migration), e.Statement, e.Line, did)
+		r.line("%s: statement %d (line %d), sent when the last run stopped, %s", e.Migration.Label(), e.Statement, e.Line, did)
 	case tide.InvalidIndexDropped:
-		r.line("%s: dropped the invalid index %s that a concurrent build left, to build it again", migrationLabel(e.Migration), e.Index)
+		r.line("%s: dropped the invalid index %s that a concurrent build left, to build it again", e.Migration.Label(), e.Index)
 	case tide.Baselined:
 		if r.plain {
-			r.line("baselined %s", migrationLabel(e.Migration))
+			r.line("baselined %s", e.Migration.Label())
 		}
 	}
 }
 
 func (r *renderer) migrationStarted(e tide.MigrationStarted) {
-	label := fmt.Sprintf("%s %s", progressive(e.Direction), migrationLabel(e.Migration))
+	label := fmt.Sprintf("%s %s", progressive(e.Direction), e.Migration.Label())
 	if r.bars {
 		if r.progress == nil {
 			opts := append([]mpb.ContainerOption{mpb.WithOutput(r.a.stderr), mpb.WithWidth(30)}, r.barOpts...)
@@ -235,7 +235,7 @@ func (r *renderer) watchStatement(e tide.StatementStarted) {
 			case <-done: // ended while this line waited for the lock
 			default:
 				r.line("  still running statement %d/%d (line %d) of %s after %s",
-					e.Index, e.Total, e.Line, migrationLabel(e.Migration), fmtDuration(time.Since(start).Round(time.Second)))
+					e.Index, e.Total, e.Line, e.Migration.Label(), fmtDuration(time.Since(start).Round(time.Second)))
 			}
 			r.mu.Unlock()
 		}
@@ -295,15 +295,6 @@ func (r *renderer) emitJSON(e tide.Event) {
 		return
 	}
 	r.json.write(eventLine{Tide: jsonFormat, Kind: "event", Event: e.Kind(), Data: r.a.eventData(e)})
-}
-
-// migrationLabel names a migration in messages: "20261122093000 add_users",
-// or "repeatable users_view" for one without a version.
-func migrationLabel(m tide.Migration) string {
-	if m.Repeatable {
-		return "repeatable " + m.Name
-	}
-	return m.Version.String() + " " + m.Name
 }
 
 func progressive(d tide.Direction) string {

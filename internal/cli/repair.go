@@ -109,6 +109,6 @@ func (a *app) repair(ctx context.Context, op func(ctx context.Context, m *tide.M
 		return err
 	}
 	a.result = repairResult{migrationJSON: a.migrationJSON(rep.Migration), What: rep.What, Removed: rep.Removed}
-	a.info("%s: %s", migrationLabel(rep.Migration), rep.What)
+	a.info("%s: %s", rep.Migration.Label(), rep.What)
 	return nil
 }
