@@ -1,0 +1,286 @@
+package schema
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Quoter quotes identifiers; every dialect is one.
+type Quoter interface {
+	QuoteIdent(name string) string
+}
+
+// Dump writes s as SQL in its dialect: enum types and free sequences, then
+// tables (columns, primary key, unique and check constraints), indexes,
+// foreign keys (last, so that every table they reference exists), views,
+// routines and triggers. The output depends only on s: the same schema
+// always dumps to the same bytes, for committing to git and reviewing.
+// Names the database invented (empty in the model) are left for it to
+// invent again.
+func Dump(w io.Writer, s *Schema, q Quoter) error {
+	d := &dumper{w: bufio.NewWriter(w), q: q, dialect: s.Dialect}
+	d.line("-- Schema dumped by tide (%s). Objects are sorted by name.", s.Dialect)
+	for _, e := range s.Enums {
+		vals := make([]string, len(e.Values))
+		for i, v := range e.Values {
+			vals[i] = d.lit(v)
+		}
+		d.stmt("CREATE TYPE %s AS ENUM (%s)", d.q.QuoteIdent(e.Name), strings.Join(vals, ", "))
+	}
+	for _, sq := range s.Sequences {
+		d.sequence(sq)
+	}
+	for _, t := range s.Tables {
+		d.table(t)
+	}
+	for _, sq := range s.Sequences {
+		if sq.OwnedBy != "" {
+			tbl, col, _ := strings.Cut(sq.OwnedBy, ".")
+			d.stmt("ALTER SEQUENCE %s OWNED BY %s.%s", q.QuoteIdent(sq.Name), q.QuoteIdent(tbl), q.QuoteIdent(col))
+		}
+	}
+	if s.Dialect != "sqlite" {
+		for _, t := range s.Tables {
+			for _, fk := range t.ForeignKeys {
+				d.stmt("ALTER TABLE %s ADD %s", q.QuoteIdent(t.Name), d.foreignKey(fk))
+			}
+		}
+	}
+	for _, v := range s.Views {
+		kw := "VIEW"
+		if v.Materialized {
+			kw = "MATERIALIZED VIEW"
+		}
+		d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(v.Name), strings.TrimRight(v.Definition, "; \n"))
+	}
+	for _, r := range s.Routines {
+		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
+	}
+	for _, tr := range s.Triggers {
+		d.stmt("%s", strings.TrimRight(tr.Definition, "; \n"))
+	}
+	return d.w.Flush()
+}
+
+// DumpJSON writes s as indented JSON, deterministic like [Dump].
+func DumpJSON(w io.Writer, s *Schema) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+type dumper struct {
+	w       *bufio.Writer
+	q       Quoter
+	dialect string
+}
+
+func (d *dumper) line(format string, args ...any) {
+	fmt.Fprintf(d.w, format+"\n", args...)
+}
+
+func (d *dumper) stmt(format string, args ...any) {
+	fmt.Fprintf(d.w, "\n"+format+";\n", args...)
+}
+
+// lit quotes a string literal for the dialect.
+func (d *dumper) lit(s string) string {
+	s = strings.ReplaceAll(s, "'", "''")
+	if d.dialect == "mysql" {
+		s = strings.ReplaceAll(s, `\`, `\\`)
+	}
+	return "'" + s + "'"
+}
+
+func (d *dumper) idents(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = d.q.QuoteIdent(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func (d *dumper) sequence(s *Sequence) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE SEQUENCE %s", d.q.QuoteIdent(s.Name))
+	if s.Type != "" {
+		fmt.Fprintf(&b, " AS %s", s.Type)
+	}
+	fmt.Fprintf(&b, " START WITH %d INCREMENT BY %d MINVALUE %d MAXVALUE %d CACHE %d", s.Start, s.Increment, s.Min, s.Max, s.Cache)
+	if s.Cycle {
+		b.WriteString(" CYCLE")
+	}
+	d.stmt("%s", b.String())
+}
+
+func (d *dumper) table(t *Table) {
+	var defs []string
+	inlinePK := d.dialect == "sqlite" && t.PrimaryKey != nil && len(t.PrimaryKey.Columns) == 1 &&
+		t.Column(t.PrimaryKey.Columns[0]) != nil && t.Column(t.PrimaryKey.Columns[0]).Identity == AutoIncrement
+	for _, c := range t.Columns {
+		def := d.column(c)
+		if inlinePK && c.Name == t.PrimaryKey.Columns[0] {
+			def = d.q.QuoteIdent(c.Name) + " " + c.Type + " PRIMARY KEY AUTOINCREMENT"
+			if !c.Nullable {
+				def += " NOT NULL"
+			}
+		}
+		defs = append(defs, def)
+	}
+	if t.PrimaryKey != nil && !inlinePK {
+		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")")
+	}
+	for _, u := range t.Uniques {
+		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")")
+	}
+	for _, c := range t.Checks {
+		defs = append(defs, d.constraint(c.Name)+"CHECK ("+c.Expr+")")
+	}
+	if d.dialect == "sqlite" {
+		for _, fk := range t.ForeignKeys {
+			defs = append(defs, d.foreignKey(fk))
+		}
+	}
+	fmt.Fprintf(d.w, "\nCREATE TABLE %s (\n  %s\n)%s;\n", d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	if t.Comment != "" && d.dialect == "postgres" {
+		d.stmt("COMMENT ON TABLE %s IS %s", d.q.QuoteIdent(t.Name), d.lit(t.Comment))
+	}
+	if d.dialect == "postgres" {
+		for _, c := range t.Columns {
+			if c.Comment != "" {
+				d.stmt("COMMENT ON COLUMN %s.%s IS %s", d.q.QuoteIdent(t.Name), d.q.QuoteIdent(c.Name), d.lit(c.Comment))
+			}
+		}
+	}
+	for _, ix := range t.Indexes {
+		d.index(t, ix)
+	}
+}
+
+func (d *dumper) tableOptions(t *Table) string {
+	var opts []string
+	switch d.dialect {
+	case "mysql":
+		for _, k := range slices.Sorted(maps.Keys(t.Options)) {
+			opts = append(opts, strings.ToUpper(k)+"="+t.Options[k])
+		}
+		if t.Comment != "" {
+			opts = append(opts, "COMMENT="+d.lit(t.Comment))
+		}
+		if len(opts) == 0 {
+			return ""
+		}
+		return " " + strings.Join(opts, " ")
+	case "sqlite":
+		for _, k := range slices.Sorted(maps.Keys(t.Options)) {
+			if t.Options[k] == "true" {
+				opts = append(opts, strings.ToUpper(strings.ReplaceAll(k, "_", " ")))
+			}
+		}
+		if len(opts) == 0 {
+			return ""
+		}
+		return " " + strings.Join(opts, ", ")
+	}
+	return ""
+}
+
+func (d *dumper) constraint(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "CONSTRAINT " + d.q.QuoteIdent(name) + " "
+}
+
+func (d *dumper) column(c *Column) string {
+	var b strings.Builder
+	b.WriteString(d.q.QuoteIdent(c.Name) + " " + c.Type)
+	if c.Collation != "" {
+		if d.dialect == "postgres" {
+			b.WriteString(" COLLATE " + d.q.QuoteIdent(c.Collation))
+		} else {
+			b.WriteString(" COLLATE " + c.Collation)
+		}
+	}
+	if c.Generated != "" {
+		kind := "VIRTUAL"
+		if c.Stored {
+			kind = "STORED"
+		}
+		fmt.Fprintf(&b, " GENERATED ALWAYS AS (%s) %s", c.Generated, kind)
+	}
+	if !c.Nullable {
+		b.WriteString(" NOT NULL")
+	}
+	if c.Default != "" {
+		b.WriteString(" DEFAULT " + c.Default)
+	}
+	switch c.Identity {
+	case IdentityAlways:
+		b.WriteString(" GENERATED ALWAYS AS IDENTITY")
+	case IdentityByDefault:
+		b.WriteString(" GENERATED BY DEFAULT AS IDENTITY")
+	case AutoIncrement:
+		if d.dialect == "mysql" {
+			b.WriteString(" AUTO_INCREMENT")
+		}
+	}
+	if c.Comment != "" && d.dialect == "mysql" {
+		b.WriteString(" COMMENT " + d.lit(c.Comment))
+	}
+	return b.String()
+}
+
+func (d *dumper) foreignKey(fk *ForeignKey) string {
+	s := d.constraint(fk.Name) + "FOREIGN KEY (" + d.idents(fk.Columns) + ") REFERENCES " +
+		d.q.QuoteIdent(fk.RefTable) + " (" + d.idents(fk.RefColumns) + ")"
+	if fk.OnDelete != "" {
+		s += " ON DELETE " + fk.OnDelete
+	}
+	if fk.OnUpdate != "" {
+		s += " ON UPDATE " + fk.OnUpdate
+	}
+	return s
+}
+
+func (d *dumper) index(t *Table, ix *Index) {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if ix.Unique {
+		b.WriteString("UNIQUE ")
+	}
+	if d.dialect == "mysql" && (ix.Method == "fulltext" || ix.Method == "spatial") {
+		b.WriteString(strings.ToUpper(ix.Method) + " ")
+	}
+	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(t.Name))
+	if ix.Method != "" && d.dialect == "postgres" {
+		b.WriteString(" USING " + ix.Method)
+	}
+	parts := make([]string, len(ix.Parts))
+	for i, p := range ix.Parts {
+		parts[i] = d.q.QuoteIdent(p.Column)
+		if p.Expr != "" {
+			parts[i] = "(" + p.Expr + ")"
+		}
+		if p.Prefix > 0 {
+			parts[i] += "(" + strconv.Itoa(p.Prefix) + ")"
+		}
+		if p.Desc {
+			parts[i] += " DESC"
+		}
+	}
+	b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	if d.dialect == "mysql" && ix.Method == "hash" {
+		b.WriteString(" USING HASH")
+	}
+	if ix.Where != "" {
+		b.WriteString(" WHERE " + ix.Where)
+	}
+	d.stmt("%s", b.String())
+}
