@@ -241,6 +241,9 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.resolveCommand(),
 		a.adoptCommand(),
 		a.convertCommand(),
+		a.schemaCommand(),
+		a.driftCommand(),
+		a.verifyRollbackCommand(),
 	)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()

@@ -1,0 +1,196 @@
+package shadow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/migration"
+	"github.com/tidemigrate/tide/schema"
+)
+
+// Verdicts of a [Step].
+const (
+	// Restored: the down section put the schema (and, with Data, the
+	// rows) back exactly as they were before the up section.
+	Restored = "restored"
+	// NotRestored: after down, the schema or the rows differ from before
+	// up; Changes and DataChanges say how.
+	NotRestored = "not restored"
+	// Irreversible: the migration has no down section.
+	Irreversible = "irreversible"
+	// Failed: up, down or the second up failed; Err says which.
+	Failed = "failed"
+)
+
+// Step is what [VerifyRollback] found for one migration.
+type Step struct {
+	Version tide.Version
+	Name    string
+	Path    string
+	Verdict string
+	// Changes are the differences between the schema before up and after
+	// down, named by object.
+	Changes []schema.Change
+	// DataChanges describe tables whose rows differ after down (Data).
+	DataChanges []string
+	// Seeded names the empty tables that got rows before up (Data), and
+	// SeedSkipped the tables that could not be seeded, with the reason.
+	Seeded      []string
+	SeedSkipped []string
+	// Phase is "up", "down" or "up again" for a Failed step.
+	Phase    string
+	Err      error
+	Duration time.Duration
+}
+
+// Report is the outcome of [VerifyRollback], one step per migration
+// checked, in order. A failed step ends the run: the steps after it are
+// not checked.
+type Report struct {
+	Steps []Step
+	// Unchecked counts the migrations after a failed step.
+	Unchecked int
+}
+
+// OK reports whether every checked migration was restored; irreversible
+// migrations count as failures only when strict.
+func (r *Report) OK(strict bool) bool {
+	for _, s := range r.Steps {
+		if s.Verdict == NotRestored || s.Verdict == Failed || (strict && s.Verdict == Irreversible) {
+			return false
+		}
+	}
+	return r.Unchecked == 0
+}
+
+// Options tune [VerifyRollback].
+type Options struct {
+	// Data seeds a few rows into every empty table before each migration
+	// and compares each table's row count and row checksum after down.
+	Data bool
+	// Tide are options for the scratch database's migrator (version table
+	// name, observer...).
+	Tide []tide.Option
+	// OnStep, when set, is called after each migration is checked.
+	OnStep func(Step)
+}
+
+// VerifyRollback proves the down sections of set on the empty database
+// db: for each migration in order, it inspects the schema, applies the
+// migration, reverts it, inspects again and compares, then applies it
+// again and goes on. A migration whose down does not restore the schema
+// exactly is reported with the differences by object; one with no down is
+// reported as irreversible. db must be a scratch database.
+func VerifyRollback(ctx context.Context, d dialect.Dialect, db *sql.DB, set *migration.Set, opts Options) (*Report, error) {
+	m, err := newMigrator(ctx, d, db, set, opts.Tide)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	before, err := inspect(ctx, d, db, m)
+	if err != nil {
+		return nil, err
+	}
+	var versioned []migration.Migration
+	for _, mg := range set.All() {
+		if !mg.Repeatable {
+			versioned = append(versioned, mg)
+		}
+	}
+	for i, mg := range versioned {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		step, after, err := verifyOne(ctx, d, db, m, mg, before, opts)
+		if err != nil {
+			return rep, err
+		}
+		rep.Steps = append(rep.Steps, step)
+		if opts.OnStep != nil {
+			opts.OnStep(step)
+		}
+		if step.Verdict == Failed {
+			rep.Unchecked = len(versioned) - i - 1
+			return rep, nil
+		}
+		before = after
+	}
+	return rep, nil
+}
+
+// verifyOne checks one migration and returns the schema it leaves (after
+// the second up). A returned error is an inspection failure, or Ctrl-C.
+func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migrator, mg migration.Migration, before *schema.Schema, opts Options) (Step, *schema.Schema, error) {
+	start := time.Now()
+	step := Step{Version: mg.Version, Name: mg.Name, Path: mg.Path}
+	fail := func(phase string, err error) (Step, *schema.Schema, error) {
+		if ctx.Err() != nil {
+			return step, nil, ctx.Err()
+		}
+		step.Verdict, step.Phase, step.Err, step.Duration = Failed, phase, err, time.Since(start)
+		return step, nil, nil
+	}
+	var snap map[string]tableData
+	if opts.Data {
+		step.Seeded, step.SeedSkipped = seed(ctx, d, db, before)
+		var err error
+		if snap, err = snapshot(ctx, d, db, before); err != nil {
+			return step, nil, err
+		}
+	}
+	if _, err := m.UpTo(ctx, mg.Version); err != nil {
+		return fail("up", err)
+	}
+	if !mg.Reversible {
+		after, err := inspect(ctx, d, db, m)
+		step.Verdict, step.Duration = Irreversible, time.Since(start)
+		return step, after, err
+	}
+	if _, err := m.Down(ctx); err != nil {
+		return fail("down", err)
+	}
+	restored, err := inspect(ctx, d, db, m)
+	if err != nil {
+		return step, nil, err
+	}
+	step.Changes = schema.Diff(before, restored)
+	if opts.Data {
+		now, err := snapshot(ctx, d, db, sameColumns(before, restored))
+		if err != nil {
+			return step, nil, err
+		}
+		step.DataChanges = compareData(snap, now)
+	}
+	step.Verdict = Restored
+	if len(step.Changes) > 0 || len(step.DataChanges) > 0 {
+		step.Verdict = NotRestored
+	}
+	if _, err := m.UpTo(ctx, mg.Version); err != nil {
+		v, c, dc := step.Verdict, step.Changes, step.DataChanges
+		s, _, ferr := fail("up again", err)
+		if v == NotRestored {
+			s.Changes, s.DataChanges = c, dc
+		}
+		return s, nil, ferr
+	}
+	after, err := inspect(ctx, d, db, m)
+	step.Duration = time.Since(start)
+	return step, after, err
+}
+
+// Describe renders a failed step's error with its phase.
+func (s Step) Describe() string {
+	if s.Err == nil {
+		return ""
+	}
+	var me *tide.MigrationError
+	if errors.As(s.Err, &me) {
+		return fmt.Sprintf("%s failed: %v", s.Phase, me)
+	}
+	return fmt.Sprintf("%s failed: %v", s.Phase, s.Err)
+}
