@@ -213,6 +213,7 @@ func (d *differ) table(name string, a, b *Table) {
 			det = prop(det, "keys", partsString(x.Parts), partsString(y.Parts))
 			det = prop(det, "where", x.Where, y.Where)
 			det = prop(det, "method", x.Method, y.Method)
+			det = prop(det, "include", strings.Join(x.Include, ", "), strings.Join(y.Include, ", "))
 			d.changed(KindIndex, k, det)
 		})
 	var det []string
@@ -297,8 +298,14 @@ func partsString(parts []*IndexPart) string {
 		if p.Prefix > 0 {
 			s[i] += "(" + strconv.Itoa(p.Prefix) + ")"
 		}
+		if p.Opclass != "" {
+			s[i] += " " + p.Opclass
+		}
 		if p.Desc {
 			s[i] += " DESC"
+		}
+		if p.Nulls != "" {
+			s[i] += " NULLS " + strings.ToUpper(p.Nulls)
 		}
 	}
 	return strings.Join(s, ", ")

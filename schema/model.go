@@ -136,6 +136,9 @@ type Index struct {
 	// Method is the access method when it is not the default ("gin",
 	// "hash", "fulltext", "spatial").
 	Method string `json:"method,omitempty"`
+	// Include lists the non-key columns of a covering index (PostgreSQL's
+	// INCLUDE).
+	Include []string `json:"include,omitempty"`
 }
 
 // IndexPart is one key of an index: a column or an expression.
@@ -145,6 +148,14 @@ type IndexPart struct {
 	Desc   bool   `json:"desc,omitempty"`
 	// Prefix is MySQL's key prefix length (KEY (name(10))).
 	Prefix int `json:"prefix,omitempty"`
+	// Opclass is PostgreSQL's operator class when it is not the default
+	// for the key's type and the index method ("text_pattern_ops",
+	// "jsonb_path_ops").
+	Opclass string `json:"opclass,omitempty"`
+	// Nulls is "first" or "last" when the key sorts NULLs against its
+	// direction's default (PostgreSQL: NULLS LAST after ASC, NULLS FIRST
+	// after DESC, so "ASC NULLS FIRST" or "DESC NULLS LAST").
+	Nulls string `json:"nulls,omitempty"`
 }
 
 // View is a view or a PostgreSQL materialized view.
