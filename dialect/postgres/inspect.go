@@ -32,7 +32,8 @@ const minInspectVersion = 130000
 // search_path set to the schema alone, so that every expression and
 // definition PostgreSQL prints names the schema's own objects unqualified
 // and those of other schemas qualified: the same schema built in two
-// databases, or in two schemas, inspects the same. See inspect_names.go
+// databases, or in two schemas, inspects the same. JIT compilation is
+// off for them: it costs the catalog queries far more than it saves. See inspect_names.go
 // for which constraint names are left empty.
 func (Dialect) InspectSchema(ctx context.Context, q dialect.Querier, opts schema.Options) (*schema.Schema, error) {
 	type txBeginner interface {
@@ -46,15 +47,15 @@ func (Dialect) InspectSchema(ctx context.Context, q dialect.Querier, opts schema
 		defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
 		return inspect(ctx, tx, opts)
 	}
-	// q is the caller's transaction: set search_path in it for the
+	// q is the caller's transaction: change its settings for the
 	// inspection only.
-	var prev string
-	if err := q.QueryRowContext(ctx, `SELECT current_setting('search_path')`).Scan(&prev); err != nil {
-		return nil, fmt.Errorf("inspect schema: read search_path: %w", err)
+	var path, jit string
+	if err := q.QueryRowContext(ctx, `SELECT current_setting('search_path'), current_setting('jit')`).Scan(&path, &jit); err != nil {
+		return nil, fmt.Errorf("inspect schema: read settings: %w", err)
 	}
 	s, err := inspect(ctx, q, opts)
-	if _, rerr := q.ExecContext(context.WithoutCancel(ctx), `SELECT set_config('search_path', $1, true)`, prev); rerr != nil && err == nil {
-		err = fmt.Errorf("inspect schema: restore search_path: %w", rerr)
+	if _, rerr := q.ExecContext(context.WithoutCancel(ctx), `SELECT set_config('search_path', $1, true), set_config('jit', $2, true)`, path, jit); rerr != nil && err == nil {
+		err = fmt.Errorf("inspect schema: restore search_path and jit: %w", rerr)
 	}
 	if err != nil {
 		return nil, err
@@ -92,8 +93,8 @@ func inspect(ctx context.Context, q dialect.Querier, opts schema.Options) (*sche
 	case isSystemSchema(nsp.String):
 		return nil, fmt.Errorf("inspect schema: %q is a system schema: name one of the database's own schemas", nsp.String)
 	}
-	if _, err := q.ExecContext(ctx, `SELECT set_config('search_path', quote_ident($1), true)`, nsp.String); err != nil {
-		return nil, fmt.Errorf("inspect schema: set search_path: %w", err)
+	if _, err := q.ExecContext(ctx, `SELECT set_config('search_path', quote_ident($1), true), set_config('jit', 'off', true)`, nsp.String); err != nil {
+		return nil, fmt.Errorf("inspect schema: set search_path and jit: %w", err)
 	}
 	in := &inspector{
 		q:      q,

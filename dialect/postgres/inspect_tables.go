@@ -92,14 +92,19 @@ func (in *inspector) readTables(ctx context.Context) error {
 		})
 }
 
-// readColumns reads the columns of every table in one query. A column's
+// readColumns reads the columns of every table in one query. Defaults,
+// which cannot read columns, are printed without their table: naming it
+// makes pg_get_expr open the table, which costs a fresh session as much
+// as the rest of the query. A column's
 // collation is set when it is not its type's; it is spelled as DDL writes
 // it (quoted when it must be, "C", "en_US.utf8"), qualified when it lives
 // in a schema that is neither pg_catalog nor the inspected one.
 func (in *inspector) readColumns(ctx context.Context) error {
 	return in.each(ctx, `SELECT c.relname, a.attname,
 			pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-			pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated,
+			CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
+				ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+			a.attidentity, a.attgenerated,
 			CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
 				CASE WHEN co.oid IS NULL THEN NULL
 				WHEN pg_catalog.pg_collation_is_visible(co.oid) THEN quote_ident(co.collname)
