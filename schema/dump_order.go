@@ -244,7 +244,9 @@ func sqlNames(src string, bodies bool) map[string]bool {
 			if prev == "language" && w == "sql" {
 				sqlLang = true
 			}
-			names[w], prev = true, w
+			if w != "e" || j == len(src) || src[j] != '\'' { // not the E of E'...'
+				names[w], prev = true, w
+			}
 			i = j
 		default:
 			if c >= '0' && c <= '9' {

@@ -50,6 +50,23 @@ func fixtureModel() *schema.Schema {
 			}},
 			Options: map[string]string{"with": "fillfactor=80"},
 		}, {
+			Name: "readings_taken_by_the_field_teams_every_morning_and_evening",
+			Columns: []*schema.Column{
+				notNull("sensor_identifier_assigned_by_the_manufacturer_at_the_factory", "bigint"),
+				{Name: "value", Type: "integer", Nullable: true},
+			},
+			Uniques: []*schema.Unique{{Columns: []string{"sensor_identifier_assigned_by_the_manufacturer_at_the_factory", "value"}}},
+			Checks:  []*schema.Check{{Expr: "(value < 1000)"}, {Expr: "(value > 0)"}},
+			ForeignKeys: []*schema.ForeignKey{{
+				Columns:  []string{"sensor_identifier_assigned_by_the_manufacturer_at_the_factory"},
+				RefTable: "users", RefColumns: []string{"id"},
+			}},
+		}, {
+			Name:       "renamed_to",
+			Columns:    []*schema.Column{notNull("id", "integer"), {Name: "v", Type: "integer", Nullable: true}},
+			PrimaryKey: &schema.PrimaryKey{Name: "renamed_from_pkey", Columns: []string{"id"}},
+			Checks:     []*schema.Check{{Name: "renamed_from_v_check", Expr: "(v > 0)"}},
+		}, {
 			Name:       "scratch",
 			Columns:    []*schema.Column{notNull("k", "text"), {Name: "v", Type: "jsonb", Nullable: true}},
 			PrimaryKey: &schema.PrimaryKey{Columns: []string{"k"}},

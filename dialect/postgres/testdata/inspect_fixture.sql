@@ -96,3 +96,14 @@ BEGIN ATOMIC
     SELECT * FROM b_order_totals;
 END;
 CREATE VIEW d_totals AS SELECT * FROM aa_totals();
+
+-- Names PostgreSQL cuts to 63 bytes and numbers, and names it no longer
+-- invents once the table is renamed.
+CREATE TABLE readings_taken_by_the_field_teams_every_morning_and_evening (
+    sensor_identifier_assigned_by_the_manufacturer_at_the_factory bigint NOT NULL
+        REFERENCES users (id),
+    value int CHECK (value > 0) CHECK (value < 1000),
+    UNIQUE (sensor_identifier_assigned_by_the_manufacturer_at_the_factory, value)
+);
+CREATE TABLE renamed_from (id int PRIMARY KEY, v int CHECK (v > 0));
+ALTER TABLE renamed_from RENAME TO renamed_to;
