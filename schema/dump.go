@@ -70,6 +70,9 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 				kw = "MATERIALIZED VIEW"
 			}
 			d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(o.Name), strings.TrimRight(o.Definition, "; \n"))
+			for _, ix := range o.Indexes {
+				d.index(o.Name, ix)
+			}
 		case *Routine:
 			d.stmt("%s", strings.TrimRight(o.Definition, "; \n"))
 		}
@@ -166,7 +169,7 @@ func (d *dumper) table(t *Table) {
 	fmt.Fprintf(d.w, "\nCREATE %s %s (\n  %s\n)%s;\n", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
 	d.comments(t)
 	for _, ix := range t.Indexes {
-		d.index(t, ix)
+		d.index(t.Name, ix)
 	}
 }
 
@@ -270,7 +273,9 @@ func (d *dumper) foreignKey(fk *ForeignKey) string {
 	return s
 }
 
-func (d *dumper) index(t *Table, ix *Index) {
+// index writes CREATE INDEX for ix on the table or materialized view
+// named on.
+func (d *dumper) index(on string, ix *Index) {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.Unique {
@@ -279,7 +284,7 @@ func (d *dumper) index(t *Table, ix *Index) {
 	if d.dialect == "mysql" && (ix.Method == "fulltext" || ix.Method == "spatial") {
 		b.WriteString(strings.ToUpper(ix.Method) + " ")
 	}
-	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(t.Name))
+	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(on))
 	if ix.Method != "" && d.dialect == "postgres" {
 		b.WriteString(" USING " + ix.Method)
 	}

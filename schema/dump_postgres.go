@@ -62,6 +62,6 @@ func (d *dumper) partition(t, parent *Table) {
 	}
 	d.comments(t)
 	for _, ix := range t.Indexes {
-		d.index(t, ix)
+		d.index(t.Name, ix)
 	}
 }

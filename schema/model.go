@@ -164,6 +164,8 @@ type View struct {
 	// Definition is the view's query as the database reports it.
 	Definition   string `json:"definition"`
 	Materialized bool   `json:"materialized,omitempty"`
+	// Indexes are a PostgreSQL materialized view's indexes.
+	Indexes []*Index `json:"indexes,omitempty"`
 }
 
 // Routine is a stored function or procedure.
@@ -281,6 +283,9 @@ func (s *Schema) Sort() {
 		slices.SortFunc(t.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
 	}
 	slices.SortFunc(s.Views, func(a, b *View) int { return byName(a.Name, b.Name) })
+	for _, v := range s.Views {
+		slices.SortFunc(v.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
+	}
 	slices.SortFunc(s.Routines, func(a, b *Routine) int {
 		return byName(a.Name+"("+a.Args+")", b.Name+"("+b.Args+")")
 	})

@@ -70,6 +70,7 @@ type inspector struct {
 	nsp    string // the schema's name, bound as $1 of every query
 	out    *schema.Schema
 	tables map[string]*schema.Table
+	views  map[string]*schema.View
 }
 
 func inspect(ctx context.Context, q dialect.Querier, opts schema.Options) (*schema.Schema, error) {
@@ -102,6 +103,7 @@ func inspect(ctx context.Context, q dialect.Querier, opts schema.Options) (*sche
 		nsp:    nsp.String,
 		out:    &schema.Schema{Dialect: "postgres", Name: nsp.String, Tables: []*schema.Table{}},
 		tables: map[string]*schema.Table{},
+		views:  map[string]*schema.View{},
 	}
 	for _, step := range []struct {
 		what string
@@ -110,8 +112,8 @@ func inspect(ctx context.Context, q dialect.Querier, opts schema.Options) (*sche
 		{"tables", in.readTables},
 		{"columns", in.readColumns},
 		{"constraints", in.readConstraints},
-		{"indexes", in.readIndexes},
 		{"views", in.readViews},
+		{"indexes", in.readIndexes},
 		{"routines", in.readRoutines},
 		{"triggers", in.readTriggers},
 		{"sequences", in.readSequences},

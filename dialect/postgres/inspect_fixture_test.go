@@ -122,7 +122,11 @@ func fixtureModel() *schema.Schema {
 		Views: []*schema.View{
 			{Name: "a_big_orders", Definition: " SELECT b_order_totals.user_id,\n    b_order_totals.total\n   FROM b_order_totals\n  WHERE b_order_totals.total > 10;"},
 			{Name: "b_order_totals", Definition: " SELECT orders.user_id,\n    sum(orders.qty) AS total\n   FROM orders\n  GROUP BY orders.user_id;"},
-			{Name: "c_user_stats", Materialized: true, Definition: " SELECT u.id,\n    count(o.id) AS n\n   FROM users u\n     LEFT JOIN orders o ON o.user_id = u.id\n  GROUP BY u.id;"},
+			{
+				Name: "c_user_stats", Materialized: true,
+				Definition: " SELECT u.id,\n    count(o.id) AS n\n   FROM users u\n     LEFT JOIN orders o ON o.user_id = u.id\n  GROUP BY u.id;",
+				Indexes:    []*schema.Index{{Name: "c_user_stats_id", Unique: true, Parts: []*schema.IndexPart{{Column: "id"}}}},
+			},
 			{Name: "d_totals", Definition: " SELECT aa_totals.user_id,\n    aa_totals.total\n   FROM aa_totals() aa_totals(user_id, total);"},
 		},
 		Routines: []*schema.Routine{

@@ -23,6 +23,7 @@ func (in *inspector) readViews(ctx context.Context) error {
 				return err
 			}
 			in.out.Views = append(in.out.Views, v)
+			in.views[v.Name] = v
 			return nil
 		})
 }

@@ -148,8 +148,9 @@ func (in *inspector) readColumns(ctx context.Context) error {
 			case "d":
 				c.Identity = schema.IdentityByDefault
 			}
-			if generated == "s" {
-				c.Generated, c.Stored = def.String, true
+			// attgenerated: 's' stored, 'v' virtual (PostgreSQL 18).
+			if generated == "s" || generated == "v" {
+				c.Generated, c.Stored = def.String, generated == "s"
 			} else {
 				c.Default = normDefault(def.String)
 			}
@@ -248,9 +249,10 @@ func keepName(name, table string, cols []string, label string) string {
 	return name
 }
 
-// readIndexes reads the indexes that back no constraint, one row per key
-// or INCLUDE column. Indexes a partition holds because its partitioned
-// table has them are the parent's.
+// readIndexes reads the indexes of tables and materialized views that
+// back no constraint, one row per key or INCLUDE column. Indexes a
+// partition holds because its partitioned table has them are the
+// parent's.
 func (in *inspector) readIndexes(ctx context.Context) error {
 	var cur *schema.Index
 	return in.each(ctx, `SELECT c.relname, ic.relname, i.indisunique, am.amname,
@@ -272,7 +274,7 @@ func (in *inspector) readIndexes(ctx context.Context) error {
 		LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n] AND i.indkey[k.n] > 0
 		LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[k.n]
 		LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')
 			AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
 				WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 			AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)
@@ -287,16 +289,18 @@ func (in *inspector) readIndexes(ctx context.Context) error {
 			if err := rows.Scan(&table, &name, &unique, &method, &where, &include, &col, &expr, &option, &opclas); err != nil {
 				return err
 			}
-			t := in.tables[table]
-			if t == nil {
-				return nil
-			}
 			if cur == nil || cur.Name != name { // index names are unique in a schema
 				cur = &schema.Index{Name: name, Unique: unique, Where: where.String, Parts: []*schema.IndexPart{}}
 				if method != "btree" {
 					cur.Method = method
 				}
-				t.Indexes = append(t.Indexes, cur)
+				switch {
+				case in.tables[table] != nil:
+					in.tables[table].Indexes = append(in.tables[table].Indexes, cur)
+				case in.views[table] != nil:
+					in.views[table].Indexes = append(in.views[table].Indexes, cur)
+				default: // an excluded table's, or an extension's view
+				}
 			}
 			if include {
 				cur.Include = append(cur.Include, col.String)

@@ -307,6 +307,9 @@ func TestInspectDiffNamesChanges(t *testing.T) {
 			[]string{"view names changed: definition:"}},
 		{"materialized", `DROP VIEW names; CREATE MATERIALIZED VIEW names AS SELECT name FROM users`,
 			[]string{"view names changed: materialized: false → true"}},
+		{"materialized view index", `DROP VIEW names; CREATE MATERIALIZED VIEW names AS SELECT name FROM users;
+			CREATE INDEX names_name ON names (name)`,
+			[]string{"view names changed: materialized: false → true", "index names.names_name added"}},
 		{"function body", `CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql RETURN a + 2`,
 			[]string{"function f(a integer) changed: definition:"}},
 		{"function overload", `CREATE FUNCTION f(a text) RETURNS text LANGUAGE sql RETURN a`,

@@ -81,6 +81,7 @@ CREATE VIEW b_order_totals AS
 CREATE VIEW a_big_orders AS SELECT * FROM b_order_totals WHERE total > 10;
 CREATE MATERIALIZED VIEW c_user_stats AS
     SELECT u.id, count(o.id) AS n FROM users u LEFT JOIN orders o ON o.user_id = u.id GROUP BY u.id;
+CREATE UNIQUE INDEX c_user_stats_id ON c_user_stats (id);
 
 CREATE FUNCTION user_orders(u users) RETURNS SETOF orders LANGUAGE sql STABLE
     AS $$ SELECT * FROM orders WHERE user_id = u.id $$;
