@@ -72,6 +72,7 @@ func Diff(a, b *Schema) []Change {
 		}
 		det = prop(det, "definition", x.Definition, y.Definition)
 		d.changed(KindView, name, det)
+		d.indexes(name, x.Indexes, y.Indexes)
 	})
 	var af, ap, bf, bp []*Routine
 	for _, r := range a.Routines {
@@ -204,7 +205,18 @@ func (d *differ) table(name string, a, b *Table) {
 		det = prop(det, "on update", x.OnUpdate, y.OnUpdate)
 		d.changed(KindForeignKey, k, det)
 	})
-	diffSet(d, KindIndex, a.Indexes, b.Indexes, func(i *Index) string { return name + "." + i.Name },
+	d.indexes(name, a.Indexes, b.Indexes)
+	var det []string
+	for _, k := range slices.Sorted(maps.Keys(union(a.Options, b.Options))) {
+		det = prop(det, k, a.Options[k], b.Options[k])
+	}
+	d.changed(KindTableOpt, name, det)
+	d.changed(KindTable, name, prop(nil, "comment", a.Comment, b.Comment))
+}
+
+// indexes compares the indexes of the table or materialized view name.
+func (d *differ) indexes(name string, a, b []*Index) {
+	diffSet(d, KindIndex, a, b, func(i *Index) string { return name + "." + i.Name },
 		func(k string, x, y *Index) {
 			var det []string
 			if x.Unique != y.Unique {
@@ -213,14 +225,9 @@ func (d *differ) table(name string, a, b *Table) {
 			det = prop(det, "keys", partsString(x.Parts), partsString(y.Parts))
 			det = prop(det, "where", x.Where, y.Where)
 			det = prop(det, "method", x.Method, y.Method)
+			det = prop(det, "include", strings.Join(x.Include, ", "), strings.Join(y.Include, ", "))
 			d.changed(KindIndex, k, det)
 		})
-	var det []string
-	for _, k := range slices.Sorted(maps.Keys(union(a.Options, b.Options))) {
-		det = prop(det, k, a.Options[k], b.Options[k])
-	}
-	d.changed(KindTableOpt, name, det)
-	d.changed(KindTable, name, prop(nil, "comment", a.Comment, b.Comment))
 }
 
 func union(a, b map[string]string) map[string]string {
@@ -297,8 +304,14 @@ func partsString(parts []*IndexPart) string {
 		if p.Prefix > 0 {
 			s[i] += "(" + strconv.Itoa(p.Prefix) + ")"
 		}
+		if p.Opclass != "" {
+			s[i] += " " + p.Opclass
+		}
 		if p.Desc {
 			s[i] += " DESC"
+		}
+		if p.Nulls != "" {
+			s[i] += " NULLS " + strings.ToUpper(p.Nulls)
 		}
 	}
 	return strings.Join(s, ", ")

@@ -22,7 +22,9 @@ type Quoter interface {
 // routines and triggers. The output depends only on s: the same schema
 // always dumps to the same bytes, for committing to git and reviewing.
 // Names the database invented (empty in the model) are left for it to
-// invent again.
+// invent again. On PostgreSQL, routines that name no table come before
+// the tables, and views and the other routines follow the objects they
+// name (see planDump).
 func Dump(w io.Writer, s *Schema, q Quoter) error {
 	d := &dumper{w: bufio.NewWriter(w), q: q, dialect: s.Dialect}
 	d.line("-- Schema dumped by tide (%s). Objects are sorted by name.", s.Dialect)
@@ -36,7 +38,15 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 	for _, sq := range s.Sequences {
 		d.sequence(sq)
 	}
-	for _, t := range s.Tables {
+	plan := planDump(s)
+	for _, r := range plan.early {
+		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
+	}
+	for _, t := range plan.tables {
+		if parent := t.Options["partition of"]; parent != "" && d.dialect == "postgres" {
+			d.partition(t, s.Table(parent))
+			continue
+		}
 		d.table(t)
 	}
 	for _, sq := range s.Sequences {
@@ -52,15 +62,20 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 			}
 		}
 	}
-	for _, v := range s.Views {
-		kw := "VIEW"
-		if v.Materialized {
-			kw = "MATERIALIZED VIEW"
+	for _, o := range plan.late {
+		switch o := o.(type) {
+		case *View:
+			kw := "VIEW"
+			if o.Materialized {
+				kw = "MATERIALIZED VIEW"
+			}
+			d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(o.Name), strings.TrimRight(o.Definition, "; \n"))
+			for _, ix := range o.Indexes {
+				d.index(o.Name, ix)
+			}
+		case *Routine:
+			d.stmt("%s", strings.TrimRight(o.Definition, "; \n"))
 		}
-		d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(v.Name), strings.TrimRight(v.Definition, "; \n"))
-	}
-	for _, r := range s.Routines {
-		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
 	}
 	for _, tr := range s.Triggers {
 		d.stmt("%s", strings.TrimRight(tr.Definition, "; \n"))
@@ -147,7 +162,19 @@ func (d *dumper) table(t *Table) {
 			defs = append(defs, d.foreignKey(fk))
 		}
 	}
-	fmt.Fprintf(d.w, "\nCREATE TABLE %s (\n  %s\n)%s;\n", d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	kw := "TABLE"
+	if d.dialect == "postgres" && t.Options["unlogged"] == "true" {
+		kw = "UNLOGGED TABLE"
+	}
+	fmt.Fprintf(d.w, "\nCREATE %s %s (\n  %s\n)%s;\n", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	d.comments(t)
+	for _, ix := range t.Indexes {
+		d.index(t.Name, ix)
+	}
+}
+
+// comments writes PostgreSQL's COMMENT statements for t and its columns.
+func (d *dumper) comments(t *Table) {
 	if t.Comment != "" && d.dialect == "postgres" {
 		d.stmt("COMMENT ON TABLE %s IS %s", d.q.QuoteIdent(t.Name), d.lit(t.Comment))
 	}
@@ -157,9 +184,6 @@ func (d *dumper) table(t *Table) {
 				d.stmt("COMMENT ON COLUMN %s.%s IS %s", d.q.QuoteIdent(t.Name), d.q.QuoteIdent(c.Name), d.lit(c.Comment))
 			}
 		}
-	}
-	for _, ix := range t.Indexes {
-		d.index(t, ix)
 	}
 }
 
@@ -187,6 +211,8 @@ func (d *dumper) tableOptions(t *Table) string {
 			return ""
 		}
 		return " " + strings.Join(opts, ", ")
+	case "postgres":
+		return d.pgTableOptions(t)
 	}
 	return ""
 }
@@ -202,11 +228,9 @@ func (d *dumper) column(c *Column) string {
 	var b strings.Builder
 	b.WriteString(d.q.QuoteIdent(c.Name) + " " + c.Type)
 	if c.Collation != "" {
-		if d.dialect == "postgres" {
-			b.WriteString(" COLLATE " + d.q.QuoteIdent(c.Collation))
-		} else {
-			b.WriteString(" COLLATE " + c.Collation)
-		}
+		// PostgreSQL's inspector spells collations as DDL does ("C"
+		// quoted, "en_US.utf8" too).
+		b.WriteString(" COLLATE " + c.Collation)
 	}
 	if c.Generated != "" {
 		kind := "VIRTUAL"
@@ -249,7 +273,9 @@ func (d *dumper) foreignKey(fk *ForeignKey) string {
 	return s
 }
 
-func (d *dumper) index(t *Table, ix *Index) {
+// index writes CREATE INDEX for ix on the table or materialized view
+// named on.
+func (d *dumper) index(on string, ix *Index) {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.Unique {
@@ -258,7 +284,7 @@ func (d *dumper) index(t *Table, ix *Index) {
 	if d.dialect == "mysql" && (ix.Method == "fulltext" || ix.Method == "spatial") {
 		b.WriteString(strings.ToUpper(ix.Method) + " ")
 	}
-	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(t.Name))
+	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(on))
 	if ix.Method != "" && d.dialect == "postgres" {
 		b.WriteString(" USING " + ix.Method)
 	}
@@ -271,11 +297,20 @@ func (d *dumper) index(t *Table, ix *Index) {
 		if p.Prefix > 0 {
 			parts[i] += "(" + strconv.Itoa(p.Prefix) + ")"
 		}
+		if p.Opclass != "" {
+			parts[i] += " " + p.Opclass
+		}
 		if p.Desc {
 			parts[i] += " DESC"
 		}
+		if p.Nulls != "" {
+			parts[i] += " NULLS " + strings.ToUpper(p.Nulls)
+		}
 	}
 	b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	if len(ix.Include) > 0 {
+		b.WriteString(" INCLUDE (" + d.idents(ix.Include) + ")")
+	}
 	if d.dialect == "mysql" && ix.Method == "hash" {
 		b.WriteString(" USING HASH")
 	}

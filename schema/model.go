@@ -136,6 +136,9 @@ type Index struct {
 	// Method is the access method when it is not the default ("gin",
 	// "hash", "fulltext", "spatial").
 	Method string `json:"method,omitempty"`
+	// Include lists the non-key columns of a covering index (PostgreSQL's
+	// INCLUDE).
+	Include []string `json:"include,omitempty"`
 }
 
 // IndexPart is one key of an index: a column or an expression.
@@ -145,6 +148,14 @@ type IndexPart struct {
 	Desc   bool   `json:"desc,omitempty"`
 	// Prefix is MySQL's key prefix length (KEY (name(10))).
 	Prefix int `json:"prefix,omitempty"`
+	// Opclass is PostgreSQL's operator class when it is not the default
+	// for the key's type and the index method ("text_pattern_ops",
+	// "jsonb_path_ops").
+	Opclass string `json:"opclass,omitempty"`
+	// Nulls is "first" or "last" when the key sorts NULLs against its
+	// direction's default (PostgreSQL: NULLS LAST after ASC, NULLS FIRST
+	// after DESC, so "ASC NULLS FIRST" or "DESC NULLS LAST").
+	Nulls string `json:"nulls,omitempty"`
 }
 
 // View is a view or a PostgreSQL materialized view.
@@ -153,6 +164,8 @@ type View struct {
 	// Definition is the view's query as the database reports it.
 	Definition   string `json:"definition"`
 	Materialized bool   `json:"materialized,omitempty"`
+	// Indexes are a PostgreSQL materialized view's indexes.
+	Indexes []*Index `json:"indexes,omitempty"`
 }
 
 // Routine is a stored function or procedure.
@@ -270,6 +283,9 @@ func (s *Schema) Sort() {
 		slices.SortFunc(t.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
 	}
 	slices.SortFunc(s.Views, func(a, b *View) int { return byName(a.Name, b.Name) })
+	for _, v := range s.Views {
+		slices.SortFunc(v.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
+	}
 	slices.SortFunc(s.Routines, func(a, b *Routine) int {
 		return byName(a.Name+"("+a.Args+")", b.Name+"("+b.Args+")")
 	})
