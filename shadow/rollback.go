@@ -42,14 +42,16 @@ type Step struct {
 	// SeedSkipped the tables that could not be seeded, with the reason.
 	Seeded      []string
 	SeedSkipped []string
-	// Phase is "up", "down" or "up again" for a Failed step.
+	// Phase is "up", "down", "up again" or "replay" (applying the
+	// migrations again on a fresh database) for a Failed step.
 	Phase    string
 	Err      error
 	Duration time.Duration
 }
 
 // Report is the outcome of [VerifyRollback], one step per migration
-// checked, in order. A failed step ends the run: the steps after it are
+// checked, in order. A failed step ends the run, and so does one not
+// restored when [Options.Fresh] is not set: the migrations after it are
 // not checked.
 type Report struct {
 	Steps []Step
@@ -78,6 +80,13 @@ type Options struct {
 	Tide []tide.Option
 	// OnStep, when set, is called after each migration is checked.
 	OnStep func(Step)
+	// Fresh, when set, returns a new empty database of the same kind. A
+	// migration whose down leaves the database different (or whose second
+	// up then fails) makes the rest of the run meaningless on that
+	// database: with Fresh, the run goes on in a new one, brought to the
+	// same point by applying the migrations again; without it, the run
+	// stops there. The caller owns (and drops) the databases Fresh makes.
+	Fresh func(ctx context.Context) (*sql.DB, error)
 }
 
 // VerifyRollback proves the down sections of set on the empty database
@@ -110,17 +119,45 @@ func VerifyRollback(ctx context.Context, d dialect.Dialect, db *sql.DB, set *mig
 		if err != nil {
 			return rep, err
 		}
+		stop := step.Verdict == Failed
+		if step.Verdict == NotRestored {
+			if opts.Fresh == nil {
+				stop = true
+			} else if db, m, after, err = replay(ctx, d, set, mg.Version, opts); err != nil {
+				step.Verdict, step.Phase, step.Err = Failed, "replay", err
+				stop = true
+			}
+		}
 		rep.Steps = append(rep.Steps, step)
 		if opts.OnStep != nil {
 			opts.OnStep(step)
 		}
-		if step.Verdict == Failed {
+		if stop {
 			rep.Unchecked = len(versioned) - i - 1
 			return rep, nil
 		}
 		before = after
 	}
 	return rep, nil
+}
+
+// replay makes a fresh database and applies the migrations up to and
+// including target to it, to go on after a migration whose down did not
+// restore the database.
+func replay(ctx context.Context, d dialect.Dialect, set *migration.Set, target tide.Version, opts Options) (*sql.DB, *tide.Migrator, *schema.Schema, error) {
+	db, err := opts.Fresh(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("make a fresh scratch database: %w", err)
+	}
+	m, err := newMigrator(ctx, d, db, set, opts.Tide)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := m.UpTo(ctx, target); err != nil {
+		return nil, nil, nil, fmt.Errorf("apply the migrations again on a fresh scratch database: %w", err)
+	}
+	s, err := inspect(ctx, d, db, m)
+	return db, m, s, err
 }
 
 // verifyOne checks one migration and returns the schema it leaves (after
@@ -170,13 +207,14 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 	if len(step.Changes) > 0 || len(step.DataChanges) > 0 {
 		step.Verdict = NotRestored
 	}
+	if step.Verdict == NotRestored {
+		// The database is not where it was: applying the migration again
+		// proves nothing more (and often fails on what down left behind).
+		step.Duration = time.Since(start)
+		return step, nil, nil
+	}
 	if _, err := m.UpTo(ctx, mg.Version); err != nil {
-		v, c, dc := step.Verdict, step.Changes, step.DataChanges
-		s, _, ferr := fail("up again", err)
-		if v == NotRestored {
-			s.Changes, s.DataChanges = c, dc
-		}
-		return s, nil, ferr
+		return fail("up again", err)
 	}
 	after, err := inspect(ctx, d, db, m)
 	step.Duration = time.Since(start)

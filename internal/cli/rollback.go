@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidemigrate/tide/internal/scratch"
 	"github.com/tidemigrate/tide/migration"
 	"github.com/tidemigrate/tide/schema"
 	"github.com/tidemigrate/tide/shadow"
@@ -62,6 +65,22 @@ the scratch database is dropped even on failure or Ctrl-C.`,
 					a.printStep(s)
 				}
 			}}
+			// A down that does not restore the database: go on in a new
+			// scratch database, dropped with the first.
+			var more []*scratch.DB
+			defer func() {
+				for _, sc := range more {
+					a.closeScratch(ctx, sc)
+				}
+			}()
+			opts.Fresh = func(ctx context.Context) (*sql.DB, error) {
+				sc, err := a.openScratch(ctx, scratchURL)
+				if err != nil {
+					return nil, err
+				}
+				more = append(more, sc)
+				return sc.DB, nil
+			}
 			rep, err := shadow.VerifyRollback(ctx, sc.Dialect, sc.DB, set, opts)
 			if rep != nil {
 				a.result = a.rollbackResult(rep, strict)
