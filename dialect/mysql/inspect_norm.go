@@ -84,6 +84,12 @@ var numericTypes = map[string]bool{
 	"decimal": true, "numeric": true, "float": true, "double": true, "real": true, "bit": true, "year": true,
 }
 
+// binaryTypes are the DATA_TYPEs whose defaults MySQL 8 may report as
+// hexadecimal literals.
+var binaryTypes = map[string]bool{
+	"binary": true, "varbinary": true, "tinyblob": true, "blob": true, "mediumblob": true, "longblob": true,
+}
+
 // normDefault returns a column's default in the model's spelling: "" for
 // none and for NULL; a literal as SQL (quoted strings, bare numbers, bit
 // and hex literals as written); CURRENT_TIMESTAMP[(n)]; any other
@@ -113,8 +119,11 @@ func normDefault(raw sql.NullString, extra, dataType string, mariadb bool) strin
 	if strings.Contains(strings.ToUpper(extra), "DEFAULT_GENERATED") {
 		return "(" + stripParens(unescapeMySQL(s)) + ")"
 	}
-	if numericTypes[strings.ToLower(dataType)] && (number.MatchString(s) || bitOrHex.MatchString(s)) {
+	switch dt := strings.ToLower(dataType); {
+	case numericTypes[dt] && (number.MatchString(s) || bitOrHex.MatchString(s)):
 		return s
+	case binaryTypes[dt] && bitOrHex.MatchString(s):
+		return s // MySQL prints a binary default as 0x6162
 	}
 	return quoteString(s)
 }

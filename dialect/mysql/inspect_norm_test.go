@@ -67,6 +67,8 @@ func TestNormDefault(t *testing.T) {
 		{"mysql", v("1.50"), "", "decimal", "1.50"},
 		{"mysql", v("b'101'"), "", "bit", "b'101'"},
 		{"mysql", v("2020-01-01"), "", "date", "'2020-01-01'"},
+		{"mysql", v("0x6162"), "", "varbinary", "0x6162"},
+		{"mysql", v("0x6162"), "", "varchar", "'0x6162'"},
 		{"mysql", v("CURRENT_TIMESTAMP"), "DEFAULT_GENERATED", "timestamp", "CURRENT_TIMESTAMP"},
 		{"mysql", v("CURRENT_TIMESTAMP(3)"), "DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)", "datetime", "CURRENT_TIMESTAMP(3)"},
 		{"mysql", v("uuid()"), "DEFAULT_GENERATED", "char", "(uuid())"},

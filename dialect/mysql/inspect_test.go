@@ -42,14 +42,21 @@ func isMariaDB(t *testing.T, db *sql.DB) bool {
 	return strings.Contains(strings.ToLower(v), "mariadb")
 }
 
-// fixture builds the rich test schema (testdata/inspect_*.sql) in a new
-// database.
+// fixture builds the rich test schema (testdata/inspect_fixture.sql and
+// inspect_mariadb.sql) in a new database.
 func fixture(t *testing.T) *testdb.DB {
 	t.Helper()
+	return build(t, "inspect_fixture.sql", "inspect_mariadb.sql")
+}
+
+// build runs testdata files in a new database: general, then MariaDB-only
+// (the second), which MySQL skips.
+func build(t *testing.T, general, mariadbOnly string) *testdb.DB {
+	t.Helper()
 	db := testdb.New(t, testdb.MySQL)
-	files := []string{"inspect_fixture.sql"}
+	files := []string{general}
 	if isMariaDB(t, db.DB) {
-		files = append(files, "inspect_mariadb.sql")
+		files = append(files, mariadbOnly)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join("testdata", f))
@@ -413,5 +420,53 @@ func TestInspectEmpty(t *testing.T) {
 	s := inspect(t, db.DB, schema.Options{})
 	if s.Tables == nil || len(s.Tables) != 0 || s.Views != nil || s.Routines != nil || s.Triggers != nil || s.Sequences != nil {
 		t.Errorf("empty database read as %+v", s)
+	}
+}
+
+// TestInspectEdges reads awkward names, escapes and engines; the schema
+// built twice compares equal and its dump replays equal.
+func TestInspectEdges(t *testing.T) {
+	t.Parallel()
+	a, b := build(t, "inspect_edge.sql", "inspect_edge_mariadb.sql"), build(t, "inspect_edge.sql", "inspect_edge_mariadb.sql")
+	sa, sb := inspect(t, a.DB, schema.Options{}), inspect(t, b.DB, schema.Options{})
+	if d := schema.Diff(sa, sb); len(d) != 0 {
+		t.Errorf("the same schema built twice differs: %v", d)
+	}
+	sel := sa.Table("select")
+	type expect struct {
+		what      string
+		got, want any
+	}
+	checks := []expect{
+		{"default with escapes", sel.Column("we`ird").Default, `'a\\b''c'`},
+		{"comment with escapes", sel.Column("we`ird").Comment, `back\slash 'quoted'`},
+		{"table comment", sel.Comment, `it's a \ table`},
+		{"row format", sel.Options["row_format"], "DYNAMIC"},
+		{"named check", len(sel.Checks) > 0 && sel.Checks[len(sel.Checks)-1].Name == "chk `q`", true},
+		{"prefix unique is an index", len(sel.Indexes) == 1 && sel.Indexes[0].Unique && sel.Indexes[0].Parts[0].Prefix == 10, true},
+		{"legacy options", sa.Table("legacy").Options, map[string]string{"engine": "MyISAM", "collate": "latin1_swedish_ci"}},
+		{"legacy collation", sa.Table("legacy").Column("name").Collation, "latin1_bin"},
+		{"memory unique", len(sa.Table("mem").Uniques), 1},
+		{"memory index method", sa.Table("mem").Indexes[0].Method, ""},
+		{"composite foreign key", sa.Table("child").ForeignKeys[0].Columns, []string{"a", "b"}},
+		{"uniques named by the server", len(sa.Table("nopk").Uniques) == 2 && sa.Table("nopk").Uniques[0].Name == "" && sa.Table("nopk").Uniques[1].Name == "", true},
+		{"view keeps its strings", strings.Contains(sa.Views[0].Definition, "'select.`x`'"), true},
+	}
+	if isMariaDB(t, a.DB) {
+		checks = append(checks,
+			expect{"long unique", sa.Table("notes").Indexes,
+				[]*schema.Index{{Name: "body", Unique: true, Parts: []*schema.IndexPart{{Column: "body"}}, Method: "hash"}}},
+			expect{"JSON with its own check", sel.Column("doc").Type + " " + sel.Checks[0].Expr, "longtext json_length(`doc`) > 0"})
+	}
+	for _, c := range checks {
+		if d := cmp.Diff(c.want, c.got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", c.what, d)
+		}
+	}
+	text := dump(t, sa)
+	dst := testdb.New(t, testdb.MySQL)
+	run(t, dst.DB, text)
+	if d := schema.Diff(sa, inspect(t, dst.DB, schema.Options{})); len(d) != 0 {
+		t.Errorf("the replayed dump differs: %v\n%s", d, text)
 	}
 }
