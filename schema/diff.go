@@ -266,6 +266,7 @@ func columnDetails(x, y *Column) []string {
 		det = append(det, "nullable: "+nullWord(x.Nullable)+" → "+nullWord(y.Nullable))
 	}
 	det = prop(det, "default", x.Default, y.Default)
+	det = prop(det, "on update", x.OnUpdate, y.OnUpdate)
 	det = prop(det, "identity", x.Identity, y.Identity)
 	det = prop(det, "generated", x.Generated, y.Generated)
 	if x.Generated != "" && x.Generated == y.Generated && x.Stored != y.Stored {

@@ -239,11 +239,19 @@ func (d *dumper) column(c *Column) string {
 		}
 		fmt.Fprintf(&b, " GENERATED ALWAYS AS (%s) %s", c.Generated, kind)
 	}
-	if !c.Nullable {
+	switch {
+	case !c.Nullable:
 		b.WriteString(" NOT NULL")
+	case d.dialect == "mysql" && strings.HasPrefix(c.Type, "timestamp"):
+		// Without explicit_defaults_for_timestamp (MySQL 5.7, MariaDB
+		// before 10.10) a TIMESTAMP is NOT NULL unless it says NULL.
+		b.WriteString(" NULL")
 	}
 	if c.Default != "" {
 		b.WriteString(" DEFAULT " + c.Default)
+	}
+	if c.OnUpdate != "" && d.dialect == "mysql" {
+		b.WriteString(" ON UPDATE " + c.OnUpdate)
 	}
 	switch c.Identity {
 	case IdentityAlways:
@@ -311,8 +319,8 @@ func (d *dumper) index(on string, ix *Index) {
 	if len(ix.Include) > 0 {
 		b.WriteString(" INCLUDE (" + d.idents(ix.Include) + ")")
 	}
-	if d.dialect == "mysql" && ix.Method == "hash" {
-		b.WriteString(" USING HASH")
+	if d.dialect == "mysql" && (ix.Method == "hash" || ix.Method == "btree") {
+		b.WriteString(" USING " + strings.ToUpper(ix.Method))
 	}
 	if ix.Where != "" {
 		b.WriteString(" WHERE " + ix.Where)

@@ -80,6 +80,10 @@ type Column struct {
 	// Default is the default expression as the database reports it,
 	// normalised; empty when there is none (a default of NULL is none).
 	Default string `json:"default,omitempty"`
+	// OnUpdate is the expression of MySQL's ON UPDATE clause
+	// ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(3)"); empty when there is
+	// none.
+	OnUpdate string `json:"on_update,omitempty"`
 	// Identity is empty, [IdentityAlways], [IdentityByDefault] or
 	// [AutoIncrement]. A PostgreSQL serial column is a plain column whose
 	// default is nextval of an owned sequence.
