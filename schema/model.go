@@ -223,11 +223,23 @@ type Options struct {
 	// Exclude lists tables to leave out, unqualified (tide's own tables:
 	// the version table, its _meta companion, lock and backup tables).
 	Exclude []string
+	// Tables, when not nil, limits the tables read to these (unqualified;
+	// names that do not exist are ignored), with their columns, keys,
+	// indexes, checks, foreign keys and the triggers on them. Views,
+	// routines, sequences and types are still read in full. It lets a
+	// caller that knows which tables changed re-read only those.
+	Tables []string
 }
 
 // Excluded reports whether the table name is one of o.Exclude.
 func (o Options) Excluded(name string) bool {
 	return slices.Contains(o.Exclude, name)
+}
+
+// Wanted reports whether the table name is to be read: not excluded and,
+// when o.Tables is set, listed there.
+func (o Options) Wanted(name string) bool {
+	return !o.Excluded(name) && (o.Tables == nil || slices.Contains(o.Tables, name))
 }
 
 // Inspector is implemented by dialects that read a live schema from their
