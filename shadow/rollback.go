@@ -183,15 +183,16 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 	if _, err := m.UpTo(ctx, mg.Version); err != nil {
 		return fail("up", err)
 	}
+	tables, scoped := scope(mg)
 	if !mg.Reversible {
-		after, err := inspect(ctx, d, db, m)
+		after, err := rescan(ctx, d, db, m, before, tables, scoped)
 		step.Verdict, step.Duration = Irreversible, time.Since(start)
 		return step, after, err
 	}
 	if _, err := m.Down(ctx); err != nil {
 		return fail("down", err)
 	}
-	restored, err := inspect(ctx, d, db, m)
+	restored, err := rescan(ctx, d, db, m, before, tables, scoped)
 	if err != nil {
 		return step, nil, err
 	}
@@ -216,7 +217,7 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 	if _, err := m.UpTo(ctx, mg.Version); err != nil {
 		return fail("up again", err)
 	}
-	after, err := inspect(ctx, d, db, m)
+	after, err := rescan(ctx, d, db, m, before, tables, scoped)
 	step.Duration = time.Since(start)
 	return step, after, err
 }
