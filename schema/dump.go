@@ -149,10 +149,10 @@ func (d *dumper) table(t *Table) {
 		defs = append(defs, def)
 	}
 	if t.PrimaryKey != nil && !inlinePK {
-		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")")
+		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")"+deferrable(t.PrimaryKey.Deferrable))
 	}
 	for _, u := range t.Uniques {
-		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")")
+		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")"+deferrable(u.Deferrable))
 	}
 	for _, c := range t.Checks {
 		defs = append(defs, d.constraint(c.Name)+"CHECK ("+c.Expr+")")
@@ -270,7 +270,15 @@ func (d *dumper) foreignKey(fk *ForeignKey) string {
 	if fk.OnUpdate != "" {
 		s += " ON UPDATE " + fk.OnUpdate
 	}
-	return s
+	return s + deferrable(fk.Deferrable)
+}
+
+// deferrable is the clause that makes a PostgreSQL constraint deferrable.
+func deferrable(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " " + d
 }
 
 // index writes CREATE INDEX for ix on the table or materialized view

@@ -52,10 +52,10 @@ func (d *dumper) partition(t, parent *Table) {
 		}
 	}
 	if t.PrimaryKey != nil {
-		d.stmt("ALTER TABLE %s ADD %sPRIMARY KEY (%s)", name, d.constraint(t.PrimaryKey.Name), d.idents(t.PrimaryKey.Columns))
+		d.stmt("ALTER TABLE %s ADD %sPRIMARY KEY (%s)%s", name, d.constraint(t.PrimaryKey.Name), d.idents(t.PrimaryKey.Columns), deferrable(t.PrimaryKey.Deferrable))
 	}
 	for _, u := range t.Uniques {
-		d.stmt("ALTER TABLE %s ADD %sUNIQUE (%s)", name, d.constraint(u.Name), d.idents(u.Columns))
+		d.stmt("ALTER TABLE %s ADD %sUNIQUE (%s)%s", name, d.constraint(u.Name), d.idents(u.Columns), deferrable(u.Deferrable))
 	}
 	for _, c := range t.Checks {
 		d.stmt("ALTER TABLE %s ADD %sCHECK (%s)", name, d.constraint(c.Name), c.Expr)

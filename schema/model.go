@@ -99,6 +99,9 @@ type Column struct {
 type PrimaryKey struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED" for a
+	// PostgreSQL key checked later than each statement; empty otherwise.
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Unique is a unique constraint (on MySQL, a unique key). Name is empty
@@ -106,6 +109,8 @@ type PrimaryKey struct {
 type Unique struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Check is a check constraint. Name is empty when the database invented it.
@@ -124,6 +129,8 @@ type ForeignKey struct {
 	RefColumns []string `json:"ref_columns"`
 	OnDelete   string   `json:"on_delete,omitempty"`
 	OnUpdate   string   `json:"on_update,omitempty"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Index is an index that backs no key constraint.

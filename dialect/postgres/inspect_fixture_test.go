@@ -43,7 +43,7 @@ func fixtureModel() *schema.Schema {
 				{Name: "qty", Type: "integer", Default: "1"},
 			},
 			PrimaryKey: &schema.PrimaryKey{Name: "orders_pk", Columns: []string{"id"}},
-			Uniques:    []*schema.Unique{{Columns: []string{"user_id", "sku"}}},
+			Uniques:    []*schema.Unique{{Columns: []string{"user_id", "sku"}, Deferrable: "DEFERRABLE"}},
 			ForeignKeys: []*schema.ForeignKey{{
 				Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"},
 				OnDelete: "CASCADE", OnUpdate: "RESTRICT",
@@ -59,7 +59,7 @@ func fixtureModel() *schema.Schema {
 			Checks:  []*schema.Check{{Expr: "(value < 1000)"}, {Expr: "(value > 0)"}},
 			ForeignKeys: []*schema.ForeignKey{{
 				Columns:  []string{"sensor_identifier_assigned_by_the_manufacturer_at_the_factory"},
-				RefTable: "users", RefColumns: []string{"id"},
+				RefTable: "users", RefColumns: []string{"id"}, Deferrable: "DEFERRABLE INITIALLY DEFERRED",
 			}},
 		}, {
 			Name:       "renamed_to",

@@ -185,7 +185,8 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 			CASE WHEN con.contype = 'f' THEN `+qualifiedName("rc", "rn")+` END,
 			(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n),
-			con.confupdtype, con.confdeltype
+			con.confupdtype, con.confdeltype,
+			CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable THEN 'DEFERRABLE' ELSE '' END
 		FROM pg_catalog.pg_constraint con
 		JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -196,10 +197,10 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 		ORDER BY c.relname, con.conname`,
 		func(rows *sql.Rows) error {
 			var (
-				table, name, kind, onUpdate, onDelete string
-				keyJSON, expr, ref, refJSON           sql.NullString
+				table, name, kind, onUpdate, onDelete, deferrable string
+				keyJSON, expr, ref, refJSON                       sql.NullString
 			)
-			if err := rows.Scan(&table, &name, &kind, &keyJSON, &expr, &ref, &refJSON, &onUpdate, &onDelete); err != nil {
+			if err := rows.Scan(&table, &name, &kind, &keyJSON, &expr, &ref, &refJSON, &onUpdate, &onDelete, &deferrable); err != nil {
 				return err
 			}
 			t := in.tables[table]
@@ -212,9 +213,9 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 			}
 			switch kind {
 			case "p":
-				t.PrimaryKey = &schema.PrimaryKey{Name: keepName(name, table, nil, "pkey"), Columns: cols}
+				t.PrimaryKey = &schema.PrimaryKey{Name: keepName(name, table, nil, "pkey"), Columns: cols, Deferrable: deferrable}
 			case "u":
-				t.Uniques = append(t.Uniques, &schema.Unique{Name: keepName(name, table, cols, "key"), Columns: cols})
+				t.Uniques = append(t.Uniques, &schema.Unique{Name: keepName(name, table, cols, "key"), Columns: cols, Deferrable: deferrable})
 			case "c":
 				// A check reading one column is named after it, one
 				// reading several (or none) after the table alone.
@@ -235,6 +236,7 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 					RefColumns: refCols,
 					OnDelete:   fkActions[onDelete],
 					OnUpdate:   fkActions[onUpdate],
+					Deferrable: deferrable,
 				})
 			}
 			return nil

@@ -50,7 +50,7 @@ CREATE TABLE orders (
     sku text NOT NULL,
     qty int NOT NULL DEFAULT 1,
     CONSTRAINT orders_pk PRIMARY KEY (id),
-    UNIQUE (user_id, sku),
+    UNIQUE (user_id, sku) DEFERRABLE,
     FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE RESTRICT
 ) WITH (fillfactor = 80);
 
@@ -102,7 +102,7 @@ CREATE VIEW d_totals AS SELECT * FROM aa_totals();
 -- invents once the table is renamed.
 CREATE TABLE readings_taken_by_the_field_teams_every_morning_and_evening (
     sensor_identifier_assigned_by_the_manufacturer_at_the_factory bigint NOT NULL
-        REFERENCES users (id),
+        REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
     value int CHECK (value > 0) CHECK (value < 1000),
     UNIQUE (sensor_identifier_assigned_by_the_manufacturer_at_the_factory, value)
 );
