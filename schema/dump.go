@@ -43,7 +43,7 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
 	}
 	for _, t := range plan.tables {
-		if parent := t.Options["partition of"]; parent != "" && d.dialect == "postgres" {
+		if parent := t.Options[OptPartitionOf]; parent != "" && d.dialect == "postgres" {
 			d.partition(t, s.Table(parent))
 			continue
 		}
@@ -163,7 +163,7 @@ func (d *dumper) table(t *Table) {
 		}
 	}
 	kw := "TABLE"
-	if d.dialect == "postgres" && t.Options["unlogged"] == "true" {
+	if d.dialect == "postgres" && t.Options[OptUnlogged] == "true" {
 		kw = "UNLOGGED TABLE"
 	}
 	fmt.Fprintf(d.w, "\nCREATE %s %s (\n  %s\n)%s;\n", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))

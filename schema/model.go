@@ -53,10 +53,30 @@ type Table struct {
 	// Options holds what else shapes the table and matters to a
 	// comparison, already normalised by the inspector: MySQL's engine and
 	// default collation when they differ from the server's, SQLite's
-	// WITHOUT ROWID and STRICT. Keys are lower case.
+	// WITHOUT ROWID and STRICT, PostgreSQL's Opt* keys (UNLOGGED, storage
+	// parameters, partitioning, INHERITS). Keys are lower case.
 	Options map[string]string `json:"options,omitempty"`
 	Comment string            `json:"comment,omitempty"`
 }
+
+// Keys of [Table.Options] on PostgreSQL.
+const (
+	// OptUnlogged is "true" for an UNLOGGED table.
+	OptUnlogged = "unlogged"
+	// OptWith holds the storage parameters, sorted: "fillfactor=70".
+	OptWith = "with"
+	// OptPartitionBy is a partitioned table's key: "RANGE (created_at)".
+	OptPartitionBy = "partition by"
+	// OptPartitionOf names the partitioned table a partition belongs to
+	// ("other.t" in another schema).
+	OptPartitionOf = "partition of"
+	// OptPartitionBound is a partition's bound: "FOR VALUES FROM
+	// ('2024-01-01') TO ('2025-01-01')" or "DEFAULT".
+	OptPartitionBound = "partition bound"
+	// OptInherits lists the parents of a table made with INHERITS, in
+	// order, ", "-separated.
+	OptInherits = "inherits"
+)
 
 // Identity kinds of [Column.Identity].
 const (

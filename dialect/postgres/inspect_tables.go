@@ -8,24 +8,6 @@ import (
 	"github.com/tidemigrate/tide/schema"
 )
 
-// Table options the inspector sets (Table.Options keys).
-const (
-	// OptUnlogged is "true" for an UNLOGGED table.
-	OptUnlogged = "unlogged"
-	// OptWith holds the storage parameters, sorted: "fillfactor=70".
-	OptWith = "with"
-	// OptPartitionBy is a partitioned table's key: "RANGE (created_at)".
-	OptPartitionBy = "partition by"
-	// OptPartitionOf names the partitioned table a partition belongs to.
-	OptPartitionOf = "partition of"
-	// OptPartitionBound is a partition's bound: "FOR VALUES FROM ('2024-01-01')
-	// TO ('2025-01-01')" or "DEFAULT".
-	OptPartitionBound = "partition bound"
-	// OptInherits lists the parents of a table made with INHERITS, in
-	// order, comma-separated.
-	OptInherits = "inherits"
-)
-
 // qualifiedName is an SQL expression for the name of relation (a
 // pg_class row alias) as the model writes it: bare in the inspected
 // schema ($1), "schema.name" in another.
@@ -79,13 +61,13 @@ func (in *inspector) readTables(ctx context.Context) error {
 				t.Options[k] = v
 			}
 			if unlogged {
-				opt(OptUnlogged, "true")
+				opt(schema.OptUnlogged, "true")
 			}
-			opt(OptWith, with.String)
-			opt(OptPartitionBy, partBy.String)
-			opt(OptPartitionOf, partOf.String)
-			opt(OptPartitionBound, bound.String)
-			opt(OptInherits, inh.String)
+			opt(schema.OptWith, with.String)
+			opt(schema.OptPartitionBy, partBy.String)
+			opt(schema.OptPartitionOf, partOf.String)
+			opt(schema.OptPartitionBound, bound.String)
+			opt(schema.OptInherits, inh.String)
 			in.tables[name] = t
 			in.out.Tables = append(in.out.Tables, t)
 			return nil
