@@ -17,6 +17,17 @@ func fixtureModel() *schema.Schema {
 		Dialect: "postgres",
 		Name:    "public",
 		Tables: []*schema.Table{{
+			Name: "Mixed Case",
+			Columns: []*schema.Column{
+				notNull("Id", "integer"),
+				{Name: "select", Type: "text", Nullable: true},
+				{Name: "Ref", Type: "integer", Nullable: true},
+			},
+			PrimaryKey:  &schema.PrimaryKey{Columns: []string{"Id"}},
+			Uniques:     []*schema.Unique{{Columns: []string{"select"}}},
+			ForeignKeys: []*schema.ForeignKey{{Columns: []string{"Ref"}, RefTable: "Mixed Case", RefColumns: []string{"Id"}}},
+			Indexes:     []*schema.Index{{Name: "Mixed Case lower", Parts: []*schema.IndexPart{{Expr: `lower("select")`}}}},
+		}, {
 			Name:       "events",
 			Columns:    eventCols("'x'::text"),
 			PrimaryKey: &schema.PrimaryKey{Columns: []string{"id", "at"}},

@@ -108,3 +108,7 @@ CREATE TABLE readings_taken_by_the_field_teams_every_morning_and_evening (
 );
 CREATE TABLE renamed_from (id int PRIMARY KEY, v int CHECK (v > 0));
 ALTER TABLE renamed_from RENAME TO renamed_to;
+
+-- Names that must be quoted.
+CREATE TABLE "Mixed Case" ("Id" int PRIMARY KEY, "select" text UNIQUE, "Ref" int REFERENCES "Mixed Case");
+CREATE INDEX "Mixed Case lower" ON "Mixed Case" (lower("select"));
