@@ -185,12 +185,14 @@ func (d *differ) table(name string, a, b *Table) {
 		var det []string
 		det = prop(det, "name", a.PrimaryKey.Name, b.PrimaryKey.Name)
 		det = prop(det, "columns", strings.Join(a.PrimaryKey.Columns, ", "), strings.Join(b.PrimaryKey.Columns, ", "))
+		det = prop(det, "deferrable", a.PrimaryKey.Deferrable, b.PrimaryKey.Deferrable)
 		d.changed(KindPrimaryKey, name, det)
 	}
 	diffSet(d, KindUnique, a.Uniques, b.Uniques, func(u *Unique) string {
 		return name + " " + named(u.Name, "UNIQUE ("+strings.Join(u.Columns, ", ")+")")
 	}, func(k string, x, y *Unique) {
-		d.changed(KindUnique, k, prop(nil, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", ")))
+		det := prop(nil, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", "))
+		d.changed(KindUnique, k, prop(det, "deferrable", x.Deferrable, y.Deferrable))
 	})
 	diffSet(d, KindCheck, a.Checks, b.Checks, func(c *Check) string {
 		return name + " " + named(c.Name, "CHECK ("+c.Expr+")")
@@ -203,6 +205,7 @@ func (d *differ) table(name string, a, b *Table) {
 		det = prop(det, "references", x.RefTable+"("+strings.Join(x.RefColumns, ", ")+")", y.RefTable+"("+strings.Join(y.RefColumns, ", ")+")")
 		det = prop(det, "on delete", x.OnDelete, y.OnDelete)
 		det = prop(det, "on update", x.OnUpdate, y.OnUpdate)
+		det = prop(det, "deferrable", x.Deferrable, y.Deferrable)
 		d.changed(KindForeignKey, k, det)
 	})
 	d.indexes(name, a.Indexes, b.Indexes)

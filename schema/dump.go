@@ -43,7 +43,7 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
 	}
 	for _, t := range plan.tables {
-		if parent := t.Options["partition of"]; parent != "" && d.dialect == "postgres" {
+		if parent := t.Options[OptPartitionOf]; parent != "" && d.dialect == "postgres" {
 			d.partition(t, s.Table(parent))
 			continue
 		}
@@ -149,10 +149,10 @@ func (d *dumper) table(t *Table) {
 		defs = append(defs, def)
 	}
 	if t.PrimaryKey != nil && !inlinePK {
-		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")")
+		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")"+deferrable(t.PrimaryKey.Deferrable))
 	}
 	for _, u := range t.Uniques {
-		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")")
+		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")"+deferrable(u.Deferrable))
 	}
 	for _, c := range t.Checks {
 		defs = append(defs, d.constraint(c.Name)+"CHECK ("+c.Expr+")")
@@ -163,7 +163,7 @@ func (d *dumper) table(t *Table) {
 		}
 	}
 	kw := "TABLE"
-	if d.dialect == "postgres" && t.Options["unlogged"] == "true" {
+	if d.dialect == "postgres" && t.Options[OptUnlogged] == "true" {
 		kw = "UNLOGGED TABLE"
 	}
 	fmt.Fprintf(d.w, "\nCREATE %s %s (\n  %s\n)%s;\n", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
@@ -278,7 +278,15 @@ func (d *dumper) foreignKey(fk *ForeignKey) string {
 	if fk.OnUpdate != "" {
 		s += " ON UPDATE " + fk.OnUpdate
 	}
-	return s
+	return s + deferrable(fk.Deferrable)
+}
+
+// deferrable is the clause that makes a PostgreSQL constraint deferrable.
+func deferrable(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " " + d
 }
 
 // index writes CREATE INDEX for ix on the table or materialized view

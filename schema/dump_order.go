@@ -148,10 +148,10 @@ func tablesByParent(s *Schema) []*Table {
 // the PostgreSQL inspector records them in t.Options.
 func tableParents(t *Table) []string {
 	var out []string
-	if p := t.Options["partition of"]; p != "" {
+	if p := t.Options[OptPartitionOf]; p != "" {
 		out = append(out, p)
 	}
-	if inh := t.Options["inherits"]; inh != "" {
+	if inh := t.Options[OptInherits]; inh != "" {
 		for _, p := range strings.Split(inh, ", ") {
 			out = append(out, p)
 		}

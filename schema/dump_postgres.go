@@ -9,13 +9,13 @@ import (
 // TABLE, from the options its inspector records.
 func (d *dumper) pgTableOptions(t *Table) string {
 	var b strings.Builder
-	if inh := t.Options["inherits"]; inh != "" {
+	if inh := t.Options[OptInherits]; inh != "" {
 		b.WriteString(" INHERITS (" + d.idents(strings.Split(inh, ", ")) + ")")
 	}
-	if by := t.Options["partition by"]; by != "" {
+	if by := t.Options[OptPartitionBy]; by != "" {
 		b.WriteString(" PARTITION BY " + by)
 	}
-	if with := t.Options["with"]; with != "" {
+	if with := t.Options[OptWith]; with != "" {
 		b.WriteString(" WITH (" + with + ")")
 	}
 	return b.String()
@@ -28,11 +28,11 @@ func (d *dumper) pgTableOptions(t *Table) string {
 // it is in another schema), its keys and checks, comments and indexes.
 func (d *dumper) partition(t, parent *Table) {
 	kw := "TABLE"
-	if t.Options["unlogged"] == "true" {
+	if t.Options[OptUnlogged] == "true" {
 		kw = "UNLOGGED TABLE"
 	}
 	fmt.Fprintf(d.w, "\nCREATE %s %s PARTITION OF %s %s%s;\n", kw, d.q.QuoteIdent(t.Name),
-		d.q.QuoteIdent(t.Options["partition of"]), t.Options["partition bound"], d.pgTableOptions(t))
+		d.q.QuoteIdent(t.Options[OptPartitionOf]), t.Options[OptPartitionBound], d.pgTableOptions(t))
 	name := d.q.QuoteIdent(t.Name)
 	for _, c := range t.Columns {
 		var pc *Column
@@ -52,10 +52,10 @@ func (d *dumper) partition(t, parent *Table) {
 		}
 	}
 	if t.PrimaryKey != nil {
-		d.stmt("ALTER TABLE %s ADD %sPRIMARY KEY (%s)", name, d.constraint(t.PrimaryKey.Name), d.idents(t.PrimaryKey.Columns))
+		d.stmt("ALTER TABLE %s ADD %sPRIMARY KEY (%s)%s", name, d.constraint(t.PrimaryKey.Name), d.idents(t.PrimaryKey.Columns), deferrable(t.PrimaryKey.Deferrable))
 	}
 	for _, u := range t.Uniques {
-		d.stmt("ALTER TABLE %s ADD %sUNIQUE (%s)", name, d.constraint(u.Name), d.idents(u.Columns))
+		d.stmt("ALTER TABLE %s ADD %sUNIQUE (%s)%s", name, d.constraint(u.Name), d.idents(u.Columns), deferrable(u.Deferrable))
 	}
 	for _, c := range t.Checks {
 		d.stmt("ALTER TABLE %s ADD %sCHECK (%s)", name, d.constraint(c.Name), c.Expr)

@@ -53,10 +53,30 @@ type Table struct {
 	// Options holds what else shapes the table and matters to a
 	// comparison, already normalised by the inspector: MySQL's engine and
 	// default collation when they differ from the server's, SQLite's
-	// WITHOUT ROWID and STRICT. Keys are lower case.
+	// WITHOUT ROWID and STRICT, PostgreSQL's Opt* keys (UNLOGGED, storage
+	// parameters, partitioning, INHERITS). Keys are lower case.
 	Options map[string]string `json:"options,omitempty"`
 	Comment string            `json:"comment,omitempty"`
 }
+
+// Keys of [Table.Options] on PostgreSQL.
+const (
+	// OptUnlogged is "true" for an UNLOGGED table.
+	OptUnlogged = "unlogged"
+	// OptWith holds the storage parameters, sorted: "fillfactor=70".
+	OptWith = "with"
+	// OptPartitionBy is a partitioned table's key: "RANGE (created_at)".
+	OptPartitionBy = "partition by"
+	// OptPartitionOf names the partitioned table a partition belongs to
+	// ("other.t" in another schema).
+	OptPartitionOf = "partition of"
+	// OptPartitionBound is a partition's bound: "FOR VALUES FROM
+	// ('2024-01-01') TO ('2025-01-01')" or "DEFAULT".
+	OptPartitionBound = "partition bound"
+	// OptInherits lists the parents of a table made with INHERITS, in
+	// order, ", "-separated.
+	OptInherits = "inherits"
+)
 
 // Identity kinds of [Column.Identity].
 const (
@@ -103,6 +123,9 @@ type Column struct {
 type PrimaryKey struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED" for a
+	// PostgreSQL key checked later than each statement; empty otherwise.
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Unique is a unique constraint (on MySQL, a unique key). Name is empty
@@ -110,6 +133,8 @@ type PrimaryKey struct {
 type Unique struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Check is a check constraint. Name is empty when the database invented it.
@@ -128,6 +153,8 @@ type ForeignKey struct {
 	RefColumns []string `json:"ref_columns"`
 	OnDelete   string   `json:"on_delete,omitempty"`
 	OnUpdate   string   `json:"on_update,omitempty"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Index is an index that backs no key constraint.

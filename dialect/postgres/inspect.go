@@ -33,8 +33,8 @@ const minInspectVersion = 130000
 // definition PostgreSQL prints names the schema's own objects unqualified
 // and those of other schemas qualified: the same schema built in two
 // databases, or in two schemas, inspects the same. JIT compilation is
-// off for them: it costs the catalog queries far more than it saves. See inspect_names.go
-// for which constraint names are left empty.
+// off for them: it costs the catalog queries far more than it saves.
+// See inspect_names.go for which constraint names are left empty.
 func (Dialect) InspectSchema(ctx context.Context, q dialect.Querier, opts schema.Options) (*schema.Schema, error) {
 	type txBeginner interface {
 		BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)

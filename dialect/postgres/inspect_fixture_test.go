@@ -17,6 +17,17 @@ func fixtureModel() *schema.Schema {
 		Dialect: "postgres",
 		Name:    "public",
 		Tables: []*schema.Table{{
+			Name: "Mixed Case",
+			Columns: []*schema.Column{
+				notNull("Id", "integer"),
+				{Name: "select", Type: "text", Nullable: true},
+				{Name: "Ref", Type: "integer", Nullable: true},
+			},
+			PrimaryKey:  &schema.PrimaryKey{Columns: []string{"Id"}},
+			Uniques:     []*schema.Unique{{Columns: []string{"select"}}},
+			ForeignKeys: []*schema.ForeignKey{{Columns: []string{"Ref"}, RefTable: "Mixed Case", RefColumns: []string{"Id"}}},
+			Indexes:     []*schema.Index{{Name: "Mixed Case lower", Parts: []*schema.IndexPart{{Expr: `lower("select")`}}}},
+		}, {
 			Name:       "events",
 			Columns:    eventCols("'x'::text"),
 			PrimaryKey: &schema.PrimaryKey{Columns: []string{"id", "at"}},
@@ -43,7 +54,7 @@ func fixtureModel() *schema.Schema {
 				{Name: "qty", Type: "integer", Default: "1"},
 			},
 			PrimaryKey: &schema.PrimaryKey{Name: "orders_pk", Columns: []string{"id"}},
-			Uniques:    []*schema.Unique{{Columns: []string{"user_id", "sku"}}},
+			Uniques:    []*schema.Unique{{Columns: []string{"user_id", "sku"}, Deferrable: "DEFERRABLE"}},
 			ForeignKeys: []*schema.ForeignKey{{
 				Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"},
 				OnDelete: "CASCADE", OnUpdate: "RESTRICT",
@@ -59,7 +70,7 @@ func fixtureModel() *schema.Schema {
 			Checks:  []*schema.Check{{Expr: "(value < 1000)"}, {Expr: "(value > 0)"}},
 			ForeignKeys: []*schema.ForeignKey{{
 				Columns:  []string{"sensor_identifier_assigned_by_the_manufacturer_at_the_factory"},
-				RefTable: "users", RefColumns: []string{"id"},
+				RefTable: "users", RefColumns: []string{"id"}, Deferrable: "DEFERRABLE INITIALLY DEFERRED",
 			}},
 		}, {
 			Name:       "renamed_to",

@@ -8,24 +8,6 @@ import (
 	"github.com/tidemigrate/tide/schema"
 )
 
-// Table options the inspector sets (Table.Options keys).
-const (
-	// OptUnlogged is "true" for an UNLOGGED table.
-	OptUnlogged = "unlogged"
-	// OptWith holds the storage parameters, sorted: "fillfactor=70".
-	OptWith = "with"
-	// OptPartitionBy is a partitioned table's key: "RANGE (created_at)".
-	OptPartitionBy = "partition by"
-	// OptPartitionOf names the partitioned table a partition belongs to.
-	OptPartitionOf = "partition of"
-	// OptPartitionBound is a partition's bound: "FOR VALUES FROM ('2024-01-01')
-	// TO ('2025-01-01')" or "DEFAULT".
-	OptPartitionBound = "partition bound"
-	// OptInherits lists the parents of a table made with INHERITS, in
-	// order, comma-separated.
-	OptInherits = "inherits"
-)
-
 // qualifiedName is an SQL expression for the name of relation (a
 // pg_class row alias) as the model writes it: bare in the inspected
 // schema ($1), "schema.name" in another.
@@ -79,13 +61,13 @@ func (in *inspector) readTables(ctx context.Context) error {
 				t.Options[k] = v
 			}
 			if unlogged {
-				opt(OptUnlogged, "true")
+				opt(schema.OptUnlogged, "true")
 			}
-			opt(OptWith, with.String)
-			opt(OptPartitionBy, partBy.String)
-			opt(OptPartitionOf, partOf.String)
-			opt(OptPartitionBound, bound.String)
-			opt(OptInherits, inh.String)
+			opt(schema.OptWith, with.String)
+			opt(schema.OptPartitionBy, partBy.String)
+			opt(schema.OptPartitionOf, partOf.String)
+			opt(schema.OptPartitionBound, bound.String)
+			opt(schema.OptInherits, inh.String)
 			in.tables[name] = t
 			in.out.Tables = append(in.out.Tables, t)
 			return nil
@@ -185,7 +167,8 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 			CASE WHEN con.contype = 'f' THEN `+qualifiedName("rc", "rn")+` END,
 			(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n),
-			con.confupdtype, con.confdeltype
+			con.confupdtype, con.confdeltype,
+			CASE WHEN con.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable THEN 'DEFERRABLE' ELSE '' END
 		FROM pg_catalog.pg_constraint con
 		JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -196,10 +179,10 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 		ORDER BY c.relname, con.conname`,
 		func(rows *sql.Rows) error {
 			var (
-				table, name, kind, onUpdate, onDelete string
-				keyJSON, expr, ref, refJSON           sql.NullString
+				table, name, kind, onUpdate, onDelete, deferrable string
+				keyJSON, expr, ref, refJSON                       sql.NullString
 			)
-			if err := rows.Scan(&table, &name, &kind, &keyJSON, &expr, &ref, &refJSON, &onUpdate, &onDelete); err != nil {
+			if err := rows.Scan(&table, &name, &kind, &keyJSON, &expr, &ref, &refJSON, &onUpdate, &onDelete, &deferrable); err != nil {
 				return err
 			}
 			t := in.tables[table]
@@ -212,9 +195,9 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 			}
 			switch kind {
 			case "p":
-				t.PrimaryKey = &schema.PrimaryKey{Name: keepName(name, table, nil, "pkey"), Columns: cols}
+				t.PrimaryKey = &schema.PrimaryKey{Name: keepName(name, table, nil, "pkey"), Columns: cols, Deferrable: deferrable}
 			case "u":
-				t.Uniques = append(t.Uniques, &schema.Unique{Name: keepName(name, table, cols, "key"), Columns: cols})
+				t.Uniques = append(t.Uniques, &schema.Unique{Name: keepName(name, table, cols, "key"), Columns: cols, Deferrable: deferrable})
 			case "c":
 				// A check reading one column is named after it, one
 				// reading several (or none) after the table alone.
@@ -235,6 +218,7 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 					RefColumns: refCols,
 					OnDelete:   fkActions[onDelete],
 					OnUpdate:   fkActions[onUpdate],
+					Deferrable: deferrable,
 				})
 			}
 			return nil

@@ -292,6 +292,8 @@ func TestInspectDiffNamesChanges(t *testing.T) {
 		{"foreign key action", `ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
 			ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users ON DELETE SET NULL`,
 			[]string{"foreign key orders (user_id) → users(id) changed: on delete: CASCADE → SET NULL"}},
+		{"deferrable", `ALTER TABLE orders ALTER CONSTRAINT orders_user_id_fkey DEFERRABLE`,
+			[]string{"foreign key orders (user_id) → users(id) changed: deferrable: (none) → DEFERRABLE"}},
 		{"index removed", `DROP INDEX orders_user`, []string{"index orders.orders_user removed"}},
 		{"index changed", `DROP INDEX orders_user; CREATE INDEX orders_user ON orders (user_id DESC) WHERE note IS NOT NULL`,
 			[]string{"index orders.orders_user changed: keys: user_id → user_id DESC; where: (none) → (note IS NOT NULL)"}},

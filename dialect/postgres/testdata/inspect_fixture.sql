@@ -50,7 +50,7 @@ CREATE TABLE orders (
     sku text NOT NULL,
     qty int NOT NULL DEFAULT 1,
     CONSTRAINT orders_pk PRIMARY KEY (id),
-    UNIQUE (user_id, sku),
+    UNIQUE (user_id, sku) DEFERRABLE,
     FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE RESTRICT
 ) WITH (fillfactor = 80);
 
@@ -102,9 +102,13 @@ CREATE VIEW d_totals AS SELECT * FROM aa_totals();
 -- invents once the table is renamed.
 CREATE TABLE readings_taken_by_the_field_teams_every_morning_and_evening (
     sensor_identifier_assigned_by_the_manufacturer_at_the_factory bigint NOT NULL
-        REFERENCES users (id),
+        REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
     value int CHECK (value > 0) CHECK (value < 1000),
     UNIQUE (sensor_identifier_assigned_by_the_manufacturer_at_the_factory, value)
 );
 CREATE TABLE renamed_from (id int PRIMARY KEY, v int CHECK (v > 0));
 ALTER TABLE renamed_from RENAME TO renamed_to;
+
+-- Names that must be quoted.
+CREATE TABLE "Mixed Case" ("Id" int PRIMARY KEY, "select" text UNIQUE, "Ref" int REFERENCES "Mixed Case");
+CREATE INDEX "Mixed Case lower" ON "Mixed Case" (lower("select"));
