@@ -145,6 +145,10 @@ type IndexPart struct {
 	Desc   bool   `json:"desc,omitempty"`
 	// Prefix is MySQL's key prefix length (KEY (name(10))).
 	Prefix int `json:"prefix,omitempty"`
+	// Collation is the collation of a column key when it is not the
+	// column's own (SQLite: CREATE INDEX i ON t (name COLLATE NOCASE)).
+	// An expression key keeps its COLLATE in Expr.
+	Collation string `json:"collation,omitempty"`
 }
 
 // View is a view or a PostgreSQL materialized view.
@@ -153,6 +157,9 @@ type View struct {
 	// Definition is the view's query as the database reports it.
 	Definition   string `json:"definition"`
 	Materialized bool   `json:"materialized,omitempty"`
+	// Columns are the column names the view declares (CREATE VIEW v (a,
+	// b) AS ...), when its definition does not carry them (SQLite).
+	Columns []string `json:"columns,omitempty"`
 }
 
 // Routine is a stored function or procedure.
