@@ -193,6 +193,9 @@ type columnDDL struct {
 	generated string // the expression of a generated column
 	autoinc   bool   // PRIMARY KEY ... AUTOINCREMENT
 	pkDesc    bool   // a column PRIMARY KEY DESC: never a rowid alias
+	// quotedType: the declared type starts with a quoted token, of which
+	// SQLite keeps only the content ("x"(10) is the type x).
+	quotedType bool
 }
 
 // keyDDL is a PRIMARY KEY or UNIQUE clause.
@@ -240,7 +243,7 @@ func parseTable(sql string) (*tableDDL, error) {
 			}
 			continue
 		}
-		c := columnDDL{name: name(item[0])}
+		c := columnDDL{name: name(item[0]), quotedType: len(item) > 1 && item[1].kind == sqlsplit.Quoted}
 		if err := t.constraints(item[1:], &c); err != nil {
 			return nil, err
 		}
@@ -544,6 +547,13 @@ func normType(s string) string {
 		b.WriteString(t.text)
 	}
 	return strings.ToLower(b.String())
+}
+
+// quoteType renders the type SQLite kept from a declared type that starts
+// with a quoted token: that token's content, which may be a keyword or
+// hold any character, so it is quoted again, in lower case.
+func quoteType(s string) string {
+	return `"` + strings.ReplaceAll(strings.ToLower(s), `"`, `""`) + `"`
 }
 
 var number = regexp.MustCompile(`^[+-]?(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?|\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?)$`)

@@ -30,7 +30,9 @@ var _ schema.Inspector = Dialect{}
 //     constraints), and the shadow tables of virtual tables. The tables in
 //     opts.Exclude are left out with their indexes and triggers.
 //   - A column's type is its declared type, lower case, words separated by
-//     one space and no space around punctuation ("varchar(40)").
+//     one space and no space around punctuation ("varchar(40)"). A type
+//     declared with a quoted name is what SQLite keeps of it (the content
+//     of its first token), quoted: "my type".
 //   - Defaults are the text pragma_table_xinfo reports, normalised: none
 //     for NULL, literals as written, other expressions in parentheses.
 //   - A column's collation is set when it is not BINARY, in upper case;
@@ -57,6 +59,11 @@ func (d Dialect) InspectSchema(ctx context.Context, q dialect.Querier, opts sche
 	in := &inspection{q: q, opts: opts, db: opts.Schema, tables: map[string]*tableInfo{}}
 	if in.db == "" {
 		in.db = "main"
+	}
+	if in.db != "main" {
+		if err := in.attached(ctx); err != nil {
+			return nil, err
+		}
 	}
 	in.master = quoteName(in.db) + ".sqlite_master"
 	in.s = &schema.Schema{Dialect: d.Name(), Name: in.db, Tables: []*schema.Table{}}
@@ -104,6 +111,19 @@ type tableInfo struct {
 	keep    bool // in the model: not excluded, not a shadow table
 	virtual bool
 	pk      []string // primary key columns, in key order
+}
+
+// attached checks that the database to read is attached to the connection.
+func (in *inspection) attached(ctx context.Context) error {
+	names, err := dialect.QueryStrings(ctx, in.q, `SELECT name FROM pragma_database_list ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("inspect SQLite schema %s: list databases: %w", in.db, err)
+	}
+	if !slices.Contains(names, in.db) {
+		return fmt.Errorf("inspect SQLite schema %s: no database of that name is attached to the connection (it has %s): ATTACH it on the connection given, or leave the schema empty to read main",
+			in.db, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // quoteName quotes an identifier whole (a database name may contain dots).
@@ -162,7 +182,18 @@ func (in *inspection) objects(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// A trigger's tbl_name is its ON clause as written: name its table or
+	// view as they spell themselves.
+	views := map[string]string{}
+	for _, v := range in.s.Views {
+		views[strings.ToLower(v.Name)] = v.Name
+	}
 	for _, tr := range triggers {
+		if ti := in.table(tr.Table); ti != nil {
+			tr.Table = ti.t.Name
+		} else if v, ok := views[strings.ToLower(tr.Table)]; ok {
+			tr.Table = v
+		}
 		if !in.opts.Excluded(tr.Table) {
 			in.s.Triggers = append(in.s.Triggers, tr)
 		}
@@ -247,6 +278,9 @@ ORDER BY m.name, c.cid`, in.db)
 			c.Default = normDefault(dflt.String)
 		}
 		def := ti.ddl.column(cid, name)
+		if def != nil && def.quotedType {
+			c.Type = quoteType(typ)
+		}
 		if def != nil {
 			c.Collation = normCollation(def.collation)
 			if def.autoinc {

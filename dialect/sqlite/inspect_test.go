@@ -238,7 +238,128 @@ func TestInspectTwoBuildsEqual(t *testing.T) {
 // fresh database: it must inspect the same, and dump to the same bytes.
 func TestInspectDumpRoundTrip(t *testing.T) {
 	t.Parallel()
-	first := inspect(t, build(t, richSchema), schema.Options{})
+	for name, script := range map[string]string{"rich": richSchema, "edge": edgeSchema} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			roundTrip(t, script)
+		})
+	}
+}
+
+// edgeSchema holds valid SQLite that is easy to misread.
+const edgeSchema = `
+CREATE TABLE Foo (
+  key, "primary" INT, [unique] INT UNIQUE,
+  a INT CHECK (a > 0) CHECK (a < 10),
+  b TEXT DEFAULT 'CHECK (x)' COLLATE "nocase" REFERENCES nowhere ON DELETE CASCADE NOT NULL,
+  q1 "My Type", q2 'it''s', q3 """", q4 "x"(10) NOT NULL, q5 "primary", q6 x "Y" z
+);
+CREATE TRIGGER tr AFTER INSERT ON foo WHEN NEW.a > 1 BEGIN SELECT 1; END;
+ALTER TABLE Foo ADD COLUMN c INT DEFAULT 3 CHECK (c <> 4);
+ALTER TABLE Foo RENAME COLUMN a TO "A b";
+CREATE TABLE ctas AS SELECT 1 AS x, 'a' AS y;
+CREATE INDEX i ON foo (substr(b, 1, 2), "A b" DESC);
+CREATE VIEW v AS WITH x AS (SELECT 1 AS one) SELECT * FROM x;
+CREATE VIRTUAL TABLE r USING rtree(id, minX, maxX);
+CREATE TABLE d (a DEFAULT -0x10, b DEFAULT TRUE, c DEFAULT 1_000, e DEFAULT 'multi
+line', f DEFAULT (- 1), g DEFAULT ((1 + 2)) NOT NULL);
+CREATE TABLE w (k INTEGER PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE p (a, b, PRIMARY KEY (b, a));
+CREATE TABLE c (x, y, z, FOREIGN KEY (y, x) REFERENCES P, FOREIGN KEY (z) REFERENCES p);
+`
+
+func TestInspectEdgeCases(t *testing.T) {
+	t.Parallel()
+	s := inspect(t, build(t, edgeSchema), schema.Options{})
+	foo := s.Table("Foo")
+	if foo == nil {
+		t.Fatal("no table Foo")
+	}
+	types := map[string]string{}
+	for _, c := range foo.Columns {
+		types[c.Name] = c.Type
+	}
+	want := map[string]string{
+		"key": "", "primary": "int", "unique": "int", "A b": "int", "b": "text", "c": "int",
+		"q1": `"my type"`, "q2": `"it's"`, "q3": `""""`, "q4": `"x"`, "q5": `"primary"`, "q6": `x "y" z`,
+	}
+	if d := cmp.Diff(want, types); d != "" {
+		t.Errorf("types (-want +got):\n%s", d)
+	}
+	if b := foo.Column("b"); b.Default != "'CHECK (x)'" || b.Collation != "NOCASE" || b.Nullable {
+		t.Errorf("column b: %+v", b)
+	}
+	wantChecks := []*schema.Check{{Expr: `"A b" < 10`}, {Expr: `"A b" > 0`}, {Expr: "c <> 4"}}
+	if d := cmp.Diff(wantChecks, foo.Checks); d != "" {
+		t.Errorf("checks (-want +got):\n%s", d)
+	}
+	wantFK := []*schema.ForeignKey{{Columns: []string{"b"}, RefTable: "nowhere", OnDelete: "CASCADE"}}
+	if d := cmp.Diff(wantFK, foo.ForeignKeys); d != "" {
+		t.Errorf("foreign keys (-want +got):\n%s", d)
+	}
+	if len(s.Triggers) != 1 || s.Triggers[0].Table != "Foo" {
+		t.Errorf("trigger on foo: %+v", s.Triggers)
+	}
+	d := s.Table("d")
+	var defaults []string
+	for _, c := range d.Columns {
+		defaults = append(defaults, c.Default)
+	}
+	if got, want := strings.Join(defaults, " | "), "-0x10 | TRUE | 1_000 | 'multi\nline' | -1 | (1 + 2)"; got != want {
+		t.Errorf("defaults %q, want %q", got, want)
+	}
+	if k := s.Table("w").Column("k"); k.Nullable {
+		t.Error("WITHOUT ROWID key column nullable")
+	}
+	wantFKs := []*schema.ForeignKey{
+		{Columns: []string{"y", "x"}, RefTable: "p", RefColumns: []string{"b", "a"}},
+		{Columns: []string{"z"}, RefTable: "p"},
+	}
+	if d := cmp.Diff(wantFKs, s.Table("c").ForeignKeys); d != "" {
+		t.Errorf("foreign keys to a primary key (-want +got):\n%s", d)
+	}
+	if r := s.Table("r"); r == nil || r.Options["using"] != "rtree(id, minX, maxX)" {
+		t.Errorf("virtual table r: %+v", r)
+	}
+	if len(s.Tables) != 7 {
+		t.Errorf("%d tables, want 7 (rtree's shadow tables left out)", len(s.Tables))
+	}
+}
+
+// TestInspectUnknownModule reads a virtual table whose module this
+// connection lacks (as when a database made with an extension is read
+// without it): its statement is all there is to read.
+func TestInspectUnknownModule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tdb := testdb.New(t, testdb.SQLite)
+	conn, err := tdb.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`CREATE TABLE a (x)`,
+		`PRAGMA writable_schema = ON`,
+		`INSERT INTO sqlite_master VALUES ('table', 'vt', 'vt', 0, 'CREATE VIRTUAL TABLE vt USING nosuchmodule(a, b)')`,
+		`PRAGMA writable_schema = RESET`,
+	} {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	conn.Close()
+	s := inspect(t, tdb.Open(t), schema.Options{})
+	if vt := s.Table("vt"); vt == nil || vt.Options["using"] != "nosuchmodule(a, b)" {
+		t.Errorf("virtual table: %+v", vt)
+	}
+}
+
+// roundTrip builds script, dumps what it inspects, replays the dump into a
+// fresh database and checks that it inspects the same and dumps to the
+// same bytes.
+func roundTrip(t *testing.T, script string) {
+	t.Helper()
+	first := inspect(t, build(t, script), schema.Options{})
 	var dump strings.Builder
 	if err := schema.Dump(&dump, first, sqlite.New()); err != nil {
 		t.Fatal(err)
@@ -318,5 +439,9 @@ func TestInspectAttached(t *testing.T) {
 	}}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("attached schema (-want +got):\n%s", d)
+	}
+	_, err = schema.Inspect(ctx, sqlite.New(), conn, schema.Options{Schema: "nope"})
+	if err == nil || !strings.Contains(err.Error(), "no database of that name is attached to the connection (it has main, my.db)") {
+		t.Errorf("unknown schema: %v", err)
 	}
 }
