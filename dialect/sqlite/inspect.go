@@ -13,9 +13,10 @@ import (
 
 var _ schema.Inspector = Dialect{}
 
-// InspectSchema reads the schema of the main database (or of the attached
-// database opts.Schema names) in five set-based queries, whatever the
-// number of tables: sqlite_schema, and pragma_table_list,
+// InspectSchema reads the schema of the main database (or of the database
+// opts.Schema names, attached to q's connection) in five set-based queries
+// (a sixth checks that an attached database is there), whatever the number
+// of tables: sqlite_schema, and pragma_table_list,
 // pragma_table_xinfo, pragma_index_list with pragma_index_xinfo, and
 // pragma_foreign_key_list, each joined against sqlite_schema. What SQLite
 // keeps only in the CREATE statements (checks, collations, AUTOINCREMENT,
@@ -107,7 +108,6 @@ type inspection struct {
 type tableInfo struct {
 	t       *schema.Table
 	ddl     *tableDDL
-	sql     string
 	keep    bool // in the model: not excluded, not a shadow table
 	virtual bool
 	pk      []string // primary key columns, in key order
@@ -150,13 +150,14 @@ func (in *inspection) objects(ctx context.Context) error {
 		}
 		switch typ {
 		case "table":
-			ti := &tableInfo{t: &schema.Table{Name: name}, sql: text, keep: !in.opts.Excluded(name)}
+			ti := &tableInfo{t: &schema.Table{Name: name}, keep: !in.opts.Excluded(name)}
 			if hasPrefixFold(text, "CREATE VIRTUAL TABLE") {
 				using, err := parseVirtual(text)
 				if err != nil {
 					return fmt.Errorf("read the CREATE VIRTUAL TABLE statement of %s: %w", name, err)
 				}
 				ti.virtual = true
+				ti.t.Columns = []*schema.Column{} // the module's
 				ti.t.Options = map[string]string{"using": using}
 			} else if ti.ddl, err = parseTable(text); err != nil {
 				return fmt.Errorf("read the CREATE TABLE statement of %s: %w", name, err)
@@ -335,7 +336,9 @@ func (in *inspection) notNullKey(ti *tableInfo) {
 	}
 	c := ti.t.Column(ti.pk[0])
 	cid := slices.Index(ti.t.Columns, c)
-	if def := ti.ddl.column(cid, c.Name); c.Type == "integer" && (def == nil || !def.pkDesc) {
+	// SQLite compares the type it kept with "INTEGER", whether it was
+	// written quoted or not.
+	if def := ti.ddl.column(cid, c.Name); strings.Trim(c.Type, `"`) == "integer" && (def == nil || !def.pkDesc) {
 		c.Nullable = false
 	}
 }

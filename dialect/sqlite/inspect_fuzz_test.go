@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,9 @@ func FuzzInspectRoundTrip(f *testing.F) {
 		f.Add(s.SQL)
 	}
 	f.Add(richSchema)
+	f.Add(edgeSchema)
+	f.Add(`CREATE TABLE t (a, b TEXT COLLATE nocase); CREATE INDEX i ON t (b COLLATE binary DESC, a + 1) WHERE a IS NOT NULL`)
+	f.Add(`CREATE TABLE t (a); CREATE VIEW v (x) AS SELECT a FROM t; CREATE TRIGGER tr INSTEAD OF DELETE ON v BEGIN DELETE FROM t; END`)
 	f.Add(`CREATE TABLE p (a INT, b TEXT, PRIMARY KEY (b, a)); CREATE TABLE c (x, y, FOREIGN KEY (y, x) REFERENCES p)`)
 	for _, cols := range []string{
 		`a "weird type" (1, 2) COLLATE rtrim DEFAULT (-(1)) CONSTRAINT c1 UNIQUE CONSTRAINT "c 2" CHECK(a!=0)`,
@@ -101,27 +105,36 @@ func memDB(t *testing.T) *sql.DB {
 	return db
 }
 
-// dotted reports whether s names an object with a dot.
+// dotted reports whether s names an object (a table, column, constraint,
+// index or view) with a dot.
 func dotted(s *schema.Schema) bool {
+	var names []string
 	for _, t := range s.Tables {
-		if strings.Contains(t.Name, ".") {
-			return true
-		}
+		names = append(names, t.Name)
 		for _, c := range t.Columns {
-			if strings.Contains(c.Name, ".") {
-				return true
-			}
+			names = append(names, c.Name)
+		}
+		if t.PrimaryKey != nil {
+			names = append(names, t.PrimaryKey.Name)
+		}
+		for _, u := range t.Uniques {
+			names = append(names, u.Name)
+			names = append(names, u.Columns...)
+		}
+		for _, c := range t.Checks {
+			names = append(names, c.Name)
+		}
+		for _, f := range t.ForeignKeys {
+			names = append(names, f.Name, f.RefTable)
+			names = append(names, f.RefColumns...)
 		}
 		for _, ix := range t.Indexes {
-			if strings.Contains(ix.Name, ".") {
-				return true
-			}
+			names = append(names, ix.Name)
 		}
 	}
 	for _, v := range s.Views {
-		if strings.Contains(v.Name, ".") || strings.Contains(strings.Join(v.Columns, ""), ".") {
-			return true
-		}
+		names = append(names, v.Name)
+		names = append(names, v.Columns...)
 	}
-	return false
+	return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, ".") })
 }

@@ -113,6 +113,7 @@ func richModel() *schema.Schema {
 			PrimaryKey: &schema.PrimaryKey{Columns: []string{"id"}},
 		}, {
 			Name:    "docs",
+			Columns: []*schema.Column{},
 			Options: map[string]string{"using": "fts5(title, body, tokenize = 'porter')"},
 		}, {
 			Name: "order items",
