@@ -22,8 +22,9 @@ import (
 //
 // Expression text is normalised the same way everywhere (see [joinTokens]):
 // comments are dropped, any run of whitespace and comments between two
-// tokens becomes one space, tokens that touch stay touching, and
-// parentheses that enclose the whole expression are removed. So the same
+// tokens becomes one space, tokens that touch stay touching, except around
+// parentheses and commas ("f( a ,b )" is "f(a, b)"), and parentheses that
+// enclose the whole expression are removed. So the same
 // SQL always gives the same text, and the text survives a round trip
 // through schema.Dump.
 
@@ -134,13 +135,26 @@ func stripParens(toks []tok) []tok {
 	return toks
 }
 
-// joinTokens renders toks as normalised text: one space where the source
-// had whitespace or comments between two tokens, none where they touched.
+// joinTokens renders toks as normalised text: one space after a comma,
+// none after "(" or before ")" and ",", and elsewhere one space where the
+// source had whitespace or comments between two tokens and none where
+// they touched. Parentheses and commas never combine with a neighbour
+// into another token, so this changes no meaning; other tokens keep their
+// spacing, since "- -1", "1.5", "x'00'" or ":name" depend on it.
 func joinTokens(toks []tok) string {
 	var b strings.Builder
 	for i, t := range toks {
-		if i > 0 && t.space {
-			b.WriteByte(' ')
+		if i > 0 {
+			space := t.space
+			switch prev := toks[i-1]; {
+			case prev.punct(","):
+				space = true
+			case prev.punct("("), t.punct(")"), t.punct(","):
+				space = false
+			}
+			if space {
+				b.WriteByte(' ')
+			}
 		}
 		b.WriteString(t.text)
 	}

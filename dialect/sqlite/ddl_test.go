@@ -115,14 +115,14 @@ func TestParseIndex(t *testing.T) {
 
 func TestParseView(t *testing.T) {
 	t.Parallel()
-	cols, query, err := parseView("CREATE VIEW v ( \"a b\" , c ) AS\n  SELECT 1 AS x, -- one\n  2 AS y")
+	cols, query, err := parseView("CREATE VIEW v ( \"a b\" , c ) AS\n  SELECT 1 AS x , -- one\n  count( * ) AS y FROM t WHERE a IN (1,2)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff([]string{"a b", "c"}, cols); d != "" {
 		t.Errorf("columns (-want +got):\n%s", d)
 	}
-	if want := "SELECT 1 AS x, 2 AS y"; query != want {
+	if want := "SELECT 1 AS x, count(*) AS y FROM t WHERE a IN (1, 2)"; query != want {
 		t.Errorf("query %q, want %q", query, want)
 	}
 }
@@ -166,7 +166,8 @@ func TestNormDefault(t *testing.T) {
 		"1 + 2":                  "(1 + 2)",
 		"(1+2)":                  "(1+2)",
 		"datetime('now')":        "(datetime('now'))",
-		"julianday( 'now' ) +30": "(julianday( 'now' ) +30)",
+		"julianday( 'now' ) +30": "(julianday('now') +30)",
+		"f( a ,b , ( c ) )":      "(f(a, b, (c)))",
 		"'open":                  "'open",
 	} {
 		if got := normDefault(in); got != want {

@@ -47,8 +47,10 @@ var _ schema.Inspector = Dialect{}
 //     that key's columns. NO ACTION is empty.
 //   - Expressions (checks, generated columns, index keys and predicates)
 //     and the text of views, triggers and virtual tables: comments
-//     dropped, whitespace between tokens one space, enclosing parentheses
-//     removed.
+//     dropped, whitespace between tokens one space, none inside
+//     parentheses or before a comma and one after it ("f( a ,b )" is
+//     "f(a, b)"), enclosing parentheses removed. Other differences of
+//     spacing ("a>0", "a > 0") remain differences: SQLite keeps the text.
 //   - Options: "without_rowid" and "strict" ("true") for such tables;
 //     "using" (the module and its arguments) for a virtual table, whose
 //     columns the module makes and are not listed.
