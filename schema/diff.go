@@ -70,6 +70,7 @@ func Diff(a, b *Schema) []Change {
 		if x.Materialized != y.Materialized {
 			det = append(det, fmt.Sprintf("materialized: %t → %t", x.Materialized, y.Materialized))
 		}
+		det = prop(det, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", "))
 		det = prop(det, "definition", x.Definition, y.Definition)
 		d.changed(KindView, name, det)
 		d.indexes(name, x.Indexes, y.Indexes)
@@ -307,6 +308,9 @@ func partsString(parts []*IndexPart) string {
 		}
 		if p.Prefix > 0 {
 			s[i] += "(" + strconv.Itoa(p.Prefix) + ")"
+		}
+		if p.Collation != "" {
+			s[i] += " COLLATE " + p.Collation
 		}
 		if p.Opclass != "" {
 			s[i] += " " + p.Opclass

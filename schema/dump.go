@@ -69,7 +69,11 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 			if o.Materialized {
 				kw = "MATERIALIZED VIEW"
 			}
-			d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(o.Name), strings.TrimRight(o.Definition, "; \n"))
+			name := q.QuoteIdent(o.Name)
+			if len(o.Columns) > 0 {
+				name += " (" + d.idents(o.Columns) + ")"
+			}
+			d.stmt("CREATE %s %s AS\n%s", kw, name, strings.TrimRight(o.Definition, "; \n"))
 			for _, ix := range o.Indexes {
 				d.index(o.Name, ix)
 			}
@@ -135,16 +139,20 @@ func (d *dumper) sequence(s *Sequence) {
 }
 
 func (d *dumper) table(t *Table) {
+	if using := t.Options["using"]; d.dialect == "sqlite" && using != "" {
+		// A SQLite virtual table: its module makes its columns (and its
+		// shadow tables, which are not in the model).
+		d.stmt("CREATE VIRTUAL TABLE %s USING %s", d.q.QuoteIdent(t.Name), using)
+		return
+	}
 	var defs []string
 	inlinePK := d.dialect == "sqlite" && t.PrimaryKey != nil && len(t.PrimaryKey.Columns) == 1 &&
 		t.Column(t.PrimaryKey.Columns[0]) != nil && t.Column(t.PrimaryKey.Columns[0]).Identity == AutoIncrement
 	for _, c := range t.Columns {
 		def := d.column(c)
 		if inlinePK && c.Name == t.PrimaryKey.Columns[0] {
-			def = d.q.QuoteIdent(c.Name) + " " + c.Type + " PRIMARY KEY AUTOINCREMENT"
-			if !c.Nullable {
-				def += " NOT NULL"
-			}
+			// SQLite takes AUTOINCREMENT only in the column's PRIMARY KEY.
+			def += " " + d.constraint(t.PrimaryKey.Name) + "PRIMARY KEY AUTOINCREMENT"
 		}
 		defs = append(defs, def)
 	}
@@ -226,11 +234,18 @@ func (d *dumper) constraint(name string) string {
 
 func (d *dumper) column(c *Column) string {
 	var b strings.Builder
-	b.WriteString(d.q.QuoteIdent(c.Name) + " " + c.Type)
+	b.WriteString(d.q.QuoteIdent(c.Name))
+	if c.Type != "" { // SQLite: a column without a declared type
+		b.WriteString(" " + c.Type)
+	}
 	if c.Collation != "" {
-		// PostgreSQL's inspector spells collations as DDL does ("C"
-		// quoted, "en_US.utf8" too).
-		b.WriteString(" COLLATE " + c.Collation)
+		if d.dialect == "postgres" {
+			// PostgreSQL's inspector spells collations as DDL does ("C"
+			// quoted, "en_US.utf8" too).
+			b.WriteString(" COLLATE " + c.Collation)
+		} else {
+			b.WriteString(" COLLATE " + d.collation(c.Collation))
+		}
 	}
 	if c.Generated != "" {
 		kind := "VIRTUAL"
@@ -269,9 +284,22 @@ func (d *dumper) column(c *Column) string {
 	return b.String()
 }
 
+// collation names a collation: quoted on PostgreSQL, and elsewhere when it
+// is not a plain word.
+func (d *dumper) collation(name string) string {
+	if d.dialect == "postgres" || name == "" || '0' <= name[0] && name[0] <= '9' || strings.ContainsFunc(name, func(r rune) bool {
+		return !(r == '_' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z')
+	}) {
+		return d.q.QuoteIdent(name)
+	}
+	return name
+}
+
 func (d *dumper) foreignKey(fk *ForeignKey) string {
-	s := d.constraint(fk.Name) + "FOREIGN KEY (" + d.idents(fk.Columns) + ") REFERENCES " +
-		d.q.QuoteIdent(fk.RefTable) + " (" + d.idents(fk.RefColumns) + ")"
+	s := d.constraint(fk.Name) + "FOREIGN KEY (" + d.idents(fk.Columns) + ") REFERENCES " + d.q.QuoteIdent(fk.RefTable)
+	if len(fk.RefColumns) > 0 { // none: SQLite's reference to a primary key it cannot name
+		s += " (" + d.idents(fk.RefColumns) + ")"
+	}
 	if fk.OnDelete != "" {
 		s += " ON DELETE " + fk.OnDelete
 	}
@@ -312,6 +340,9 @@ func (d *dumper) index(on string, ix *Index) {
 		}
 		if p.Prefix > 0 {
 			parts[i] += "(" + strconv.Itoa(p.Prefix) + ")"
+		}
+		if p.Collation != "" {
+			parts[i] += " COLLATE " + d.collation(p.Collation)
 		}
 		if p.Opclass != "" {
 			parts[i] += " " + p.Opclass

@@ -187,6 +187,10 @@ type IndexPart struct {
 	// direction's default (PostgreSQL: NULLS LAST after ASC, NULLS FIRST
 	// after DESC, so "ASC NULLS FIRST" or "DESC NULLS LAST").
 	Nulls string `json:"nulls,omitempty"`
+	// Collation is the collation of a column key when it is not the
+	// column's own (SQLite: CREATE INDEX i ON t (name COLLATE NOCASE)).
+	// An expression key keeps its COLLATE in Expr.
+	Collation string `json:"collation,omitempty"`
 }
 
 // View is a view or a PostgreSQL materialized view.
@@ -197,6 +201,9 @@ type View struct {
 	Materialized bool   `json:"materialized,omitempty"`
 	// Indexes are a PostgreSQL materialized view's indexes.
 	Indexes []*Index `json:"indexes,omitempty"`
+	// Columns are the column names the view declares (CREATE VIEW v (a,
+	// b) AS ...), when its definition does not carry them (SQLite).
+	Columns []string `json:"columns,omitempty"`
 }
 
 // Routine is a stored function or procedure.
