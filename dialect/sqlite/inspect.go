@@ -152,7 +152,7 @@ func (in *inspection) objects(ctx context.Context) error {
 		}
 		switch typ {
 		case "table":
-			ti := &tableInfo{t: &schema.Table{Name: name}, keep: !in.opts.Excluded(name)}
+			ti := &tableInfo{t: &schema.Table{Name: name}, keep: in.opts.Wanted(name)}
 			if hasPrefixFold(text, "CREATE VIRTUAL TABLE") {
 				using, err := parseVirtual(text)
 				if err != nil {
@@ -197,7 +197,7 @@ func (in *inspection) objects(ctx context.Context) error {
 		} else if v, ok := views[strings.ToLower(tr.Table)]; ok {
 			tr.Table = v
 		}
-		if !in.opts.Excluded(tr.Table) {
+		if in.opts.Wanted(tr.Table) {
 			in.s.Triggers = append(in.s.Triggers, tr)
 		}
 	}

@@ -446,3 +446,38 @@ func TestInspectAttached(t *testing.T) {
 		t.Errorf("unknown schema: %v", err)
 	}
 }
+
+func TestInspectTables(t *testing.T) {
+	t.Parallel()
+	db := testdb.New(t, testdb.SQLite)
+	ctx := context.Background()
+	for _, stmt := range []string{
+		"CREATE TABLE a (id INTEGER PRIMARY KEY, n TEXT)",
+		"CREATE INDEX a_n ON a (n)",
+		"CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id))",
+		"CREATE TRIGGER b_touch AFTER INSERT ON b BEGIN SELECT 1; END",
+		"CREATE TRIGGER a_touch AFTER INSERT ON a BEGIN SELECT 1; END",
+		"CREATE VIEW v AS SELECT id FROM a",
+	} {
+		if _, err := db.DB.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{Tables: []string{"b", "nope"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(part.Tables) != 1 || !cmp.Equal(part.Tables[0], full.Table("b")) {
+		t.Errorf("tables %+v", part.Tables)
+	}
+	if len(part.Triggers) != 1 || part.Triggers[0].Name != "b_touch" {
+		t.Errorf("triggers %+v", part.Triggers)
+	}
+	if !cmp.Equal(part.Views, full.Views) {
+		t.Errorf("views %+v", part.Views)
+	}
+}
