@@ -276,4 +276,10 @@ func testLockRetry(t *testing.T, db Database) {
 	if !strings.Contains(retries[0].Blockers, "SELECT COUNT(*) FROM users") && !strings.Contains(retries[0].Blockers, "transaction open") {
 		t.Errorf("the first retry names no blocker: %q", retries[0].Blockers)
 	}
+	// The session that asks who blocks is tide's own, not a blocker.
+	for _, own := range []string{"pg_stat_activity", "INNODB_TRX", "'pid ' ||", "CONCAT('connection '"} {
+		if strings.Contains(retries[0].Blockers, own) {
+			t.Errorf("the first retry names tide's own look-up of the blockers as one: %q", retries[0].Blockers)
+		}
+	}
 }
