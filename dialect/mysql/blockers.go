@@ -2,6 +2,9 @@ package mysql
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -10,6 +13,7 @@ import (
 var (
 	_ dialect.LockTimeoutDetector = Dialect{}
 	_ dialect.BlockerFinder       = Dialect{}
+	_ dialect.LockWaitWatcher     = Dialect{}
 )
 
 // IsLockTimeout reports error 1205, "Lock wait timeout exceeded", which
@@ -27,4 +31,26 @@ func (Dialect) Blockers(ctx context.Context, q dialect.Querier, id string) (stri
 		TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) DIV 1000, LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
 		FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
 		WHERE p.ID <> ? ORDER BY t.trx_started LIMIT 3`, id)
+}
+
+// WaitingForLock reports whether connection id is in one of the server's
+// lock-wait states ("Waiting for table metadata lock", "Waiting for
+// global read lock", "Waiting for table level lock", ...); a connection
+// that is gone waits for nothing. InnoDB row-lock waits are not among
+// them: innodb_lock_wait_timeout bounds those, and they do not make other
+// readers queue.
+func (Dialect) WaitingForLock(ctx context.Context, q dialect.Querier, id string) (bool, error) {
+	var state sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT STATE FROM information_schema.PROCESSLIST WHERE ID = ?`, id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the state of connection %s: %w", id, err)
+	}
+	return isLockWait(state.String), nil
+}
+
+func isLockWait(state string) bool {
+	return strings.HasPrefix(state, "Waiting for ") && strings.HasSuffix(state, " lock")
 }
