@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -189,4 +190,13 @@ func (a *app) timeline(start time.Time, step time.Duration) []time.Duration {
 		out[i] = max(out[i], r.latency)
 	}
 	return out
+}
+
+// slowest returns the n slowest requests, slowest first.
+func (a *app) slowest(n int) []request {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rs := slices.Clone(a.requests)
+	slices.SortFunc(rs, func(x, y request) int { return cmp.Compare(y.latency, x.latency) })
+	return rs[:min(n, len(rs))]
 }

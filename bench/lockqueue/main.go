@@ -82,8 +82,10 @@ func main() {
 	flag.DurationVar(&set.target, "target", 300*time.Millisecond, "the worst latency allowed")
 	flag.StringVar(&set.tideBin, "tide", "", "the tide binary (default: built from ./cmd/tide)")
 	flag.StringVar(&set.gooseBin, "goose", "auto", "the goose binary; auto: build goose v3.26.0 into the test tools' cache; off: leave goose out")
+	tideFlags := flag.String("tide-flags", "", "more flags for `tide up`, space-separated (default: none, tide's defaults)")
 	flag.BoolVar(&set.verbose, "v", false, "print each trial's timeline of latencies and who blocked tide")
 	flag.Parse()
+	set.tideFlags = strings.Fields(*tideFlags)
 	if *rounds < 1 || set.rows < 1 || set.rate < 1 || set.pool < 1 {
 		log.Fatal("-rounds, -rows, -rate and -pool must be at least 1")
 	}
@@ -207,7 +209,7 @@ func runServer(ctx context.Context, srv *server, set settings, ways []string, ro
 		}
 		retries := "n/a"
 		if how == tide {
-			retries = fmt.Sprint(median(outs, func(o outcome) int { return o.retries }))
+			retries = fmt.Sprint(median(outs, func(o outcome) int { return len(o.tide.retries) }))
 		}
 		fmt.Printf("| %s | **%s** | %s | %s | %d | %d | %d | %s | %s | %s |\n", label(how),
 			ms(median(outs, func(o outcome) time.Duration { return o.app.worst })),
@@ -251,7 +253,7 @@ func logTrial(kind string, round int, how string, o outcome, set settings) {
 	msg := fmt.Sprintf("%s round %d %s: worst %s, p99 %s, p50 %s, failed %d of %d, change %.2f s",
 		kind, round, how, ms(o.app.worst), ms(o.app.p99), ms(o.app.p50), o.app.failed, o.app.requests, o.took.Seconds())
 	if how == tide {
-		msg += fmt.Sprintf(", %d retries", o.retries)
+		msg += fmt.Sprintf(", %d retries", len(o.tide.retries))
 	}
 	if o.err != nil {
 		msg += ", change failed: " + firstLine(o.err.Error())
@@ -263,9 +265,20 @@ func logTrial(kind string, round int, how string, o outcome, set settings) {
 	if !set.verbose {
 		return
 	}
-	if o.blockers != "" {
-		log.Printf("  tide's first retry: blocked by %s", o.blockers)
+	if o.tide.blockers != "" {
+		log.Printf("  tide's first retry: blocked by %s", o.tide.blockers)
 	}
+	var at []string
+	for _, d := range o.tide.at {
+		at = append(at, fmt.Sprintf("%.2f", d.Seconds()))
+	}
+	log.Printf("  from the application's start: report %.2f–%.2f s, change %.2f–%.2f s; tide's lock timeouts reported at %s s",
+		o.report.Seconds(), o.reportEnd.Seconds(), o.change.Seconds(), (o.change + o.took).Seconds(), cmp.Or(strings.Join(at, ", "), "-"))
+	var slow []string
+	for _, r := range o.slowest {
+		slow = append(slow, fmt.Sprintf("%s at %.2f s", ms(r[1]), r[0].Seconds()))
+	}
+	log.Printf("  slowest requests, and when they were due: %s", strings.Join(slow, ", "))
 	var b strings.Builder
 	for i, d := range o.timeline {
 		if i%20 == 0 {

@@ -42,6 +42,7 @@ type settings struct {
 	changeTimeout time.Duration
 	target        time.Duration
 	tideBin       string
+	tideFlags     []string
 	gooseBin      string
 	work          string // a temporary folder
 	verbose       bool
@@ -51,11 +52,13 @@ type settings struct {
 type outcome struct {
 	app      stats
 	took     time.Duration // the change, from its start to its end (a process's start-up included)
-	retries  int           // tide's lock_retry events
-	blockers string        // who blocked tide's first try, as tide reported it
+	tide     tideRun       // what tide reported
 	changed  bool          // the column is there afterwards
 	err      error         // the change failed
 	timeline []time.Duration
+	slowest  [][2]time.Duration // when the slowest requests were due, and what they took
+	// When things happened, from the application's start.
+	report, reportEnd, change time.Duration
 }
 
 // trial runs the change one way on a fresh database of srv, beside the
@@ -105,23 +108,30 @@ func trial(ctx context.Context, srv *server, set settings, how string, n int) (o
 	if err != nil {
 		return out, err
 	}
+	out.report = time.Since(start)
 	if err := sleep(ctx, set.delay); err != nil {
 		return out, err
 	}
 	changeCtx, cancel := context.WithTimeout(ctx, set.changeTimeout)
 	t := time.Now()
+	out.change = t.Sub(start)
 	switch how {
 	case naive:
 		out.err = runNaive(changeCtx, setup)
 	case tide:
-		out.retries, out.blockers, out.err = runTide(changeCtx, set, srv.dbURL(name, nil), name)
+		out.tide, out.err = runTide(changeCtx, set, srv.dbURL(name, nil), name)
 	case goose:
 		out.err = runGoose(changeCtx, set, srv, name)
 	}
 	out.took = time.Since(t)
 	cancel()
-	if err := <-reportDone; err != nil {
-		return out, fmt.Errorf("the report: %w", err)
+	rep := <-reportDone
+	if rep.err != nil {
+		return out, fmt.Errorf("the report: %w", rep.err)
+	}
+	out.reportEnd = rep.end.Sub(start)
+	for i := range out.tide.retries {
+		out.tide.at = append(out.tide.at, out.tide.retries[i].Sub(start))
 	}
 	if err := sleep(ctx, set.tail); err != nil {
 		return out, err
@@ -130,6 +140,9 @@ func trial(ctx context.Context, srv *server, set settings, how string, n int) (o
 	<-appDone
 	out.app = a.stats(set.target)
 	out.timeline = a.timeline(start, 250*time.Millisecond)
+	for _, r := range a.slowest(5) {
+		out.slowest = append(out.slowest, [2]time.Duration{r.due.Sub(start), r.latency})
+	}
 	out.changed, err = srv.hasPriority(ctx, setup)
 	return out, err
 }
@@ -150,8 +163,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 // session does. Its lock (PostgreSQL ACCESS SHARE; the metadata lock that
 // MariaDB holds on every table an open transaction read) conflicts with
 // ALTER TABLE until it commits. It returns once the lock is held; the
-// channel gets the commit's error.
-func holdReport(ctx context.Context, db *sql.DB, d time.Duration) (<-chan error, error) {
+// channel gets the commit's time and error.
+func holdReport(ctx context.Context, db *sql.DB, d time.Duration) (<-chan reportEnd, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("the report: %w", err)
@@ -162,16 +175,23 @@ func holdReport(ctx context.Context, db *sql.DB, d time.Duration) (<-chan error,
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("the report: %w", err)
 	}
-	done := make(chan error, 1)
+	done := make(chan reportEnd, 1)
 	go func() {
 		if err := sleep(ctx, d); err != nil {
 			_ = tx.Rollback()
-			done <- err
+			done <- reportEnd{time.Now(), err}
 			return
 		}
-		done <- tx.Commit()
+		err := tx.Commit()
+		done <- reportEnd{time.Now(), err}
 	}()
 	return done, nil
+}
+
+// reportEnd is when the report ended, and how.
+type reportEnd struct {
+	end time.Time
+	err error
 }
 
 // runNaive sends the change on a plain connection, which waits for its
@@ -182,26 +202,43 @@ func runNaive(ctx context.Context, db *sql.DB) error {
 	return err
 }
 
+// tideRun is what `tide up` reported.
+type tideRun struct {
+	retries  []time.Time     // when each lock_retry event arrived
+	at       []time.Duration // the same, from the application's start
+	blockers string          // who blocked the first try, as tide named them
+}
+
 // runTide writes a migration folder with the change and runs `tide up`
-// on it with tide's defaults: no flag but the URL and the folder, and
-// neither tide's environment variables nor a tide.toml. It returns the
-// lock_retry events of its --json output and the blockers of the first.
-func runTide(ctx context.Context, set settings, dbURL, name string) (int, string, error) {
+// on it with tide's defaults (and set.tideFlags): no flag but the URL and
+// the folder, and neither tide's environment variables nor a tide.toml.
+// It returns the lock_retry events of its --json output, stamped as they
+// arrive.
+func runTide(ctx context.Context, set settings, dbURL, name string) (tideRun, error) {
+	var run tideRun
 	dir := filepath.Join(set.work, name, "tide")
 	file := "-- +tide up\n" + alter + ";\n\n-- +tide down\nALTER TABLE orders DROP COLUMN priority;\n"
 	if err := writeFile(filepath.Join(dir, "migrations", "1_add_priority.sql"), file); err != nil {
-		return 0, "", err
+		return run, err
 	}
-	cmd := exec.CommandContext(ctx, set.tideBin, "up", "--database-url", dbURL, "--dir", "migrations", "--json")
+	args := append([]string{"up", "--database-url", dbURL, "--dir", "migrations", "--json"}, set.tideFlags...)
+	cmd := exec.CommandContext(ctx, set.tideBin, args...)
 	cmd.Dir = dir
 	cmd.Env = cleanEnv()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	retries, blockers := 0, ""
-	sc := bufio.NewScanner(&stdout)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return run, err
+	}
+	if err := cmd.Start(); err != nil {
+		return run, fmt.Errorf("tide up: %w", err)
+	}
+	var last []string
+	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
 	for sc.Scan() {
+		at := time.Now()
 		var line struct {
 			Event string `json:"event"`
 			Data  struct {
@@ -209,16 +246,17 @@ func runTide(ctx context.Context, set settings, dbURL, name string) (int, string
 			} `json:"data"`
 		}
 		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Event == "lock_retry" {
-			retries++
-			if blockers == "" {
-				blockers = line.Data.Blockers
+			run.retries = append(run.retries, at)
+			if run.blockers == "" {
+				run.blockers = line.Data.Blockers
 			}
 		}
+		last = append(last[max(len(last)-2, 0):], sc.Text())
 	}
-	if runErr != nil {
-		return retries, blockers, fmt.Errorf("tide up: %w\n%s%s", runErr, lastLines(stdout.String(), 3), stderr.String())
+	if err := cmd.Wait(); err != nil {
+		return run, fmt.Errorf("tide up: %w\n%s\n%s", err, strings.Join(last, "\n"), stderr.String())
 	}
-	return retries, blockers, nil
+	return run, nil
 }
 
 // runGoose runs the change as a goose migration: goose sets no lock
@@ -264,14 +302,6 @@ func cleanEnv() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n") + "\n"
 }
 
 var errNotChanged = errors.New("the column priority is missing after the change")
