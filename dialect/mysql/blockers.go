@@ -28,7 +28,7 @@ func (Dialect) IsLockTimeout(err error) bool {
 // metadata locks.
 func (Dialect) Blockers(ctx context.Context, q dialect.Querier, id string) (string, error) {
 	return dialect.DescribeSessions(ctx, q, `SELECT CONCAT('connection ', p.ID), p.USER, CONCAT('host ', p.HOST), COALESCE(p.COMMAND, ''),
-		TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) DIV 1000, LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
+		TIMESTAMPDIFF(MICROSECOND, t.trx_started, SYSDATE(6)) DIV 1000, LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
 		FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
 		WHERE p.ID <> ? ORDER BY t.trx_started LIMIT 3`, id)
 }
