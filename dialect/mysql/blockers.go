@@ -23,14 +23,17 @@ func (Dialect) IsLockTimeout(err error) bool {
 	return strings.Contains(err.Error(), "Error 1205") || strings.Contains(err.Error(), "Lock wait timeout exceeded")
 }
 
-// Blockers lists the oldest open InnoDB transactions of other connections,
+// Blockers lists the oldest open InnoDB transactions of other connections
+// of this database (or of none: a query can name tables of any database),
 // with what their connection is doing: a DDL statement waits for their
-// metadata locks.
+// metadata locks. A connection with more than one transaction (DDL has an
+// internal one) is listed once, by its oldest.
 func (Dialect) Blockers(ctx context.Context, q dialect.Querier, id string) (string, error) {
-	return dialect.DescribeSessions(ctx, q, `SELECT CONCAT('connection ', p.ID), p.USER, CONCAT('host ', p.HOST), COALESCE(p.COMMAND, ''),
-		TIMESTAMPDIFF(MICROSECOND, t.trx_started, SYSDATE(6)) DIV 1000, LEFT(COALESCE(t.trx_query, p.INFO, ''), 120)
+	return dialect.DescribeSessions(ctx, q, `SELECT CONCAT('connection ', p.ID), MIN(p.USER), CONCAT('host ', MIN(p.HOST)), COALESCE(MIN(p.COMMAND), ''),
+		TIMESTAMPDIFF(MICROSECOND, MIN(t.trx_started), SYSDATE(6)) DIV 1000, LEFT(COALESCE(MIN(t.trx_query), MIN(p.INFO), ''), 120)
 		FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-		WHERE p.ID <> ? ORDER BY t.trx_started LIMIT 3`, id)
+		WHERE p.ID <> ? AND (p.DB = DATABASE() OR p.DB IS NULL)
+		GROUP BY p.ID ORDER BY MIN(t.trx_started) LIMIT 3`, id)
 }
 
 // WaitingForLock reports whether connection id is in one of the server's

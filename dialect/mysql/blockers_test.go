@@ -2,6 +2,7 @@ package mysql_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +68,44 @@ func TestWaitingForLock(t *testing.T) {
 	}
 	if waiting, err := d.WaitingForLock(ctx, db.DB, "999999999"); err != nil || waiting {
 		t.Fatalf("a connection that does not exist: waiting=%v, %v", waiting, err)
+	}
+}
+
+// Blockers names the open transactions of this database's connections,
+// once each, and not those of another database's.
+func TestBlockersOfThisDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := mysql.New()
+	here, there := testdb.New(t, testdb.MySQL), testdb.New(t, testdb.MySQL)
+	open := func(db *testdb.DB, table string) string {
+		t.Helper()
+		if _, err := db.DB.ExecContext(ctx, "CREATE TABLE "+table+" (id INT PRIMARY KEY)"); err != nil {
+			t.Fatal(err)
+		}
+		tx, err := db.Open(t).BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = tx.Rollback() })
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" VALUES (1)"); err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		if err := tx.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return "connection " + id + " "
+	}
+	mine, theirs := open(here, "mine"), open(there, "theirs")
+	got, err := d.Blockers(ctx, here.DB, "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(got, mine) != 1 {
+		t.Errorf("Blockers = %q, want %q once", got, mine)
+	}
+	if strings.Contains(got, theirs) {
+		t.Errorf("Blockers = %q names another database's transaction (%s)", got, theirs)
 	}
 }
