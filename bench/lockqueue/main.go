@@ -274,6 +274,17 @@ func logTrial(kind string, round int, how string, o outcome, set settings) {
 	}
 	log.Printf("  from the application's start: report %.2f–%.2f s, change %.2f–%.2f s; tide's lock timeouts reported at %s s",
 		o.report.Seconds(), o.reportEnd.Seconds(), o.change.Seconds(), (o.change + o.took).Seconds(), cmp.Or(strings.Join(at, ", "), "-"))
+	var evs []string
+	for _, e := range o.tide.events {
+		ev := fmt.Sprintf("%.2f %s", e.at.Sub(o.start).Seconds(), e.name)
+		if e.err != "" {
+			ev += " (" + e.err + ")"
+		}
+		evs = append(evs, ev)
+	}
+	if len(evs) > 0 {
+		log.Printf("  tide's events: %s", strings.Join(evs, "; "))
+	}
 	var slow []string
 	for _, r := range o.slowest {
 		slow = append(slow, fmt.Sprintf("%s at %.2f s", ms(r[1]), r[0].Seconds()))

@@ -58,6 +58,7 @@ type outcome struct {
 	timeline []time.Duration
 	slowest  [][2]time.Duration // when the slowest requests were due, and what they took
 	// When things happened, from the application's start.
+	start                     time.Time
 	report, reportEnd, change time.Duration
 }
 
@@ -99,6 +100,7 @@ func trial(ctx context.Context, srv *server, set settings, how string, n int) (o
 	defer stopApp()
 	appDone := make(chan struct{})
 	start := time.Now()
+	out.start = start
 	go func() { a.run(appCtx); close(appDone) }()
 
 	if err := sleep(ctx, set.warm); err != nil {
@@ -207,6 +209,14 @@ type tideRun struct {
 	retries  []time.Time     // when each lock_retry event arrived
 	at       []time.Duration // the same, from the application's start
 	blockers string          // who blocked the first try, as tide named them
+	events   []tideEvent
+}
+
+// tideEvent is an event line of `tide up --json`, stamped as it arrived.
+type tideEvent struct {
+	at   time.Time
+	name string
+	err  string // a lock_retry's error
 }
 
 // runTide writes a migration folder with the change and runs `tide up`
@@ -242,13 +252,17 @@ func runTide(ctx context.Context, set settings, dbURL, name string) (tideRun, er
 		var line struct {
 			Event string `json:"event"`
 			Data  struct {
-				Blockers string `json:"blockers"`
+				Blockers string          `json:"blockers"`
+				Error    json.RawMessage `json:"error"`
 			} `json:"data"`
 		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Event == "lock_retry" {
-			run.retries = append(run.retries, at)
-			if run.blockers == "" {
-				run.blockers = line.Data.Blockers
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Event != "" {
+			run.events = append(run.events, tideEvent{at: at, name: line.Event, err: string(line.Data.Error)})
+			if line.Event == "lock_retry" {
+				run.retries = append(run.retries, at)
+				if run.blockers == "" {
+					run.blockers = line.Data.Blockers
+				}
 			}
 		}
 		last = append(last[max(len(last)-2, 0):], sc.Text())
