@@ -22,6 +22,8 @@
 //   - tide: a migration folder holding it, applied by `tide up` (built from
 //     this checkout unless -tide names a binary) with no setting but the
 //     URL and the folder: tide's default lock timeout, retries and budget;
+//   - tide:FLAGS (not by default): the same with more flags, say
+//     tide:--lock-timeout=100ms, to compare settings in one run;
 //   - goose: the same migration applied by goose v3.26.0 (built into the
 //     test tools' cache; -goose off leaves it out), for reference.
 //
@@ -34,13 +36,17 @@
 //
 // From the repository's root:
 //
-//	go run ./bench/lockqueue [-db postgres,mysql] [-rounds 3] [-v]
+//	go run ./bench/lockqueue [-db postgres,mysql] [-rounds 3] [-ways naive,tide,goose] [-v]
+//
+// -v prints, for each trial, when the report, the change and each of
+// tide's events happened, the slowest requests, and the worst latency of
+// every 250 ms.
 //
 // The servers: -postgres and -mysql, else TIDE_BENCH_POSTGRES_URL and
 // TIDE_BENCH_MYSQL_URL, else TIDE_TEST_POSTGRES_URL and
 // TIDE_TEST_MYSQL_URL, else postgres://postgres@127.0.0.1:5432/postgres
 // and mysql://root@127.0.0.1:3306/mysql. Their users must be able to
-// create databases; each trial's database (lockqueue_<pid>_<n>_<way>) is
+// create databases; each trial's database (lockqueue_<pid>_<n>) is
 // dropped at its end.
 package main
 
@@ -69,7 +75,7 @@ func main() {
 	pgURL := flag.String("postgres", envURL("POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "a PostgreSQL server's URL")
 	myURL := flag.String("mysql", envURL("MYSQL", "mysql://root@127.0.0.1:3306/mysql"), "a MySQL or MariaDB server's URL")
 	rounds := flag.Int("rounds", 3, "rounds; each runs every way once")
-	ways := flag.String("ways", "naive,tide,goose", "the ways to run the change, comma-separated: naive, tide, goose")
+	ways := flag.String("ways", "naive,tide,goose", "the ways to run the change, comma-separated: naive, tide, goose, and tide:FLAGS for tide up with more flags (e.g. tide:--lock-timeout=100ms)")
 	flag.IntVar(&set.rows, "rows", 100_000, "rows in orders")
 	flag.IntVar(&set.rate, "rate", 150, "application requests a second")
 	flag.IntVar(&set.pool, "pool", 32, "the application's pool: most open connections")
@@ -82,10 +88,8 @@ func main() {
 	flag.DurationVar(&set.target, "target", 300*time.Millisecond, "the worst latency allowed")
 	flag.StringVar(&set.tideBin, "tide", "", "the tide binary (default: built from ./cmd/tide)")
 	flag.StringVar(&set.gooseBin, "goose", "auto", "the goose binary; auto: build goose v3.26.0 into the test tools' cache; off: leave goose out")
-	tideFlags := flag.String("tide-flags", "", "more flags for `tide up`, space-separated (default: none, tide's defaults)")
 	flag.BoolVar(&set.verbose, "v", false, "print each trial's timeline of latencies and who blocked tide")
 	flag.Parse()
-	set.tideFlags = strings.Fields(*tideFlags)
 	if *rounds < 1 || set.rows < 1 || set.rate < 1 || set.pool < 1 {
 		log.Fatal("-rounds, -rows, -rate and -pool must be at least 1")
 	}
@@ -109,8 +113,8 @@ func envURL(kind, def string) string {
 
 func run(ctx context.Context, set settings, dbs []string, urls map[string]string, ways []string, rounds int) error {
 	for _, w := range ways {
-		if w != naive && w != tide && w != goose {
-			return fmt.Errorf("-ways: unknown way %q (want naive, tide or goose)", w)
+		if w != naive && !isTide(w) && w != goose {
+			return fmt.Errorf("-ways: unknown way %q (want naive, tide, tide:FLAGS or goose)", w)
 		}
 	}
 	work, err := os.MkdirTemp("", "tide-lockqueue-")
@@ -119,7 +123,7 @@ func run(ctx context.Context, set settings, dbs []string, urls map[string]string
 	}
 	defer os.RemoveAll(work)
 	set.work = work
-	if slices.Contains(ways, tide) && set.tideBin == "" {
+	if slices.ContainsFunc(ways, isTide) && set.tideBin == "" {
 		set.tideBin = filepath.Join(work, "tide")
 		build := exec.CommandContext(ctx, "go", "build", "-o", set.tideBin, "./cmd/tide")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -208,7 +212,7 @@ func runServer(ctx context.Context, srv *server, set settings, ways []string, ro
 			took += fmt.Sprintf(" (%d failed)", len(changeErrs))
 		}
 		retries := "n/a"
-		if how == tide {
+		if isTide(how) {
 			retries = fmt.Sprint(median(outs, func(o outcome) int { return len(o.tide.retries) }))
 		}
 		fmt.Printf("| %s | **%s** | %s | %s | %d | %d | %d | %s | %s | %s |\n", label(how),
@@ -223,7 +227,11 @@ func runServer(ctx context.Context, srv *server, set settings, ways []string, ro
 			fmt.Printf("\n%s: %s\n", label(how), e)
 		}
 	}
-	if outs, ok := results[tide]; ok {
+	for _, how := range ways {
+		if !isTide(how) {
+			continue
+		}
+		outs := results[how]
 		met := true
 		worst := time.Duration(0)
 		for _, o := range outs {
@@ -234,25 +242,36 @@ func runServer(ctx context.Context, srv *server, set settings, ways []string, ro
 		if !met {
 			verdict = "**missed**"
 		}
-		fmt.Printf("\nTarget (tide: worst latency under %s, no failed request, in every round): %s (worst of all rounds %s).\n", set.target, verdict, ms(worst))
+		fmt.Printf("\nTarget (%s: worst latency under %s, no failed request, in every round): %s (worst of all rounds %s).\n", label(how), set.target, verdict, ms(worst))
 	}
 	return nil
 }
 
 func label(how string) string {
-	switch how {
-	case naive:
+	switch {
+	case how == naive:
 		return "naive `ALTER TABLE`"
-	case tide:
+	case how == tide:
 		return "`tide up` (defaults)"
+	case isTide(how):
+		return "`tide up " + strings.Join(tideFlags(how), " ") + "`"
 	}
 	return "`goose up`"
+}
+
+// isTide reports whether the way how is tide's: "tide", or "tide:FLAGS".
+func isTide(how string) bool { return how == tide || strings.HasPrefix(how, tide+":") }
+
+// tideFlags are the flags of a way "tide:FLAGS", space-separated.
+func tideFlags(how string) []string {
+	_, flags, _ := strings.Cut(how, ":")
+	return strings.Fields(flags)
 }
 
 func logTrial(kind string, round int, how string, o outcome, set settings) {
 	msg := fmt.Sprintf("%s round %d %s: worst %s, p99 %s, p50 %s, failed %d of %d, change %.2f s",
 		kind, round, how, ms(o.app.worst), ms(o.app.p99), ms(o.app.p50), o.app.failed, o.app.requests, o.took.Seconds())
-	if how == tide {
+	if isTide(how) {
 		msg += fmt.Sprintf(", %d retries", len(o.tide.retries))
 	}
 	if o.err != nil {

@@ -42,7 +42,6 @@ type settings struct {
 	changeTimeout time.Duration
 	target        time.Duration
 	tideBin       string
-	tideFlags     []string
 	gooseBin      string
 	work          string // a temporary folder
 	verbose       bool
@@ -66,7 +65,7 @@ type outcome struct {
 // application and a long report.
 func trial(ctx context.Context, srv *server, set settings, how string, n int) (outcome, error) {
 	var out outcome
-	name := fmt.Sprintf("lockqueue_%d_%d_%s", os.Getpid(), n, how)
+	name := fmt.Sprintf("lockqueue_%d_%d", os.Getpid(), n)
 	if err := srv.createDatabase(ctx, name); err != nil {
 		return out, err
 	}
@@ -117,12 +116,12 @@ func trial(ctx context.Context, srv *server, set settings, how string, n int) (o
 	changeCtx, cancel := context.WithTimeout(ctx, set.changeTimeout)
 	t := time.Now()
 	out.change = t.Sub(start)
-	switch how {
-	case naive:
+	switch {
+	case how == naive:
 		out.err = runNaive(changeCtx, setup)
-	case tide:
-		out.tide, out.err = runTide(changeCtx, set, srv.dbURL(name, nil), name)
-	case goose:
+	case isTide(how):
+		out.tide, out.err = runTide(changeCtx, set, tideFlags(how), srv.dbURL(name, nil), name)
+	case how == goose:
 		out.err = runGoose(changeCtx, set, srv, name)
 	}
 	out.took = time.Since(t)
@@ -220,18 +219,18 @@ type tideEvent struct {
 }
 
 // runTide writes a migration folder with the change and runs `tide up`
-// on it with tide's defaults (and set.tideFlags): no flag but the URL and
-// the folder, and neither tide's environment variables nor a tide.toml.
+// on it with tide's defaults: no flag but the URL, the folder and flags,
+// and neither tide's environment variables nor a tide.toml.
 // It returns the lock_retry events of its --json output, stamped as they
 // arrive.
-func runTide(ctx context.Context, set settings, dbURL, name string) (tideRun, error) {
+func runTide(ctx context.Context, set settings, flags []string, dbURL, name string) (tideRun, error) {
 	var run tideRun
 	dir := filepath.Join(set.work, name, "tide")
 	file := "-- +tide up\n" + alter + ";\n\n-- +tide down\nALTER TABLE orders DROP COLUMN priority;\n"
 	if err := writeFile(filepath.Join(dir, "migrations", "1_add_priority.sql"), file); err != nil {
 		return run, err
 	}
-	args := append([]string{"up", "--database-url", dbURL, "--dir", "migrations", "--json"}, set.tideFlags...)
+	args := append([]string{"up", "--database-url", dbURL, "--dir", "migrations", "--json"}, flags...)
 	cmd := exec.CommandContext(ctx, set.tideBin, args...)
 	cmd.Dir = dir
 	cmd.Env = cleanEnv()
