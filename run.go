@@ -337,8 +337,7 @@ func (m *Migrator) execAlone(s *session, mig *migration.Migration, st Statement)
 		name, ok = ci.ConcurrentIndex(st.SQL)
 	}
 	if !ok {
-		_, err := s.conn.ExecContext(s.ctx, st.SQL)
-		return err
+		return m.execWatched(s, st.SQL)
 	}
 	dropInvalid := func() (bool, error) {
 		exists, valid, err := ci.IndexValid(s.ctx, s.conn, name)

@@ -42,6 +42,7 @@ var cases = []testCase{
 	{"RepairResolve", testResolve},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
 	{"LockTimeoutRetried", testLockRetry},
+	{"LockTimeoutWaits", testLockTimeoutWaits},
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},
