@@ -99,6 +99,12 @@ func (a *app) printError(err error) {
 			text = a.interruptedText(me)
 		}
 		fmt.Fprintf(a.stderr, "tide: %s\n", text)
+		if isMigration {
+			if ce, ok := checkOf(me.Err); ok {
+				a.printCheckDetail(me, ce)
+				continue
+			}
+		}
 		if isMigration && me.SQL != "" {
 			where := a.displayPath(me.Path)
 			if me.Line > 0 {
