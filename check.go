@@ -36,14 +36,14 @@ type CheckError struct {
 }
 
 // Error names the check's file and line, and says what it found: "path:12:
-// check 2/3 (not-null users.email) of up 3 copy_users failed: 2 rows of
+// check 2/3 (not-null users.email) of 3 copy_users failed: 2 rows of
 // users have NULL in email: (id=7, email=NULL), (id=9, email=NULL)".
 func (e *CheckError) Error() string {
 	where := e.Check.Path
 	if e.Check.Line > 0 {
 		where = fmt.Sprintf("%s:%d", where, e.Check.Line)
 	}
-	return fmt.Sprintf("%s: %s of up %s %s", where, e.head(), e.Migration.Label(), e.found())
+	return fmt.Sprintf("%s: %s of %s %s", where, e.head(), e.Migration.Label(), e.found())
 }
 
 // head names the check: "check 2/3 (not-null users.email)".

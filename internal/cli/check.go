@@ -256,17 +256,8 @@ func (a *app) checkJSON(e *tide.CheckError) *checkJSON {
 // checkEntry is the error entry of a failed check of tide check.
 func (a *app) checkEntry(e *tide.CheckError) errorJSON {
 	file := a.displayPath(e.Migration.Path)
-	msg := fmt.Sprintf("%s:%d: check %d/%d (%s) of %s %s", file, e.Check.Line, e.Index, e.Total, e.Check, e.Migration.Label(), a.checkFound(e))
-	return errorJSON{Code: codeCheckFailed, Message: a.scrub(msg), File: file, Line: e.Check.Line,
+	return errorJSON{Code: codeCheckFailed, Message: a.errorText(e), File: file, Line: e.Check.Line,
 		Version: e.Migration.Version.String(), Name: e.Migration.Name, Repeatable: e.Migration.Repeatable, Check: a.checkJSON(e)}
-}
-
-// checkFound is the end of a failed check's message: what it found.
-func (a *app) checkFound(e *tide.CheckError) string {
-	if e.Err != nil {
-		return "could not run: " + a.errorText(e.Err)
-	}
-	return "failed: " + e.Outcome.Reason
 }
 
 // checkOf returns the *tide.CheckError in err, if any.
