@@ -88,7 +88,7 @@ func render(v any, dbType string) Value {
 		if isNumericType(dbType) && isNumber(string(x)) {
 			return Value{Kind: Number, Text: string(x)}
 		}
-		if !utf8.Valid(x) {
+		if !utf8.Valid(x) || isBinaryType(dbType) {
 			return binary(x)
 		}
 		return text(string(x))
@@ -135,6 +135,12 @@ func isNumericType(t string) bool {
 		}
 	}
 	return false
+}
+
+// isBinaryType reports a database type of bytes (bytea, BLOB, BINARY).
+func isBinaryType(t string) bool {
+	t = strings.ToUpper(t)
+	return strings.Contains(t, "BLOB") || strings.Contains(t, "BYTEA") || strings.Contains(t, "BINARY")
 }
 
 // isNumber reports whether s is written like a number.
