@@ -141,7 +141,6 @@ func TestChecksStepwise(t *testing.T) {
 				"1_users.sql": {Data: []byte(checkUsers)}, "2_copy.sql": {Data: []byte(strings.Replace(checkCopy, "NULL", "NULL AND id < 0", 1))},
 				"3_index.sql": {Data: []byte(stepwiseIndex(db.Dialect))},
 			}
-			mustExec(t, db.DB) // nothing yet
 			m, err := tide.New(db.Dialect, db.DB, fsys, tide.WithPartialRevert(true))
 			if err != nil {
 				t.Fatal(err)

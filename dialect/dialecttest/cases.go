@@ -46,6 +46,7 @@ var cases = []testCase{
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},
 	{"Columns", testColumns},
+	{"ObjectFinder", testObjectFinder},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.
