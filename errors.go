@@ -122,7 +122,7 @@ func (e *MigrationError) Error() string {
 		fmt.Fprintf(&b, ": the connection to the database was lost (%s)", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
 	default:
 		// The sentinels of this package carry its prefix: say it once.
-		if ce, ok := e.Err.(*CheckError); ok {
+		if ce, ok := e.Err.(*CheckError); ok { // else the wrapper says more (lock retries)
 			fmt.Fprintf(&b, ": %s %s", ce.head(), ce.found())
 		} else {
 			fmt.Fprintf(&b, ": %s", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
@@ -135,7 +135,7 @@ func (e *MigrationError) Error() string {
 		}
 	}
 	again := e.Cause == CauseInterrupted || e.Cause == CauseConnectionLost
-	_, isCheck := e.Err.(*CheckError)
+	_, isCheck := errors.AsType[*CheckError](e.Err)
 	switch {
 	case isCheck && !e.Transactional:
 		b.WriteString(e.checkState(again))

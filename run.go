@@ -305,7 +305,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		progress = next
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
-	if err := m.checksAfter(s.ctx, s.conn, mig, dir); err != nil {
+	if err := m.retryLockTimeout(s, mig, 0, func() error { return m.checksAfter(s.ctx, s.conn, mig, dir) }); err != nil {
 		return m.stepwiseCheckFailure(s, mig, stmts, rec, progress, err)
 	}
 	if finished {
