@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		{"sql: SELECT COUNT(*) = 0 FROM users", false, "the query returned one value, ", ""},
 		{"sql: SELECT NULL", false, "the query returned one value, NULL, which is not true", ""},
 		{"sql: SELECT 2", false, "the query returned one value, 2, which is not true", ""},
-		{"sql: SELECT id FROM users WHERE id = 1", true, "", ""}, // one row, one value: 1 reads as true
+		{"sql: SELECT NOT EXISTS (SELECT 1 FROM users WHERE email = 'nobody')", true, "", ""},
 		{"sql: SELECT id, email FROM users WHERE id = 1", false, "the query returned 1 row", "id=1 email=\"a@x\""},
 	}
 	for _, kind := range testdb.Kinds() {
@@ -107,6 +107,13 @@ func TestRun(t *testing.T) {
 						t.Errorf("%s: rows %q, want %q", tt.check, got, tt.rows)
 					}
 				}
+			}
+			// One row of one value 1 is true where true is 1 (MySQL), and
+			// not from a key column on SQLite and PostgreSQL, where it is
+			// the offending row's id.
+			out, err := check.Run(ctx, db.Dialect, db.DB, migration.Check{SQL: "SELECT id FROM users WHERE id = 1"})
+			if err != nil || out.Passed != (kind == testdb.MySQL) {
+				t.Errorf("one row, id 1: passed %v (%v), want %v", out.Passed, err, kind == testdb.MySQL)
 			}
 			if _, err := check.Run(ctx, db.Dialect, db.DB, migration.Check{SQL: "SELECT id FROM nope"}); err == nil {
 				t.Error("a query on a missing table ran")

@@ -48,12 +48,12 @@ func Run(ctx context.Context, d dialect.Dialect, q dialect.Querier, c migration.
 		return exists(ctx, d, q, h)
 	}
 	out := Outcome{SQL: Query(d, c)}
-	first, err := out.read(ctx, q)
+	first, firstType, err := out.read(ctx, q)
 	if err != nil {
 		return out, err
 	}
 	single := c.Helper == nil && out.Count == 1 && len(out.Columns) == 1
-	out.Passed = out.Count == 0 || single && isTrue(first[0])
+	out.Passed = out.Count == 0 || single && isTrue(d, first[0], firstType)
 	if !out.Passed {
 		out.Reason = reason(c, out, first, single)
 	}
@@ -61,15 +61,16 @@ func Run(ctx context.Context, d dialect.Dialect, q dialect.Querier, c migration.
 }
 
 // read runs the query and keeps the first rows, counting up to
-// CountLimit; it returns the first row's values as the driver gave them.
-func (o *Outcome) read(ctx context.Context, q dialect.Querier) ([]any, error) {
+// CountLimit; it returns the first row's values as the driver gave them,
+// and the type of the first column.
+func (o *Outcome) read(ctx context.Context, q dialect.Querier) ([]any, string, error) {
 	rows, err := q.QueryContext(ctx, o.SQL)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer rows.Close()
 	if o.Columns, err = rows.Columns(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	types := make([]string, len(o.Columns))
 	if cts, err := rows.ColumnTypes(); err == nil && len(cts) == len(types) {
@@ -93,7 +94,7 @@ func (o *Outcome) read(ctx context.Context, q dialect.Querier) ([]any, error) {
 			continue
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if first == nil {
 			first = slices.Clone(vals)
@@ -105,32 +106,27 @@ func (o *Outcome) read(ctx context.Context, q dialect.Querier) ([]any, error) {
 		o.Rows = append(o.Rows, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	firstType := ""
+	if len(types) > 0 {
+		firstType = types[0]
 	}
 	// Closing reads what the server still sends; its error is a failure
 	// of the query too (an error raised by a later row).
-	return first, rows.Close()
+	return first, firstType, rows.Close()
 }
 
-// isTrue reports whether a single value reads as true: a boolean true, or
-// 1, t or true (MySQL and SQLite have no boolean type).
-func isTrue(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case int64:
-		return x == 1
-	case []byte:
-		return isTrueText(string(x))
-	case string:
-		return isTrueText(x)
+// isTrue reports whether a single value of type dbType reads as true: a
+// boolean true, or what the dialect reads as true (1 on MySQL).
+func isTrue(d dialect.Dialect, v any, dbType string) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	if tr, ok := d.(dialect.TruthReader); ok {
+		return tr.IsTrue(v, dbType)
 	}
 	return false
-}
-
-func isTrueText(s string) bool {
-	s = strings.TrimSpace(s)
-	return s == "1" || strings.EqualFold(s, "t") || strings.EqualFold(s, "true")
 }
 
 // reason says in words why check c failed with out.

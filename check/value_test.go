@@ -36,15 +36,3 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestIsTrue(t *testing.T) {
-	for _, v := range []any{true, int64(1), []byte("1"), "t", "TRUE", " true "} {
-		if !isTrue(v) {
-			t.Errorf("%#v does not read as true", v)
-		}
-	}
-	for _, v := range []any{false, int64(0), int64(2), []byte("0"), "f", "yes", nil, 1.0} {
-		if isTrue(v) {
-			t.Errorf("%#v reads as true", v)
-		}
-	}
-}

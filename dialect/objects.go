@@ -21,3 +21,13 @@ type ObjectFinder interface {
 	// 18 and later) exists; on table, when table is not "".
 	ConstraintExists(ctx context.Context, q Querier, name, table string) (bool, error)
 }
+
+// TruthReader is implemented by dialects whose queries can return true in
+// another form than a boolean (MySQL and SQLite have no boolean type: true
+// is 1). A data check that returns one row of one value passes when that
+// value is true; without this interface, only a boolean true is.
+type TruthReader interface {
+	// IsTrue reports whether v, a value scanned from a column whose type
+	// the database names dbType ("" when it names none), is true.
+	IsTrue(v any, dbType string) bool
+}

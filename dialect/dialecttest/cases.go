@@ -47,6 +47,7 @@ var cases = []testCase{
 	{"SessionLockHolder", testSessionLockHolder},
 	{"Columns", testColumns},
 	{"ObjectFinder", testObjectFinder},
+	{"Truth", testTruth},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

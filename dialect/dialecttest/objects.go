@@ -78,3 +78,49 @@ func testObjectFinder(t *testing.T, db Database) {
 		}
 	}
 }
+
+// testTruth checks how a dialect reads one value as true: a comparison
+// and EXISTS are true where they hold; a key column holding 1 is true only
+// where the database has no other way to say true (MySQL).
+func testTruth(t *testing.T, db Database) {
+	ctx := context.Background()
+	if _, err := db.DB.ExecContext(ctx, "CREATE TABLE truth (id INTEGER PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DB.ExecContext(ctx, "INSERT INTO truth (id) VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := db.Dialect.(dialect.TruthReader)
+	isTrue := func(v any, dbType string) bool {
+		if b, ok := v.(bool); ok {
+			return b
+		}
+		return tr != nil && tr.IsTrue(v, dbType)
+	}
+	oneIsTrue := db.Dialect.Name() == "mysql"
+	for q, want := range map[string]bool{
+		"SELECT COUNT(*) = 1 FROM truth":                       true,
+		"SELECT COUNT(*) = 0 FROM truth":                       false,
+		"SELECT EXISTS (SELECT 1 FROM truth WHERE id = 1)":     true,
+		"SELECT NOT EXISTS (SELECT 1 FROM truth WHERE id = 1)": false,
+		"SELECT id FROM truth":                                 oneIsTrue,
+		"SELECT id + 1 FROM truth":                             false,
+	} {
+		rows, err := db.DB.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cts, err := rows.ColumnTypes()
+		if err != nil || !rows.Next() {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var v any
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if got := isTrue(v, cts[0].DatabaseTypeName()); got != want {
+			t.Errorf("%s: %#v (%s) reads as %v, want %v", q, v, cts[0].DatabaseTypeName(), got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
 )
@@ -38,4 +39,18 @@ func objectExists(ctx context.Context, q dialect.Querier, kind, query, name, tab
 		return false, fmt.Errorf("look up %s %s: %w", kind, name, err)
 	}
 	return n > 0, nil
+}
+
+var _ dialect.TruthReader = Dialect{}
+
+// IsTrue reports whether v is true: 1 in an integer column (MySQL's TRUE
+// and comparisons are integers; BOOLEAN is TINYINT(1)).
+func (Dialect) IsTrue(v any, dbType string) bool {
+	switch x := v.(type) {
+	case int64:
+		return x == 1
+	case []byte:
+		return string(x) == "1" && strings.Contains(strings.ToUpper(dbType), "INT")
+	}
+	return false
 }

@@ -120,3 +120,14 @@ func sqliteToken(s string) (tok string, word bool, rest string) {
 	}
 	return s[:1], false, s[1:]
 }
+
+var _ dialect.TruthReader = Dialect{}
+
+// IsTrue reports whether v is true: 1 from an expression (a comparison,
+// EXISTS), or from a column declared BOOLEAN; not 1 from a column of
+// another type, such as an INTEGER key, which is not a truth value.
+func (Dialect) IsTrue(v any, dbType string) bool {
+	n, ok := v.(int64)
+	t := strings.ToUpper(dbType)
+	return ok && n == 1 && (t == "" || strings.HasPrefix(t, "BOOL"))
+}
