@@ -35,4 +35,3 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
-
