@@ -312,3 +312,39 @@ func TestMigratorCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckCannotRun checks a check whose query the database refuses: the
+// migration rolls back, and the error says the check could not run, with
+// the database's error (on PostgreSQL, the line it found the error on).
+func TestCheckCannotRun(t *testing.T) {
+	t.Parallel()
+	for _, kind := range testdb.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := testdb.New(t, kind)
+			fsys := fstest.MapFS{"1_users.sql": {Data: []byte(checkUsers)},
+				"2_broken.sql": {Data: []byte("-- +tide up\nINSERT INTO users (id, email) VALUES (1, 'a@x');\n-- +tide check\nSELECT id\nFROM nope;\n")}}
+			m, err := tide.New(db.Dialect, db.DB, fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = m.Up(ctx)
+			var me *tide.MigrationError
+			var ce *tide.CheckError
+			if !errors.As(err, &me) || !errors.As(err, &ce) || ce.Err == nil {
+				t.Fatalf("Up = %v, want a check that could not run", err)
+			}
+			if me.Cause != tide.CauseCheckFailed || !me.Transactional || me.Line != 4 || !strings.Contains(err.Error(), "2_broken.sql:") ||
+				!strings.Contains(err.Error(), "check 1/1 (SELECT id FROM nope) could not run: ") {
+				t.Errorf("error %v (%+v)", err, me)
+			}
+			if kind == testdb.Postgres && me.ErrorLine != 5 {
+				t.Errorf("error line %d, want 5 (FROM nope)", me.ErrorLine)
+			}
+			if n := count(t, db.DB, "users"); n != 0 {
+				t.Errorf("%d users: the migration did not roll back", n)
+			}
+		})
+	}
+}
