@@ -224,9 +224,6 @@ func (m *Migrator) checkFailure(ctx context.Context, mig *migration.Migration, e
 		e.Cause = CauseCheckFailed
 	}
 	e.Line, e.SQL = ce.Check.Line, ce.Outcome.SQL
-	if e.SQL == "" {
-		e.SQL = check.Query(m.d, ce.Check)
-	}
 	if ed, ok := m.d.(dialect.ErrorDetailer); ok && ce.Err != nil {
 		if d, ok := ed.ErrorDetail(ce.Err); ok {
 			e.Detail, e.Hint = d.Detail, d.Hint

@@ -13,8 +13,6 @@ import (
 	"github.com/tidemigrate/tide/check"
 )
 
-const codeCheckFailed = string(tide.CauseCheckFailed)
-
 func (a *app) checkCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check [VERSION...]",

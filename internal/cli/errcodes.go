@@ -37,6 +37,7 @@ const (
 	codeAdoptAmbiguous     = "adopt_ambiguous"
 	codeAdoptNoHistory     = "adopt_no_history"
 	codeNotUpToDate        = "not_up_to_date"
+	codeCheckFailed        = string(tide.CauseCheckFailed) // tide check: a check that failed
 	codeError              = "error"
 	// A *tide.MigrationError's code is its Cause: statement_failed,
 	// interrupted or connection_lost (or no_down, lock_lost above).
