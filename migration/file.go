@@ -23,6 +23,9 @@ type File struct {
 	Repeatable bool
 	Up         Section
 	Down       *Section // nil when the migration has no down section
+	// Checks are the data check sections of the up direction, in the
+	// order of the file (native files; see [Check]).
+	Checks []CheckSection
 }
 
 // Section is the SQL of one direction of a migration file.

@@ -22,7 +22,9 @@ var nativeName = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)_(.+)\.[sS][qQ][lL]$`
 // Native is tide's own format: one file per migration named
 // <version>_<name>.sql, with sections that begin at the marker lines
 // "-- +tide up" and "-- +tide down", and an optional
-// "-- +tide no-transaction" line before the up section. The version is an
+// "-- +tide no-transaction" line before the up section. "-- +tide check"
+// sections between the up and down sections hold data checks (see
+// [migration.Check]). The version is an
 // integer (20261122093000) or dotted (1.2.10, ordered segment by segment,
 // as Flyway orders its versions); it must not be 0.
 var Native Format = nativeFormat{}
@@ -66,6 +68,7 @@ func ParseNative(name string, content []byte) (migration.File, error) {
 func parseNativeBody(m *migration.File, text string) error {
 	var (
 		up, down   *migration.Section
+		checks     []*migration.CheckSection
 		current    *migration.Section
 		body       strings.Builder
 		noTxMarker int
@@ -105,13 +108,21 @@ func parseNativeBody(m *migration.File, text string) error {
 			flush()
 			current = &migration.Section{Path: m.Path, Line: n + 1}
 			*target = current
+		case "check":
+			cs, err := nativeCheck(m, line, n, up, down)
+			if err != nil {
+				return err
+			}
+			flush()
+			checks = append(checks, cs)
+			current = &cs.Section
 		case "no-transaction":
 			if up != nil || down != nil {
 				return &migration.ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
 			}
 			noTxMarker = n
 		default:
-			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, down, no-transaction)", mk.Name)}
+			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, check, down, no-transaction)", mk.Name)}
 		}
 	}
 	flush()
@@ -120,6 +131,7 @@ func parseNativeBody(m *migration.File, text string) error {
 	}
 	m.Up = *up
 	m.Down = down
+	m.Checks = checkSections(checks)
 	m.NoTransaction = noTxMarker > 0
 	return nil
 }

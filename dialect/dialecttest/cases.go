@@ -47,6 +47,8 @@ var cases = []testCase{
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},
 	{"Columns", testColumns},
+	{"ObjectFinder", testObjectFinder},
+	{"Truth", testTruth},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

@@ -103,8 +103,26 @@ func jsonScenario() []jsonStep {
 		{golden: "adopt_dry_run", args: []string{"adopt", "--dry-run", "--json"}, vars: adopt},
 		{golden: "adopt", args: []string{"adopt", "--json"}, vars: adopt},
 		{golden: "convert", args: []string{"convert", "--json", "--to", "native", "--out", "converted"}, vars: adopt},
+		{args: []string{"up", "--json"}, files: map[string]string{"migrations/6_emails.sql": setEmails}},
+		{golden: "check", args: []string{"check", "--json"}},
+		{golden: "up_check_failed", args: []string{"up", "--json"}, code: ExitFailure, restore: true,
+			files: map[string]string{"migrations/7_more_users.sql": "-- +tide up\nINSERT INTO users (id, name) VALUES (2, 'bob');\n\n-- +tide check not-null users.email\n"}},
+		{golden: "check_failed", args: []string{"check", "--json"}, code: ExitFailure, sql: []string{"UPDATE users SET email = NULL WHERE id = 1"}},
 	}
 }
+
+// setEmails is a migration with data checks.
+const setEmails = `-- +tide up
+UPDATE users SET email = 'ada@example.com' WHERE id = 1;
+
+-- +tide check not-null users.email
+-- +tide check
+-- every email has an @
+SELECT id, email FROM users WHERE email NOT LIKE '%@%';
+
+-- +tide down
+UPDATE users SET email = NULL;
+`
 
 // jsonProjectFiles are the files the scenario starts with.
 var jsonProjectFiles = map[string]string{
