@@ -243,7 +243,7 @@ func runJSONStep(t *testing.T, step jsonStep, mainURL, adoptURL string) string {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		held, err := lock.Acquire(ctx, d, db, nil, "tide_migrations", lock.Options{Mode: lock.Table, Table: "tide_migrations_lock", TTL: time.Minute})
+		held, err := lock.Acquire(ctx, d, db, nil, "tide_migrations", lock.Options{Mode: lock.Table, Table: "tide_migrations_lock", TTL: time.Minute, Wait: time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}

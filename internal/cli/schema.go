@@ -18,9 +18,10 @@ import (
 
 func (a *app) schemaCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "schema",
-		Short: "Read the live database's schema",
-		Args:  cobra.NoArgs,
+		Use:     "schema",
+		Short:   "Read the live database's schema",
+		Example: `  tide schema dump --out db/schema.sql`,
+		Args:    cobra.NoArgs,
 	}
 	cmd.AddCommand(a.schemaDumpCommand())
 	return cmd
