@@ -38,9 +38,13 @@ var _ schema.Inspector = Dialect{}
 //   - Views (with WITH CHECK OPTION), functions and procedures (SHOW
 //     CREATE, DEFINER removed), triggers, and MariaDB sequences.
 //
-// Tables in opts.Exclude, and the triggers on them, are left out. The
-// server's own databases (mysql, sys, information_schema,
-// performance_schema) are refused.
+// Tables in opts.Exclude, and the triggers on them, are left out. When
+// opts.Tables is not nil, only the tables it lists are read, with the
+// triggers on them: each catalog query of tables names them (TABLE_NAME
+// IN (...)), which MariaDB checks before it opens a table, so reading a
+// few tables of a large database costs little; views, routines and
+// sequences are read in full. The server's own databases (mysql, sys,
+// information_schema, performance_schema) are refused.
 //
 // # Normalisation
 //
@@ -218,14 +222,42 @@ func (in *inspection) each(ctx context.Context, query string, args []any, dest [
 	return rows.Err()
 }
 
+// listed returns the condition that column (a table name) is one of
+// opts.Tables, with its arguments: TRUE when Tables is nil, FALSE when it
+// is empty.
+func (in *inspection) listed(column string) (string, []any) {
+	switch {
+	case in.opts.Tables == nil:
+		return "TRUE", nil
+	case len(in.opts.Tables) == 0:
+		return "FALSE", nil
+	}
+	args := make([]any, len(in.opts.Tables))
+	for i, t := range in.opts.Tables {
+		args[i] = t
+	}
+	return column + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+}
+
 // readTables reads the base tables and, on MariaDB, the names of the
-// sequences (which information_schema lists as tables).
+// sequences (which information_schema lists as tables). With opts.Tables
+// set, the sequences (all of them) come from a second part of the query
+// that reads only the tables' types, which MariaDB finds without opening
+// them.
 func (in *inspection) readTables(ctx context.Context) error {
 	var name, kind string
 	var engine, collation, options, comment sql.NullString
-	return in.each(ctx, `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
-		FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
-		[]any{in.name}, []any{&name, &kind, &engine, &collation, &options, &comment}, func() error {
+	cond, names := in.listed("TABLE_NAME")
+	query := `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
+		FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND ` + cond
+	args := append([]any{in.name}, names...)
+	if in.opts.Tables != nil && in.mariadb {
+		query += ` UNION ALL SELECT TABLE_NAME, TABLE_TYPE, NULL, NULL, NULL, NULL
+			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' AND NOT ` + cond
+		args = append(append(args, in.name), names...)
+	}
+	return in.each(ctx, query,
+		args, []any{&name, &kind, &engine, &collation, &options, &comment}, func() error {
 			switch kind {
 			case "SEQUENCE":
 				in.sequences = append(in.sequences, name)
@@ -234,7 +266,7 @@ func (in *inspection) readTables(ctx context.Context) error {
 			default:
 				return nil
 			}
-			if in.opts.Excluded(name) {
+			if !in.opts.Wanted(name) { // excluded, or matched by the catalog's case-insensitive names
 				return nil
 			}
 			t := &schema.Table{Name: name, Columns: []*schema.Column{}, Comment: comment.String}
@@ -263,10 +295,11 @@ func (in *inspection) readTables(ctx context.Context) error {
 func (in *inspection) readColumns(ctx context.Context) error {
 	var tbl, name, typ, dataType, nullable, extra, comment string
 	var def, genExpr, collation sql.NullString
+	cond, names := in.listed("TABLE_NAME")
 	return in.each(ctx, `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT,
 			EXTRA, GENERATION_EXPRESSION, COLLATION_NAME, COLUMN_COMMENT
-		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-		[]any{in.name}, []any{&tbl, &name, &typ, &dataType, &nullable, &def, &extra, &genExpr, &collation, &comment}, func() error {
+		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+		append([]any{in.name}, names...), []any{&tbl, &name, &typ, &dataType, &nullable, &def, &extra, &genExpr, &collation, &comment}, func() error {
 			t := in.tables[tbl]
 			if t == nil {
 				return nil // a view's or sequence's column
@@ -306,20 +339,22 @@ func (in *inspection) readChecks(ctx context.Context) error {
 	if !in.hasChecks {
 		return nil // MySQL before 8.0.16 and MariaDB before 10.3.10 keep no catalog of checks
 	}
+	cond, names := in.listed("tc.TABLE_NAME")
 	query := `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, '', cc.CHECK_CLAUSE
 		FROM information_schema.TABLE_CONSTRAINTS tc
 		JOIN information_schema.CHECK_CONSTRAINTS cc
 			ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
-		WHERE tc.CONSTRAINT_SCHEMA = ? AND cc.CONSTRAINT_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`
-	args := []any{in.name, in.name}
+		WHERE tc.CONSTRAINT_SCHEMA = ? AND cc.CONSTRAINT_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK' AND ` + cond
+	args := append([]any{in.name, in.name}, names...)
 	if in.checkHasTable {
 		level := "''"
 		if in.checkHasLevel {
 			level = "LEVEL"
 		}
+		cond, _ = in.listed("TABLE_NAME")
 		query = `SELECT TABLE_NAME, CONSTRAINT_NAME, ` + level + `, CHECK_CLAUSE
-			FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`
-		args = args[:1]
+			FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND ` + cond
+		args = append([]any{in.name}, names...)
 	}
 	var tbl, name, level, clause string
 	return in.each(ctx, query, args, []any{&tbl, &name, &level, &clause}, func() error {
@@ -354,9 +389,11 @@ func (in *inspection) readForeignKeys(ctx context.Context) error {
 	type rules struct{ onUpdate, onDelete string }
 	actions := map[fkKey]rules{}
 	var tbl, name, onUpdate, onDelete string
+	cond, names := in.listed("TABLE_NAME")
+	args := append([]any{in.name}, names...)
 	err := in.each(ctx, `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE
-		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
-		[]any{in.name}, []any{&tbl, &name, &onUpdate, &onDelete}, func() error {
+		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND `+cond,
+		args, []any{&tbl, &name, &onUpdate, &onDelete}, func() error {
 			actions[fkKey{tbl, name}] = rules{fkAction(onUpdate), fkAction(onDelete)}
 			return nil
 		})
@@ -367,9 +404,9 @@ func (in *inspection) readForeignKeys(ctx context.Context) error {
 	var col, refSchema, refTable, refCol string
 	return in.each(ctx, `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
 		FROM information_schema.KEY_COLUMN_USAGE
-		WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+		WHERE TABLE_SCHEMA = ? AND `+cond+` AND REFERENCED_TABLE_NAME IS NOT NULL
 		ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
-		[]any{in.name}, []any{&tbl, &name, &col, &refSchema, &refTable, &refCol}, func() error {
+		args, []any{&tbl, &name, &col, &refSchema, &refTable, &refCol}, func() error {
 			t := in.tables[tbl]
 			if t == nil {
 				return nil

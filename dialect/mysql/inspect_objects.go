@@ -31,9 +31,10 @@ func (in *inspection) readIndexes(ctx context.Context) error {
 	var nonUnique int
 	var col, collation, exprText sql.NullString
 	var subPart sql.NullInt64
+	cond, names := in.listed("TABLE_NAME")
 	err := in.each(ctx, `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, `+expr+`
-		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
-		[]any{in.name}, []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
+		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+		append([]any{in.name}, names...), []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
 			t := in.tables[tbl]
 			if t == nil {
 				return nil
@@ -217,9 +218,10 @@ func (in *inspection) showCreate(ctx context.Context, kind, name string) (string
 // TRIGGER statements from the catalog.
 func (in *inspection) readTriggers(ctx context.Context) error {
 	var name, tbl, timing, event, body string
+	cond, names := in.listed("EVENT_OBJECT_TABLE")
 	return in.each(ctx, `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT
-		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_SCHEMA = ?`,
-		[]any{in.name, in.name}, []any{&name, &tbl, &timing, &event, &body}, func() error {
+		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_SCHEMA = ? AND `+cond,
+		append([]any{in.name, in.name}, names...), []any{&name, &tbl, &timing, &event, &body}, func() error {
 			if in.tables[tbl] == nil {
 				return nil // on an excluded table
 			}

@@ -24,7 +24,11 @@ const minInspectVersion = 130000
 // procedures, triggers, sequences and enum types. Objects that belong to
 // an extension, and the tables that opts.Exclude names, are left out;
 // objects of other schemas are not read (a foreign key to a table of
-// another schema names it "schema.table").
+// another schema names it "schema.table"). When opts.Tables is not nil,
+// the queries of tables, columns, constraints, indexes and triggers read
+// only the tables it lists (and the indexes of materialized views and the
+// triggers on views, which are not tables); the other objects are read in
+// full.
 //
 // An empty opts.Schema reads current_schema(). The catalog queries are
 // set-based, about ten whatever the number of tables, and run in one
@@ -138,7 +142,34 @@ func isSystemSchema(name string) bool {
 // each runs query with the schema's name as $1 and calls scan for each
 // row.
 func (in *inspector) each(ctx context.Context, query string, scan func(*sql.Rows) error) error {
-	rows, err := in.q.QueryContext(ctx, query, in.nsp)
+	return in.query(ctx, query, []any{in.nsp}, scan)
+}
+
+// eachTable is each for a query that reads tables and writes its
+// condition on their names with [inspector.listed]: with opts.Tables set,
+// it is bound as $2.
+func (in *inspector) eachTable(ctx context.Context, query string, scan func(*sql.Rows) error) error {
+	args := []any{in.nsp}
+	if in.opts.Tables != nil {
+		args = append(args, in.opts.Tables)
+	}
+	return in.query(ctx, query, args, scan)
+}
+
+// listed returns an SQL condition that holds for the relations named by
+// expr (a name column) that opts.Tables lists, bound as $2; TRUE when it
+// is nil. It is written in the catalog query so that PostgreSQL reads
+// only those rows (through pg_class's index on relname), whatever the
+// size of the schema.
+func (in *inspector) listed(expr string) string {
+	if in.opts.Tables == nil {
+		return "TRUE"
+	}
+	return expr + " = ANY($2::pg_catalog.name[])"
+}
+
+func (in *inspector) query(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := in.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -61,13 +61,16 @@ func (in *inspector) readRoutines(ctx context.Context) error {
 
 // readTriggers reads the triggers on the schema's tables and views,
 // leaving out PostgreSQL's own (foreign keys' triggers) and the copies a
-// partition holds of its partitioned table's triggers.
+// partition holds of its partitioned table's triggers. With opts.Tables
+// set, the triggers of the tables it does not list are left out; those
+// on views are read.
 func (in *inspector) readTriggers(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, c.relkind, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true)
+	return in.eachTable(ctx, `SELECT c.relname, c.relkind, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true)
 		FROM pg_catalog.pg_trigger t
 		JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = $1 AND NOT t.tgisinternal AND t.tgparentid = 0
+		WHERE n.nspname = $1 AND (c.relkind NOT IN ('r', 'p') OR `+in.listed("c.relname")+`)
+			AND NOT t.tgisinternal AND t.tgparentid = 0
 			AND `+notExtension("pg_catalog.pg_class", "c.oid"),
 		func(rows *sql.Rows) error {
 			var tr schema.Trigger
@@ -85,10 +88,12 @@ func (in *inspector) readTriggers(ctx context.Context) error {
 
 // readSequences reads the sequences, those owned by a column (serial)
 // with OwnedBy, but not those behind identity columns, which belong to
-// the column.
+// the column, nor those owned by an excluded table or by a relation that
+// is no table of the model. They are all read, whatever opts.Tables lists.
 func (in *inspector) readSequences(ctx context.Context) error {
 	return in.each(ctx, `SELECT c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
-			s.seqmin, s.seqmax, s.seqcache, s.seqcycle, oc.relname, oa.attname
+			s.seqmin, s.seqmax, s.seqcache, s.seqcycle, oc.relname, oa.attname,
+			oc.relkind IN ('r', 'p') AND `+notExtension("pg_catalog.pg_class", "oc.oid")+`
 		FROM pg_catalog.pg_sequence s
 		JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -103,12 +108,13 @@ func (in *inspector) readSequences(ctx context.Context) error {
 		func(rows *sql.Rows) error {
 			var sq schema.Sequence
 			var table, col sql.NullString
-			if err := rows.Scan(&sq.Name, &sq.Type, &sq.Start, &sq.Increment, &sq.Min, &sq.Max, &sq.Cache, &sq.Cycle, &table, &col); err != nil {
+			var ownerIsTable sql.NullBool
+			if err := rows.Scan(&sq.Name, &sq.Type, &sq.Start, &sq.Increment, &sq.Min, &sq.Max, &sq.Cache, &sq.Cycle, &table, &col, &ownerIsTable); err != nil {
 				return err
 			}
 			if table.Valid && col.Valid {
-				if in.tables[table.String] == nil {
-					return nil // owned by an excluded table
+				if !ownerIsTable.Bool || in.opts.Excluded(table.String) {
+					return nil // owned by an excluded table, or by no table of the model
 				}
 				sq.OwnedBy = table.String + "." + col.String
 			}
