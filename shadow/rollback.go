@@ -76,7 +76,8 @@ type Options struct {
 	// and compares each table's row count and row checksum after down.
 	Data bool
 	// Tide are options for the scratch database's migrator (version table
-	// name, observer...).
+	// name, observer...). A lock timeout among them is not used: nothing
+	// else works in a scratch database.
 	Tide []tide.Option
 	// OnStep, when set, is called after each migration is checked.
 	OnStep func(Step)

@@ -15,9 +15,10 @@ var _ schema.Inspector = Dialect{}
 
 // InspectSchema reads the database opts.Schema (the connection's current
 // database when empty) from information_schema, with SHOW CREATE only for
-// the stored routines that exist. It runs about ten catalog queries
-// whatever the number of tables, plus one SHOW CREATE per routine and one
-// query for all MariaDB sequences. It works on MariaDB 10.4 and later and
+// the stored routines that exist. It runs nine catalog queries whatever
+// the number of tables, plus one for the views, one for the routines'
+// parameters and one for all MariaDB sequences when there are any, and
+// one SHOW CREATE per routine. It works on MariaDB 10.4 and later and
 // on MySQL 8.0 and later, telling them apart by VERSION() and by the
 // columns their catalogs have.
 //
@@ -135,6 +136,7 @@ type inspection struct {
 	s         *schema.Schema
 	tables    map[string]*table
 	sequences []string
+	views     []string // the views' names, from readTables
 }
 
 // table is a table being read, with what its columns' rules need.
@@ -239,11 +241,11 @@ func (in *inspection) listed(column string) (string, []any) {
 	return column + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
 }
 
-// readTables reads the base tables and, on MariaDB, the names of the
-// sequences (which information_schema lists as tables). With opts.Tables
-// set, the sequences (all of them) come from a second part of the query
-// that reads only the tables' types, which MariaDB finds without opening
-// them.
+// readTables reads the base tables and the names of the views and, on
+// MariaDB, of the sequences (which information_schema lists as tables).
+// With opts.Tables set, the views and sequences (all of them) come from a
+// second part of the query that reads only the tables' types, which
+// MariaDB finds without opening them.
 func (in *inspection) readTables(ctx context.Context) error {
 	var name, kind string
 	var engine, collation, options, comment sql.NullString
@@ -251,9 +253,9 @@ func (in *inspection) readTables(ctx context.Context) error {
 	query := `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
 		FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND ` + cond
 	args := append([]any{in.name}, names...)
-	if in.opts.Tables != nil && in.mariadb {
+	if in.opts.Tables != nil {
 		query += ` UNION ALL SELECT TABLE_NAME, TABLE_TYPE, NULL, NULL, NULL, NULL
-			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'SEQUENCE' AND NOT ` + cond
+			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('VIEW', 'SEQUENCE') AND NOT ` + cond
 		args = append(append(args, in.name), names...)
 	}
 	return in.each(ctx, query,
@@ -261,6 +263,9 @@ func (in *inspection) readTables(ctx context.Context) error {
 			switch kind {
 			case "SEQUENCE":
 				in.sequences = append(in.sequences, name)
+				return nil
+			case "VIEW":
+				in.views = append(in.views, name)
 				return nil
 			case "BASE TABLE", "SYSTEM VERSIONED":
 			default:
