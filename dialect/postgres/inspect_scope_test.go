@@ -1,11 +1,17 @@
 package postgres_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/dialect/postgres"
+	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/internal/testdb"
 	"github.com/tidemigrate/tide/schema"
 )
 
@@ -66,5 +72,62 @@ func TestInspectTables(t *testing.T) {
 		return s.OwnedBy == "tide_migrations.id"
 	}) {
 		t.Errorf("tide_migrations alone: %d tables, triggers %v, sequences %v", len(got.Tables), got.Triggers, got.Sequences)
+	}
+}
+
+// TestInspectPaths reads the fixture through each path the inspector
+// takes: pipelined through a *sql.DB (also with pgx's simple protocol, as
+// behind PgBouncer), one query at a time inside the caller's transaction,
+// and scoped to tables in each; all read the same.
+func TestInspectPaths(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := prepared(t, "public")
+	run(t, db.DB, fixture)
+	sep := "?"
+	if strings.Contains(db.URL, "?") {
+		sep = "&"
+	}
+	simple, _, err := dburl.Open(ctx, db.URL+sep+"default_query_exec_mode=simple_protocol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer simple.Close()
+	tx, err := db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, opts := range []schema.Options{tideTables, {Exclude: tideTables.Exclude, Tables: []string{"users", "events"}}} {
+		want := inspect(t, db.DB, opts)
+		for name, q := range map[string]dialect.Querier{"simple protocol": simple, "caller's transaction": tx} {
+			if diff := cmp.Diff(want, inspect(t, q, opts)); diff != "" {
+				t.Errorf("%s, Tables %q (-pipelined +%s):\n%s", name, opts.Tables, name, diff)
+			}
+		}
+	}
+}
+
+// TestInspectLeavesConnectionClean: an inspection that fails (after its
+// transaction began) or succeeds gives its connection back to the pool
+// outside any transaction, with its settings unchanged.
+func TestInspectLeavesConnectionClean(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t, testdb.Postgres)
+	pool := db.Open(t)
+	pool.SetMaxOpenConns(1)
+	run(t, pool, "SET search_path = public; SET jit = on; CREATE TABLE t (a int)")
+	for _, opts := range []schema.Options{{Schema: "nope"}, {Schema: "pg_catalog"}, {}} {
+		_, _ = schema.Inspect(ctx, postgres.New(), pool, opts)
+		var path, jit, iso string
+		if err := pool.QueryRowContext(ctx, `SELECT current_setting('search_path'), current_setting('jit'),
+			current_setting('transaction_isolation')`).Scan(&path, &jit, &iso); err != nil {
+			t.Fatalf("after Inspect(%+v): %v", opts, err)
+		}
+		if path != "public" || jit != "on" || iso != "read committed" {
+			t.Errorf("after Inspect(%+v): search_path %s, jit %s, isolation %s", opts, path, jit, iso)
+		}
+		run(t, pool, "INSERT INTO t VALUES (1)") // not in a read-only transaction
 	}
 }
