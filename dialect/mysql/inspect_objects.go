@@ -23,8 +23,10 @@ func (in *inspection) readIndexes(ctx context.Context) error {
 	}
 	var order []key
 	found := map[key]*index{}
+	// MySQL 8.0.13 and later list a functional key part's expression;
+	// MariaDB has no functional key parts.
 	expr := "NULL"
-	if in.hasIndexExpr {
+	if !in.mariadb {
 		expr = "EXPRESSION"
 	}
 	var tbl, name, typ string
@@ -32,32 +34,38 @@ func (in *inspection) readIndexes(ctx context.Context) error {
 	var col, collation, exprText sql.NullString
 	var subPart sql.NullInt64
 	cond, names := in.listed("TABLE_NAME")
-	err := in.each(ctx, `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, `+expr+`
-		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
-		append([]any{in.name}, names...), []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
-			t := in.tables[tbl]
-			if t == nil {
+	read := func(expr string) error {
+		return in.each(ctx, `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, `+expr+`
+			FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+			append([]any{in.name}, names...), []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
+				t := in.tables[tbl]
+				if t == nil {
+					return nil
+				}
+				k := key{tbl, name}
+				ix := found[k]
+				if ix == nil {
+					ix = &index{table: t, name: name, unique: nonUnique == 0, method: strings.ToLower(typ)}
+					found[k] = ix
+					order = append(order, k)
+				}
+				p := &schema.IndexPart{Column: col.String, Desc: collation.String == "D"}
+				if exprText.Valid && exprText.String != "" {
+					p.Column, p.Expr = "", stripParens(unescapeMySQL(exprText.String))
+				}
+				// SPATIAL indexes report a SUB_PART of their own (32) that
+				// no DDL gives.
+				if subPart.Valid && ix.method != "spatial" {
+					p.Prefix = int(subPart.Int64)
+				}
+				ix.parts = append(ix.parts, p)
 				return nil
-			}
-			k := key{tbl, name}
-			ix := found[k]
-			if ix == nil {
-				ix = &index{table: t, name: name, unique: nonUnique == 0, method: strings.ToLower(typ)}
-				found[k] = ix
-				order = append(order, k)
-			}
-			p := &schema.IndexPart{Column: col.String, Desc: collation.String == "D"}
-			if exprText.Valid && exprText.String != "" {
-				p.Column, p.Expr = "", stripParens(unescapeMySQL(exprText.String))
-			}
-			// SPATIAL indexes report a SUB_PART of their own (32) that
-			// no DDL gives.
-			if subPart.Valid && ix.method != "spatial" {
-				p.Prefix = int(subPart.Int64)
-			}
-			ix.parts = append(ix.parts, p)
-			return nil
-		})
+			})
+	}
+	err := read(expr)
+	if serverError(err, "1054") && expr != "NULL" { // no STATISTICS.EXPRESSION: MySQL before 8.0.13
+		err = read("NULL")
+	}
 	if err != nil {
 		return err
 	}
