@@ -37,8 +37,10 @@ const minInspectVersion = 130000
 // definition PostgreSQL prints names the schema's own objects unqualified
 // and those of other schemas qualified: the same schema built in two
 // databases, or in two schemas, inspects the same. JIT compilation is
-// off for them: it costs the catalog queries far more than it saves. See inspect_names.go
-// for which constraint names are left empty.
+// off for them: it costs the catalog queries far more than it saves.
+// Through pgx's database/sql driver (q a *sql.DB or *sql.Conn), they are
+// pipelined: an inspection takes two round trips, not a dozen. See
+// inspect_names.go for which constraint names are left empty.
 func (Dialect) InspectSchema(ctx context.Context, q dialect.Querier, opts schema.Options) (*schema.Schema, error) {
 	if s, ok, err := inspectPipelined(ctx, q, opts); ok {
 		return s, err
