@@ -1,17 +1,12 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
+	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/internal/dburl"
 	"github.com/tidemigrate/tide/internal/testdb"
 	"github.com/tidemigrate/tide/schema"
@@ -20,10 +15,10 @@ import (
 // inspectTables is the size of the schema BenchmarkInspect500 reads.
 const inspectTables = 500
 
-// buildInspectSchema creates inspectTables tables of 5 columns, 2 indexes
-// and 1 foreign key each (to the previous table), in SQL every database
-// takes, in one transaction.
-func buildInspectSchema(b *testing.B, db *testdb.DB) {
+// buildInspectSchema creates n tables of 5 columns, 2 indexes and 1
+// foreign key each (to the previous table), in SQL every database takes,
+// in one transaction.
+func buildInspectSchema(b *testing.B, db *testdb.DB, n int) {
 	b.Helper()
 	ctx := context.Background()
 	tx, err := db.DB.BeginTx(ctx, nil)
@@ -31,7 +26,7 @@ func buildInspectSchema(b *testing.B, db *testdb.DB) {
 		b.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // committed below
-	for i := range inspectTables {
+	for i := range n {
 		ref := max(i-1, 0)
 		for _, stmt := range []string{
 			fmt.Sprintf(`CREATE TABLE t%03d (
@@ -56,18 +51,15 @@ func buildInspectSchema(b *testing.B, db *testdb.DB) {
 
 // BenchmarkInspect500 reads a schema of 500 tables (5 columns, 2 indexes,
 // 1 foreign key each) with the dialect's schema inspector; one op is one
-// whole inspection, through a warm connection ("warm") or through a new
-// connection, as one CLI run does ("cold": connecting and the new
-// session's catalog caches included). The schema is built once per
+// whole inspection, through the pool's warm connection ("warm") or through
+// a new connection, as one CLI run does ("cold": connecting and the new
+// session's catalog caches included), or one inspection limited to one
+// or three of the tables ("only1", "only3": Options.Tables). The schema is built once per
 // database, outside the timing. Dialects without an inspector are skipped.
-//
-// On a PostgreSQL server on this machine it also reports the CPU time the
-// server spent per inspection (server-cpu-ms/op, from /proc, 10 ms
-// ticks): unlike wall time, other jobs on the machine barely change it.
 //
 //	go test -run '^$' -bench Inspect500 -benchtime 10x ./bench
 func BenchmarkInspect500(b *testing.B) {
-	eachKindNamed(b, func(b *testing.B, kind string, db *testdb.DB) {
+	eachKind(b, func(b *testing.B, db *testdb.DB) {
 		ctx := context.Background()
 		if _, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{}); err != nil {
 			if unsup := (*schema.UnsupportedError)(nil); errors.As(err, &unsup) {
@@ -75,87 +67,83 @@ func BenchmarkInspect500(b *testing.B) {
 			}
 			b.Fatal(err)
 		}
-		buildInspectSchema(b, db)
-		open := func(b *testing.B) *sql.DB {
-			pool, _, err := dburl.Open(ctx, db.URL)
-			if err != nil {
-				b.Fatal(err)
-			}
-			pool.SetMaxOpenConns(1) // one session, whose CPU time is read
-			return pool
-		}
-		var cpu time.Duration
-		cpuKnown := kind == testdb.Postgres
-		inspect := func(b *testing.B, pool *sql.DB) {
-			before, ok := backendCPU(ctx, pool, kind)
-			s, err := schema.Inspect(ctx, db.Dialect, pool, schema.Options{})
+		buildInspectSchema(b, db, inspectTables)
+		inspect := func(b *testing.B, q dialect.Querier) {
+			s, err := schema.Inspect(ctx, db.Dialect, q, schema.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			if len(s.Tables) != inspectTables {
 				b.Fatalf("inspected %d tables, want %d", len(s.Tables), inspectTables)
 			}
-			after, ok2 := backendCPU(ctx, pool, kind)
-			cpu += after - before
-			cpuKnown = cpuKnown && ok && ok2
-		}
-		report := func(b *testing.B) {
-			if cpuKnown {
-				b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "server-cpu-ms/op")
-			}
 		}
 		b.Run("warm", func(b *testing.B) {
-			cpu = 0
-			pool := open(b)
-			defer pool.Close()
-			inspect(b, pool)
-			cpu = 0
 			for b.Loop() {
-				inspect(b, pool)
+				inspect(b, db.DB)
 			}
-			report(b)
 		})
+		// One to three tables of the 500 (Options.Tables), as
+		// verify-rollback re-reads what a migration touched.
+		for _, names := range [][]string{{"t250"}, {"t100", "t250", "t400"}} {
+			b.Run(fmt.Sprintf("only%d", len(names)), func(b *testing.B) {
+				for b.Loop() {
+					s, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{Tables: names})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(s.Tables) != len(names) {
+						b.Fatalf("inspected %d tables, want %d", len(s.Tables), len(names))
+					}
+				}
+			})
+		}
 		b.Run("cold", func(b *testing.B) {
-			cpu = 0
 			for b.Loop() {
-				pool := open(b)
+				pool, _, err := dburl.Open(ctx, db.URL)
+				if err != nil {
+					b.Fatal(err)
+				}
 				inspect(b, pool)
 				pool.Close()
 			}
-			report(b)
 		})
 	})
 }
 
-// backendCPU returns the CPU time used so far by the PostgreSQL session
-// of pool (one connection), read from /proc; false when the server does
-// not run on this machine or kind is another database.
-func backendCPU(ctx context.Context, pool *sql.DB, kind string) (time.Duration, bool) {
-	if kind != testdb.Postgres {
-		return 0, false
+// BenchmarkInspectSmall measures the fixed cost of one inspection: a
+// schema of 0, 10 and 50 tables shaped as BenchmarkInspect500's, read
+// through the pool's warm connection, as verify-rollback reads its scratch
+// database after each up and down.
+//
+//	go test -run '^$' -bench InspectSmall -benchtime 50x ./bench
+func BenchmarkInspectSmall(b *testing.B) {
+	for _, kind := range testdb.Kinds() {
+		b.Run(kind, func(b *testing.B) {
+			if kind != testdb.SQLite {
+				testdb.URL(b, kind)
+			}
+			for _, n := range []int{0, 10, 50} {
+				b.Run(fmt.Sprintf("tables=%d", n), func(b *testing.B) {
+					ctx := context.Background()
+					db := testdb.New(b, kind)
+					if _, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{}); err != nil {
+						if unsup := (*schema.UnsupportedError)(nil); errors.As(err, &unsup) {
+							b.Skip(err)
+						}
+						b.Fatal(err)
+					}
+					buildInspectSchema(b, db, n)
+					for b.Loop() {
+						s, err := schema.Inspect(ctx, db.Dialect, db.DB, schema.Options{})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(s.Tables) != n {
+							b.Fatalf("inspected %d tables, want %d", len(s.Tables), n)
+						}
+					}
+				})
+			}
+		})
 	}
-	var pid int
-	if err := pool.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
-		return 0, false
-	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	// Fields after the command's closing parenthesis: state is the 1st,
-	// utime the 12th and stime the 13th, in clock ticks of 10 ms.
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, false
-	}
-	f := strings.Fields(string(stat[i+1:]))
-	if len(f) < 13 {
-		return 0, false
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return time.Duration(utime+stime) * 10 * time.Millisecond, true
 }

@@ -76,7 +76,8 @@ type Options struct {
 	// and compares each table's row count and row checksum after down.
 	Data bool
 	// Tide are options for the scratch database's migrator (version table
-	// name, observer...).
+	// name, observer...). A lock timeout among them is not used: nothing
+	// else works in a scratch database.
 	Tide []tide.Option
 	// OnStep, when set, is called after each migration is checked.
 	OnStep func(Step)
@@ -94,7 +95,13 @@ type Options struct {
 // migration, reverts it, inspects again and compares, then applies it
 // again and goes on. A migration whose down does not restore the schema
 // exactly is reported with the differences by object; one with no down is
-// reported as irreversible. db must be a scratch database.
+// reported as irreversible. db must be a scratch database. The migration
+// lock of db is taken once for the run ([tide.Migrator.Hold]) and the
+// schema read through another connection of db's pool; a pool limited to
+// one connection takes the lock for each up and down instead. After each
+// up or down, only the tables the migration's statements name are read
+// again when its statements cannot change others (Options.Tables of
+// [schema.Options]).
 func VerifyRollback(ctx context.Context, d dialect.Dialect, db *sql.DB, set *migration.Set, opts Options) (*Report, error) {
 	m, err := newMigrator(ctx, d, db, set, opts.Tide)
 	if err != nil {
@@ -111,34 +118,67 @@ func VerifyRollback(ctx context.Context, d dialect.Dialect, db *sql.DB, set *mig
 			versioned = append(versioned, mg)
 		}
 	}
-	for i, mg := range versioned {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		step, after, err := verifyOne(ctx, d, db, m, mg, before, opts)
-		if err != nil {
-			return rep, err
-		}
-		stop := step.Verdict == Failed
-		if step.Verdict == NotRestored {
-			if opts.Fresh == nil {
-				stop = true
-			} else if db, m, after, err = replay(ctx, d, set, mg.Version, opts); err != nil {
-				step.Verdict, step.Phase, step.Err = Failed, "replay", err
-				stop = true
+	// Each database's migrations are checked under one hold of its lock:
+	// taking it for every up and down costs each call several round trips.
+	for i := 0; i < len(versioned); {
+		moved := false // to a fresh database, after a down that did not restore
+		stopped := false
+		err := hold(ctx, m, db, func(h applier) error {
+			for ; i < len(versioned) && !moved; i++ {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				mg := versioned[i]
+				step, after, err := verifyOne(ctx, d, db, m, h, mg, before, opts)
+				if err != nil {
+					return err
+				}
+				stop := step.Verdict == Failed
+				if step.Verdict == NotRestored {
+					if opts.Fresh == nil {
+						stop = true
+					} else if db, m, after, err = replay(ctx, d, set, mg.Version, opts); err != nil {
+						step.Verdict, step.Phase, step.Err = Failed, "replay", err
+						stop = true
+					} else {
+						moved = true
+					}
+				}
+				rep.Steps = append(rep.Steps, step)
+				if opts.OnStep != nil {
+					opts.OnStep(step)
+				}
+				if stop {
+					rep.Unchecked = len(versioned) - i - 1
+					stopped = true
+					return nil
+				}
+				before = after
 			}
+			return nil
+		})
+		if err != nil || stopped {
+			return rep, err
 		}
-		rep.Steps = append(rep.Steps, step)
-		if opts.OnStep != nil {
-			opts.OnStep(step)
-		}
-		if stop {
-			rep.Unchecked = len(versioned) - i - 1
-			return rep, nil
-		}
-		before = after
 	}
 	return rep, nil
+}
+
+// applier applies and reverts migrations one at a time: a *tide.Holder,
+// or the *tide.Migrator itself.
+type applier interface {
+	UpTo(ctx context.Context, target tide.Version) ([]tide.Result, error)
+	Down(ctx context.Context) ([]tide.Result, error)
+}
+
+// hold calls fn with an applier holding m's lock, so that each up and
+// down does not take it again; with m itself when db's pool allows one
+// connection, which the lock would keep from the inspections.
+func hold(ctx context.Context, m *tide.Migrator, db *sql.DB, fn func(applier) error) error {
+	if db.Stats().MaxOpenConnections == 1 {
+		return fn(m)
+	}
+	return m.Hold(ctx, func(h *tide.Holder) error { return fn(h) })
 }
 
 // replay makes a fresh database and applies the migrations up to and
@@ -162,7 +202,7 @@ func replay(ctx context.Context, d dialect.Dialect, set *migration.Set, target t
 
 // verifyOne checks one migration and returns the schema it leaves (after
 // the second up). A returned error is an inspection failure, or Ctrl-C.
-func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migrator, mg migration.Migration, before *schema.Schema, opts Options) (Step, *schema.Schema, error) {
+func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migrator, h applier, mg migration.Migration, before *schema.Schema, opts Options) (Step, *schema.Schema, error) {
 	start := time.Now()
 	step := Step{Version: mg.Version, Name: mg.Name, Path: mg.Path}
 	fail := func(phase string, err error) (Step, *schema.Schema, error) {
@@ -180,7 +220,7 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 			return step, nil, err
 		}
 	}
-	if _, err := m.UpTo(ctx, mg.Version); err != nil {
+	if _, err := h.UpTo(ctx, mg.Version); err != nil {
 		return fail("up", err)
 	}
 	tables, scoped := scope(mg)
@@ -189,7 +229,7 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 		step.Verdict, step.Duration = Irreversible, time.Since(start)
 		return step, after, err
 	}
-	if _, err := m.Down(ctx); err != nil {
+	if _, err := h.Down(ctx); err != nil {
 		return fail("down", err)
 	}
 	restored, err := rescan(ctx, d, db, m, before, tables, scoped)
@@ -214,7 +254,7 @@ func verifyOne(ctx context.Context, d dialect.Dialect, db *sql.DB, m *tide.Migra
 		step.Duration = time.Since(start)
 		return step, nil, nil
 	}
-	if _, err := m.UpTo(ctx, mg.Version); err != nil {
+	if _, err := h.UpTo(ctx, mg.Version); err != nil {
 		return fail("up again", err)
 	}
 	after, err := rescan(ctx, d, db, m, before, tables, scoped)

@@ -15,9 +15,10 @@ var _ schema.Inspector = Dialect{}
 
 // InspectSchema reads the database opts.Schema (the connection's current
 // database when empty) from information_schema, with SHOW CREATE only for
-// the stored routines that exist. It runs about ten catalog queries
-// whatever the number of tables, plus one SHOW CREATE per routine and one
-// query for all MariaDB sequences. It works on MariaDB 10.4 and later and
+// the stored routines that exist. It runs nine catalog queries whatever
+// the number of tables, plus one for the views, one for the routines'
+// parameters and one for all MariaDB sequences when there are any, and
+// one SHOW CREATE per routine. It works on MariaDB 10.4 and later and
 // on MySQL 8.0 and later, telling them apart by VERSION() and by the
 // columns their catalogs have.
 //
@@ -38,9 +39,13 @@ var _ schema.Inspector = Dialect{}
 //   - Views (with WITH CHECK OPTION), functions and procedures (SHOW
 //     CREATE, DEFINER removed), triggers, and MariaDB sequences.
 //
-// Tables in opts.Exclude, and the triggers on them, are left out. The
-// server's own databases (mysql, sys, information_schema,
-// performance_schema) are refused.
+// Tables in opts.Exclude, and the triggers on them, are left out. When
+// opts.Tables is not nil, only the tables it lists are read, with the
+// triggers on them: each catalog query of tables names them (TABLE_NAME
+// IN (...)), which MariaDB checks before it opens a table, so reading a
+// few tables of a large database costs little; views, routines and
+// sequences are read in full. The server's own databases (mysql, sys,
+// information_schema, performance_schema) are refused.
 //
 // # Normalisation
 //
@@ -125,12 +130,11 @@ type inspection struct {
 	mariadb bool
 	// The server's defaults, against which table options are compared.
 	engine, collation string
-	// Columns the catalogs have on this server.
-	hasChecks, checkHasTable, checkHasLevel, hasIndexExpr bool
 
 	s         *schema.Schema
 	tables    map[string]*table
 	sequences []string
+	views     []string // the views' names, from readTables
 }
 
 // table is a table being read, with what its columns' rules need.
@@ -152,21 +156,20 @@ type column struct {
 // systemDatabases are the server's own databases, never inspected.
 var systemDatabases = map[string]bool{"mysql": true, "sys": true, "information_schema": true, "performance_schema": true}
 
-// start asks the server what it is, which database to read and which
-// catalog columns exist, in one query.
+// start asks the server what it is and which database to read, in one
+// query. Which columns the catalogs have is learnt from the queries that
+// read them: asking information_schema.COLUMNS about information_schema
+// itself costs MariaDB more than the rest of a small inspection.
 func start(ctx context.Context, q dialect.Querier, opts schema.Options) (*inspection, error) {
 	var (
 		version, engine, collation string
-		name, features             sql.NullString
+		name                       sql.NullString
 		exists                     int
 	)
 	err := q.QueryRowContext(ctx, `SELECT VERSION(), COALESCE(NULLIF(?, ''), DATABASE()),
 			@@GLOBAL.default_storage_engine, @@GLOBAL.collation_server,
-			(SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = COALESCE(NULLIF(?, ''), DATABASE())),
-			(SELECT GROUP_CONCAT(CONCAT(TABLE_NAME, '.', COLUMN_NAME)) FROM information_schema.COLUMNS
-				WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME IN ('CHECK_CONSTRAINTS', 'STATISTICS')
-				AND COLUMN_NAME IN ('CHECK_CLAUSE', 'TABLE_NAME', 'LEVEL', 'EXPRESSION'))`,
-		opts.Schema, opts.Schema).Scan(&version, &name, &engine, &collation, &exists, &features)
+			(SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = COALESCE(NULLIF(?, ''), DATABASE()))`,
+		opts.Schema, opts.Schema).Scan(&version, &name, &engine, &collation, &exists)
 	if err != nil {
 		return nil, fmt.Errorf("inspect database: read server settings: %w", err)
 	}
@@ -185,19 +188,13 @@ func start(ctx context.Context, q dialect.Querier, opts schema.Options) (*inspec
 		s:      &schema.Schema{Dialect: "mysql", Name: name.String, Tables: []*schema.Table{}},
 		tables: map[string]*table{},
 	}
-	for _, f := range strings.Split(strings.ToUpper(features.String), ",") {
-		switch f {
-		case "CHECK_CONSTRAINTS.CHECK_CLAUSE":
-			in.hasChecks = true
-		case "CHECK_CONSTRAINTS.TABLE_NAME":
-			in.checkHasTable = true
-		case "CHECK_CONSTRAINTS.LEVEL":
-			in.checkHasLevel = true
-		case "STATISTICS.EXPRESSION":
-			in.hasIndexExpr = true
-		}
-	}
 	return in, nil
+}
+
+// serverError reports whether err is the server's error number code
+// (go-sql-driver/mysql writes "Error 1109 (42S02): ...").
+func serverError(err error, code string) bool {
+	return err != nil && strings.Contains(err.Error(), "Error "+code+" ")
 }
 
 // each runs query and calls scan for every row, with dest filled.
@@ -218,23 +215,54 @@ func (in *inspection) each(ctx context.Context, query string, args []any, dest [
 	return rows.Err()
 }
 
-// readTables reads the base tables and, on MariaDB, the names of the
-// sequences (which information_schema lists as tables).
+// listed returns the condition that column (a table name) is one of
+// opts.Tables, with its arguments: TRUE when Tables is nil, FALSE when it
+// is empty.
+func (in *inspection) listed(column string) (string, []any) {
+	switch {
+	case in.opts.Tables == nil:
+		return "TRUE", nil
+	case len(in.opts.Tables) == 0:
+		return "FALSE", nil
+	}
+	args := make([]any, len(in.opts.Tables))
+	for i, t := range in.opts.Tables {
+		args[i] = t
+	}
+	return column + " IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args
+}
+
+// readTables reads the base tables and the names of the views and, on
+// MariaDB, of the sequences (which information_schema lists as tables).
+// With opts.Tables set, the views and sequences (all of them) come from a
+// second part of the query that reads only the tables' types, which
+// MariaDB finds without opening them.
 func (in *inspection) readTables(ctx context.Context) error {
 	var name, kind string
 	var engine, collation, options, comment sql.NullString
-	return in.each(ctx, `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
-		FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
-		[]any{in.name}, []any{&name, &kind, &engine, &collation, &options, &comment}, func() error {
+	cond, names := in.listed("TABLE_NAME")
+	query := `SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT
+		FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND ` + cond
+	args := append([]any{in.name}, names...)
+	if in.opts.Tables != nil {
+		query += ` UNION ALL SELECT TABLE_NAME, TABLE_TYPE, NULL, NULL, NULL, NULL
+			FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('VIEW', 'SEQUENCE') AND NOT ` + cond
+		args = append(append(args, in.name), names...)
+	}
+	return in.each(ctx, query,
+		args, []any{&name, &kind, &engine, &collation, &options, &comment}, func() error {
 			switch kind {
 			case "SEQUENCE":
 				in.sequences = append(in.sequences, name)
+				return nil
+			case "VIEW":
+				in.views = append(in.views, name)
 				return nil
 			case "BASE TABLE", "SYSTEM VERSIONED":
 			default:
 				return nil
 			}
-			if in.opts.Excluded(name) {
+			if !in.opts.Wanted(name) { // excluded, or matched by the catalog's case-insensitive names
 				return nil
 			}
 			t := &schema.Table{Name: name, Columns: []*schema.Column{}, Comment: comment.String}
@@ -263,10 +291,11 @@ func (in *inspection) readTables(ctx context.Context) error {
 func (in *inspection) readColumns(ctx context.Context) error {
 	var tbl, name, typ, dataType, nullable, extra, comment string
 	var def, genExpr, collation sql.NullString
+	cond, names := in.listed("TABLE_NAME")
 	return in.each(ctx, `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT,
 			EXTRA, GENERATION_EXPRESSION, COLLATION_NAME, COLUMN_COMMENT
-		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-		[]any{in.name}, []any{&tbl, &name, &typ, &dataType, &nullable, &def, &extra, &genExpr, &collation, &comment}, func() error {
+		FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+		append([]any{in.name}, names...), []any{&tbl, &name, &typ, &dataType, &nullable, &def, &extra, &genExpr, &collation, &comment}, func() error {
 			t := in.tables[tbl]
 			if t == nil {
 				return nil // a view's or sequence's column
@@ -302,47 +331,87 @@ func (in *inspection) readColumns(ctx context.Context) error {
 // readChecks reads the check constraints. On MariaDB, a column's JSON
 // check (json_valid(`col`) on a LONGTEXT COLLATE utf8mb4_bin) turns the
 // column into "json" instead.
+//
+// MariaDB's CHECK_CONSTRAINTS names each check's table, and since 10.5.10
+// its level (a column's check or the table's): it is read with SELECT *,
+// whose columns say whether LEVEL is there. MySQL's names no table: its
+// checks are joined to TABLE_CONSTRAINTS. MySQL before 8.0.16 and
+// MariaDB before 10.2.22 have no such catalog (nor checks).
 func (in *inspection) readChecks(ctx context.Context) error {
-	if !in.hasChecks {
-		return nil // MySQL before 8.0.16 and MariaDB before 10.3.10 keep no catalog of checks
-	}
-	query := `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, '', cc.CHECK_CLAUSE
-		FROM information_schema.TABLE_CONSTRAINTS tc
-		JOIN information_schema.CHECK_CONSTRAINTS cc
-			ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
-		WHERE tc.CONSTRAINT_SCHEMA = ? AND cc.CONSTRAINT_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`
-	args := []any{in.name, in.name}
-	if in.checkHasTable {
-		level := "''"
-		if in.checkHasLevel {
-			level = "LEVEL"
-		}
-		query = `SELECT TABLE_NAME, CONSTRAINT_NAME, ` + level + `, CHECK_CLAUSE
-			FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`
-		args = args[:1]
-	}
-	var tbl, name, level, clause string
-	return in.each(ctx, query, args, []any{&tbl, &name, &level, &clause}, func() error {
-		t := in.tables[tbl]
-		if t == nil {
+	if !in.mariadb {
+		cond, names := in.listed("tc.TABLE_NAME")
+		var tbl, name, clause string
+		err := in.each(ctx, `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+			FROM information_schema.TABLE_CONSTRAINTS tc
+			JOIN information_schema.CHECK_CONSTRAINTS cc
+				ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+			WHERE tc.CONSTRAINT_SCHEMA = ? AND cc.CONSTRAINT_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK' AND `+cond,
+			append([]any{in.name, in.name}, names...), []any{&tbl, &name, &clause}, func() error {
+				in.addCheck(tbl, name, "", clause, false)
+				return nil
+			})
+		if serverError(err, "1109") { // no CHECK_CONSTRAINTS: MySQL before 8.0.16
 			return nil
 		}
-		// MariaDB names a column's check after the column; before LEVEL
-		// existed, that name is the only sign.
-		col := t.cols[name]
-		onColumn := in.mariadb && col != nil && (level == "Column" || level == "" && !in.checkHasLevel)
-		if onColumn && col.dataType == "longtext" && col.collation == "utf8mb4_bin" &&
-			clause == "json_valid("+quoteIdent(name)+")" {
-			col.c.Type, col.c.Collation = "json", ""
-			return nil
-		}
-		c := &schema.Check{Name: name, Expr: stripParens(unescapeMySQL(clause))}
-		if onColumn || inventedCheck(tbl, name) {
-			c.Name = ""
-		}
-		t.t.Checks = append(t.t.Checks, c)
+		return err
+	}
+	cond, names := in.listed("TABLE_NAME")
+	rows, err := in.q.QueryContext(ctx, `SELECT * FROM information_schema.CHECK_CONSTRAINTS
+		WHERE CONSTRAINT_SCHEMA = ? AND `+cond, append([]any{in.name}, names...)...)
+	if serverError(err, "1109") { // no CHECK_CONSTRAINTS: MariaDB before 10.2.22
 		return nil
-	})
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	at := map[string]int{"LEVEL": -1}
+	for i, c := range cols {
+		at[strings.ToUpper(c)] = i
+	}
+	vals := make([]sql.NullString, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		var level string
+		if i := at["LEVEL"]; i >= 0 {
+			level = vals[i].String
+		}
+		in.addCheck(vals[at["TABLE_NAME"]].String, vals[at["CONSTRAINT_NAME"]].String, level, vals[at["CHECK_CLAUSE"]].String, at["LEVEL"] >= 0)
+	}
+	return rows.Err()
+}
+
+// addCheck adds a check read from the catalog to its table; level is
+// MariaDB's LEVEL ("Column" or "Table"), when hasLevel.
+func (in *inspection) addCheck(tbl, name, level, clause string, hasLevel bool) {
+	t := in.tables[tbl]
+	if t == nil {
+		return
+	}
+	// MariaDB names a column's check after the column; before LEVEL
+	// existed, that name is the only sign.
+	col := t.cols[name]
+	onColumn := in.mariadb && col != nil && (level == "Column" || !hasLevel)
+	if onColumn && col.dataType == "longtext" && col.collation == "utf8mb4_bin" &&
+		clause == "json_valid("+quoteIdent(name)+")" {
+		col.c.Type, col.c.Collation = "json", ""
+		return
+	}
+	c := &schema.Check{Name: name, Expr: stripParens(unescapeMySQL(clause))}
+	if onColumn || inventedCheck(tbl, name) {
+		c.Name = ""
+	}
+	t.t.Checks = append(t.t.Checks, c)
 }
 
 // readForeignKeys reads the foreign keys with their columns in order:
@@ -354,9 +423,11 @@ func (in *inspection) readForeignKeys(ctx context.Context) error {
 	type rules struct{ onUpdate, onDelete string }
 	actions := map[fkKey]rules{}
 	var tbl, name, onUpdate, onDelete string
+	cond, names := in.listed("TABLE_NAME")
+	args := append([]any{in.name}, names...)
 	err := in.each(ctx, `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE
-		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
-		[]any{in.name}, []any{&tbl, &name, &onUpdate, &onDelete}, func() error {
+		FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND `+cond,
+		args, []any{&tbl, &name, &onUpdate, &onDelete}, func() error {
 			actions[fkKey{tbl, name}] = rules{fkAction(onUpdate), fkAction(onDelete)}
 			return nil
 		})
@@ -367,9 +438,9 @@ func (in *inspection) readForeignKeys(ctx context.Context) error {
 	var col, refSchema, refTable, refCol string
 	return in.each(ctx, `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
 		FROM information_schema.KEY_COLUMN_USAGE
-		WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+		WHERE TABLE_SCHEMA = ? AND `+cond+` AND REFERENCED_TABLE_NAME IS NOT NULL
 		ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
-		[]any{in.name}, []any{&tbl, &name, &col, &refSchema, &refTable, &refCol}, func() error {
+		args, []any{&tbl, &name, &col, &refSchema, &refTable, &refCol}, func() error {
 			t := in.tables[tbl]
 			if t == nil {
 				return nil

@@ -23,40 +23,49 @@ func (in *inspection) readIndexes(ctx context.Context) error {
 	}
 	var order []key
 	found := map[key]*index{}
+	// MySQL 8.0.13 and later list a functional key part's expression;
+	// MariaDB has no functional key parts.
 	expr := "NULL"
-	if in.hasIndexExpr {
+	if !in.mariadb {
 		expr = "EXPRESSION"
 	}
 	var tbl, name, typ string
 	var nonUnique int
 	var col, collation, exprText sql.NullString
 	var subPart sql.NullInt64
-	err := in.each(ctx, `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, `+expr+`
-		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
-		[]any{in.name}, []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
-			t := in.tables[tbl]
-			if t == nil {
+	cond, names := in.listed("TABLE_NAME")
+	read := func(expr string) error {
+		return in.each(ctx, `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION, INDEX_TYPE, `+expr+`
+			FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND `+cond+` ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+			append([]any{in.name}, names...), []any{&tbl, &name, &nonUnique, &col, &subPart, &collation, &typ, &exprText}, func() error {
+				t := in.tables[tbl]
+				if t == nil {
+					return nil
+				}
+				k := key{tbl, name}
+				ix := found[k]
+				if ix == nil {
+					ix = &index{table: t, name: name, unique: nonUnique == 0, method: strings.ToLower(typ)}
+					found[k] = ix
+					order = append(order, k)
+				}
+				p := &schema.IndexPart{Column: col.String, Desc: collation.String == "D"}
+				if exprText.Valid && exprText.String != "" {
+					p.Column, p.Expr = "", stripParens(unescapeMySQL(exprText.String))
+				}
+				// SPATIAL indexes report a SUB_PART of their own (32) that
+				// no DDL gives.
+				if subPart.Valid && ix.method != "spatial" {
+					p.Prefix = int(subPart.Int64)
+				}
+				ix.parts = append(ix.parts, p)
 				return nil
-			}
-			k := key{tbl, name}
-			ix := found[k]
-			if ix == nil {
-				ix = &index{table: t, name: name, unique: nonUnique == 0, method: strings.ToLower(typ)}
-				found[k] = ix
-				order = append(order, k)
-			}
-			p := &schema.IndexPart{Column: col.String, Desc: collation.String == "D"}
-			if exprText.Valid && exprText.String != "" {
-				p.Column, p.Expr = "", stripParens(unescapeMySQL(exprText.String))
-			}
-			// SPATIAL indexes report a SUB_PART of their own (32) that
-			// no DDL gives.
-			if subPart.Valid && ix.method != "spatial" {
-				p.Prefix = int(subPart.Int64)
-			}
-			ix.parts = append(ix.parts, p)
-			return nil
-		})
+			})
+	}
+	err := read(expr)
+	if serverError(err, "1054") && expr != "NULL" { // no STATISTICS.EXPRESSION: MySQL before 8.0.13
+		err = read("NULL")
+	}
 	if err != nil {
 		return err
 	}
@@ -110,13 +119,23 @@ func plainColumns(parts []*schema.IndexPart) ([]string, bool) {
 	return cols, len(cols) > 0
 }
 
-// readViews reads the views, their queries unqualified and their check
-// option kept.
+// readViews reads the views that readTables found, their queries
+// unqualified and their check option kept. Naming them spares MariaDB
+// opening every table's definition to tell whether it is a view, and a
+// database without views the query.
 func (in *inspection) readViews(ctx context.Context) error {
+	if len(in.views) == 0 {
+		return nil
+	}
+	args := []any{in.name}
+	for _, v := range in.views {
+		args = append(args, v)
+	}
 	var name, check string
 	var def sql.NullString
-	return in.each(ctx, `SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?`,
-		[]any{in.name}, []any{&name, &def, &check}, func() error {
+	return in.each(ctx, `SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION FROM information_schema.VIEWS
+		WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?`+strings.Repeat(", ?", len(in.views)-1)+`)`,
+		args, []any{&name, &def, &check}, func() error {
 			if !def.Valid || def.String == "" {
 				return fmt.Errorf("view %s: the catalog shows no definition: the user needs the SHOW VIEW privilege", name)
 			}
@@ -217,9 +236,10 @@ func (in *inspection) showCreate(ctx context.Context, kind, name string) (string
 // TRIGGER statements from the catalog.
 func (in *inspection) readTriggers(ctx context.Context) error {
 	var name, tbl, timing, event, body string
+	cond, names := in.listed("EVENT_OBJECT_TABLE")
 	return in.each(ctx, `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT
-		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_SCHEMA = ?`,
-		[]any{in.name, in.name}, []any{&name, &tbl, &timing, &event, &body}, func() error {
+		FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND EVENT_OBJECT_SCHEMA = ? AND `+cond,
+		append([]any{in.name, in.name}, names...), []any{&name, &tbl, &timing, &event, &body}, func() error {
 			if in.tables[tbl] == nil {
 				return nil // on an excluded table
 			}

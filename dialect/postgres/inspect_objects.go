@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"database/sql"
 	"strings"
 
@@ -11,13 +10,13 @@ import (
 // readViews reads views and materialized views with their queries as
 // pg_get_viewdef prints them (pretty), which is what PostgreSQL keeps:
 // the parsed query, not the text that created it.
-func (in *inspector) readViews(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true)
+func (in *inspector) readViews() catalogQuery {
+	return in.each(`SELECT c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true)
 		FROM pg_catalog.pg_class c
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = $1 AND c.relkind IN ('v', 'm')
 			AND `+notExtension("pg_catalog.pg_class", "c.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			v := &schema.View{}
 			if err := rows.Scan(&v.Name, &v.Materialized, &v.Definition); err != nil {
 				return err
@@ -33,15 +32,15 @@ func (in *inspector) readViews(ctx context.Context) error {
 // names the routine with its schema: the name is left bare, as every
 // other object of the schema is. SECURITY DEFINER stays: unlike MySQL's
 // DEFINER = user, it is part of what the routine does.
-func (in *inspector) readRoutines(ctx context.Context) error {
-	return in.each(ctx, `SELECT p.proname, p.prokind, pg_catalog.pg_get_function_identity_arguments(p.oid),
+func (in *inspector) readRoutines() catalogQuery {
+	return in.each(`SELECT p.proname, p.prokind, pg_catalog.pg_get_function_identity_arguments(p.oid),
 			pg_catalog.pg_get_functiondef(p.oid), quote_ident(p.proname),
 			quote_ident(n.nspname) || '.' || quote_ident(p.proname)
 		FROM pg_catalog.pg_proc p
 		JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 		WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')
 			AND `+notExtension("pg_catalog.pg_proc", "p.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var r schema.Routine
 			var kind, bare, qualified string
 			if err := rows.Scan(&r.Name, &kind, &r.Args, &r.Definition, &bare, &qualified); err != nil {
@@ -61,15 +60,18 @@ func (in *inspector) readRoutines(ctx context.Context) error {
 
 // readTriggers reads the triggers on the schema's tables and views,
 // leaving out PostgreSQL's own (foreign keys' triggers) and the copies a
-// partition holds of its partitioned table's triggers.
-func (in *inspector) readTriggers(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, c.relkind, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true)
+// partition holds of its partitioned table's triggers. With opts.Tables
+// set, the triggers of the tables it does not list are left out; those
+// on views are read.
+func (in *inspector) readTriggers() catalogQuery {
+	return in.eachTable(`SELECT c.relname, c.relkind, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true)
 		FROM pg_catalog.pg_trigger t
 		JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = $1 AND NOT t.tgisinternal AND t.tgparentid = 0
+		WHERE n.nspname = $1 AND (c.relkind NOT IN ('r', 'p') OR `+in.listed("c.relname")+`)
+			AND NOT t.tgisinternal AND t.tgparentid = 0
 			AND `+notExtension("pg_catalog.pg_class", "c.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var tr schema.Trigger
 			var kind string
 			if err := rows.Scan(&tr.Table, &kind, &tr.Name, &tr.Definition); err != nil {
@@ -85,10 +87,12 @@ func (in *inspector) readTriggers(ctx context.Context) error {
 
 // readSequences reads the sequences, those owned by a column (serial)
 // with OwnedBy, but not those behind identity columns, which belong to
-// the column.
-func (in *inspector) readSequences(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
-			s.seqmin, s.seqmax, s.seqcache, s.seqcycle, oc.relname, oa.attname
+// the column, nor those owned by an excluded table or by a relation that
+// is no table of the model. They are all read, whatever opts.Tables lists.
+func (in *inspector) readSequences() catalogQuery {
+	return in.each(`SELECT c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+			s.seqmin, s.seqmax, s.seqcache, s.seqcycle, oc.relname, oa.attname,
+			oc.relkind IN ('r', 'p') AND `+notExtension("pg_catalog.pg_class", "oc.oid")+`
 		FROM pg_catalog.pg_sequence s
 		JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -100,15 +104,16 @@ func (in *inspector) readSequences(ctx context.Context) error {
 			AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_class'::regclass
 				AND i.objid = c.oid AND i.deptype = 'i')
 			AND `+notExtension("pg_catalog.pg_class", "c.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var sq schema.Sequence
 			var table, col sql.NullString
-			if err := rows.Scan(&sq.Name, &sq.Type, &sq.Start, &sq.Increment, &sq.Min, &sq.Max, &sq.Cache, &sq.Cycle, &table, &col); err != nil {
+			var ownerIsTable sql.NullBool
+			if err := rows.Scan(&sq.Name, &sq.Type, &sq.Start, &sq.Increment, &sq.Min, &sq.Max, &sq.Cache, &sq.Cycle, &table, &col, &ownerIsTable); err != nil {
 				return err
 			}
 			if table.Valid && col.Valid {
-				if in.tables[table.String] == nil {
-					return nil // owned by an excluded table
+				if !ownerIsTable.Bool || in.opts.Excluded(table.String) {
+					return nil // owned by an excluded table, or by no table of the model
 				}
 				sq.OwnedBy = table.String + "." + col.String
 			}
@@ -118,14 +123,14 @@ func (in *inspector) readSequences(ctx context.Context) error {
 }
 
 // readEnums reads the enum types with their labels in their sort order.
-func (in *inspector) readEnums(ctx context.Context) error {
-	return in.each(ctx, `SELECT t.typname,
+func (in *inspector) readEnums() catalogQuery {
+	return in.each(`SELECT t.typname,
 			(SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)
 		FROM pg_catalog.pg_type t
 		JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 		WHERE n.nspname = $1 AND t.typtype = 'e'
 			AND `+notExtension("pg_catalog.pg_type", "t.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			e := &schema.Enum{}
 			var labels sql.NullString
 			if err := rows.Scan(&e.Name, &labels); err != nil {

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"database/sql"
 	"strings"
 
@@ -18,8 +17,8 @@ func qualifiedName(rel, nsp string) string {
 // readTables reads the base tables, partitioned tables and partitions.
 // Foreign tables, typed tables' types and other relations are not tables
 // of the model.
-func (in *inspector) readTables(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, c.relpersistence = 'u',
+func (in *inspector) readTables() catalogQuery {
+	return in.eachTable(`SELECT c.relname, c.relpersistence = 'u',
 			(SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(c.reloptions) o),
 			CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
 			(SELECT `+qualifiedName("pc", "pn")+` FROM pg_catalog.pg_inherits i
@@ -36,9 +35,9 @@ func (in *inspector) readTables(ctx context.Context) error {
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 		LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid
 			AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
-		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND `+in.listed("c.relname")+`
 			AND `+notExtension("pg_catalog.pg_class", "c.oid"),
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var (
 				name                                      string
 				unlogged                                  bool
@@ -81,8 +80,8 @@ func (in *inspector) readTables(ctx context.Context) error {
 // collation is set when it is not its type's; it is spelled as DDL writes
 // it (quoted when it must be, "C", "en_US.utf8"), qualified when it lives
 // in a schema that is neither pg_catalog nor the inspected one.
-func (in *inspector) readColumns(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, a.attname,
+func (in *inspector) readColumns() catalogQuery {
+	return in.eachTable(`SELECT c.relname, a.attname,
 			pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
 			CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
 				ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
@@ -102,9 +101,10 @@ func (in *inspector) readColumns(ctx context.Context) error {
 		LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
 		LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid
 			AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
-		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND `+in.listed("c.relname")+`
+			AND a.attnum > 0 AND NOT a.attisdropped
 		ORDER BY c.relname, a.attnum`,
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var (
 				table, name, typ, identity, generated string
 				notNull                               bool
@@ -159,8 +159,8 @@ var fkActions = map[string]string{"r": "RESTRICT", "c": "CASCADE", "n": "SET NUL
 // them (cloned keys, inherited checks) are the parent's, not the
 // partition's: they come back when the partition is attached.
 // Exclusion constraints are not part of the model.
-func (in *inspector) readConstraints(ctx context.Context) error {
-	return in.each(ctx, `SELECT c.relname, con.conname, con.contype,
+func (in *inspector) readConstraints() catalogQuery {
+	return in.eachTable(`SELECT c.relname, con.conname, con.contype,
 			(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
 				JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n),
 			CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END,
@@ -174,10 +174,10 @@ func (in *inspector) readConstraints(ctx context.Context) error {
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 		LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 		LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-		WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'c', 'f')
+		WHERE n.nspname = $1 AND `+in.listed("c.relname")+` AND con.contype IN ('p', 'u', 'c', 'f')
 			AND con.conparentid = 0 AND con.conislocal
 		ORDER BY c.relname, con.conname`,
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var (
 				table, name, kind, onUpdate, onDelete, deferrable string
 				keyJSON, expr, ref, refJSON                       sql.NullString
@@ -237,9 +237,9 @@ func keepName(name, table string, cols []string, label string) string {
 // back no constraint, one row per key or INCLUDE column. Indexes a
 // partition holds because its partitioned table has them are the
 // parent's.
-func (in *inspector) readIndexes(ctx context.Context) error {
+func (in *inspector) readIndexes() catalogQuery {
 	var cur *schema.Index
-	return in.each(ctx, `SELECT c.relname, ic.relname, i.indisunique, am.amname,
+	return in.eachTable(`SELECT c.relname, ic.relname, i.indisunique, am.amname,
 			pg_catalog.pg_get_expr(i.indpred, i.indrelid),
 			k.n >= i.indnkeyatts, a.attname,
 			CASE WHEN i.indkey[k.n] = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.n + 1, false) END,
@@ -258,12 +258,12 @@ func (in *inspector) readIndexes(ctx context.Context) error {
 		LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n] AND i.indkey[k.n] > 0
 		LEFT JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[k.n]
 		LEFT JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
-		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')
+		WHERE n.nspname = $1 AND (c.relkind = 'm' OR c.relkind IN ('r', 'p') AND `+in.listed("c.relname")+`)
 			AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
 				WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 			AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)
 		ORDER BY c.relname, ic.relname, k.n`,
-		func(rows *sql.Rows) error {
+		func(rows rowScanner) error {
 			var (
 				table, name, method      string
 				unique, include          bool

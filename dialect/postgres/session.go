@@ -38,16 +38,12 @@ func (Dialect) CancelSession(ctx context.Context, q dialect.Querier, id string) 
 // ConfigureSession makes the server check every second, during long
 // statements, that the client is still there (PostgreSQL 14 and later), so
 // that a migrator killed mid-statement releases its locks within seconds
-// instead of when the statement ends.
+// instead of when the statement ends. One round trip: CASE evaluates
+// set_config (volatile, so never folded ahead) only on a server that has
+// the setting.
 func (Dialect) ConfigureSession(ctx context.Context, conn *sql.Conn) error {
-	var version int
-	if err := conn.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
-		return fmt.Errorf("read server version: %w", err)
-	}
-	if version < 140000 {
-		return nil
-	}
-	if _, err := conn.ExecContext(ctx, `SELECT set_config('client_connection_check_interval', '1000', false)`); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT CASE WHEN current_setting('server_version_num')::int >= 140000
+		THEN set_config('client_connection_check_interval', '1000', false) END`); err != nil {
 		return fmt.Errorf("set client_connection_check_interval: %w", err)
 	}
 	return nil
