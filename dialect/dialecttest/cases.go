@@ -20,6 +20,7 @@ var cases = []testCase{
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"SingleTransaction", testSingleTransaction},
 	{"SettleAfterCrash", testSettleAfterCrash},
+	{"OpeningAhead", testOpeningAhead},
 	{"Drift", testDrift},
 	{"OutOfOrder", testOutOfOrder},
 	{"RacingMigrators", func(t *testing.T, db Database) { testRace(t, db, tide.LockAuto) }},
