@@ -19,6 +19,7 @@ var cases = []testCase{
 	{"PartialRevert", testPartialRevert},
 	{"DMLFailureRollsBack", testDMLFailureRollsBack},
 	{"SingleTransaction", testSingleTransaction},
+	{"SingleTransactionErrors", testSingleTransactionErrors},
 	{"SettleAfterCrash", testSettleAfterCrash},
 	{"OpeningAhead", testOpeningAhead},
 	{"Drift", testDrift},
