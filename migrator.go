@@ -157,6 +157,14 @@ type session struct {
 	// seq is the highest order of application recorded, as read under the
 	// lock: the records this run writes follow it.
 	seq int64
+	// next is the opening of the next planned migration, for the final
+	// record of the current one to write with it; opened is that opening
+	// once written (see [opening]).
+	next, opened *opening
+	// disarm stops the cancellation of the session's statements on the
+	// server when ctx is done, or waits for one under way to end, so that
+	// it cannot hit what the run still writes after it stopped.
+	disarm func()
 }
 
 // nextSeq returns the order of application of the next migration applied.
@@ -169,12 +177,17 @@ func (s *session) nextSeq() int64 {
 // the lock (a lease row stays locked by the transaction and is renewed
 // just before it commits), and commits it when fn succeeds.
 func (s *session) inTx(fn func(tx *sql.Tx) error) error {
-	tx, err := s.conn.BeginTx(s.ctx, nil)
+	return s.inTxCtx(s.ctx, fn)
+}
+
+// inTxCtx is inTx on ctx instead of the session's context.
+func (s *session) inTxCtx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("tide: begin transaction: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	done, err := s.lock.FenceTx(s.ctx, tx)
+	done, err := s.lock.FenceTx(ctx, tx)
 	if err != nil {
 		return wrap(err)
 	}
@@ -182,7 +195,7 @@ func (s *session) inTx(fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := s.lock.Fence(s.ctx, tx); err != nil {
+	if err := s.lock.Fence(ctx, tx); err != nil {
 		return wrap(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -225,6 +238,7 @@ func (m *Migrator) withLock(ctx context.Context, fn func(s *session) error) (err
 	disarmCtx := disarm
 	disarmLock := sync.OnceFunc(m.cancelOnDone(s.ctx, id))
 	disarm = func() { disarmLock(); disarmCtx() }
+	s.disarm = disarm
 	defer func() {
 		disarm() // before the release, so that no cancellation hits it
 		if rerr := held.Release(ctx); rerr != nil {

@@ -140,11 +140,19 @@ func (m *Migrator) Redo(ctx context.Context) ([]Result, error) {
 // runPlan runs the planned steps in order and stops at the first failure.
 func (m *Migrator) runPlan(s *session, plan []Planned, recs []history.Record) ([]Result, error) {
 	idx := byKey(recs)
-	var results []Result
-	for _, p := range plan {
-		var rec *history.Record
+	recOf := func(p Planned) *history.Record {
 		if r, ok := idx[p.Migration.Key()]; ok {
-			rec = &r
+			return &r
+		}
+		return nil
+	}
+	defer func() { s.next, s.opened = nil, nil }()
+	var results []Result
+	for i, p := range plan {
+		rec := recOf(p)
+		s.next = nil
+		if i+1 < len(plan) {
+			s.next = m.ahead(s, plan[i+1], recOf(plan[i+1]))
 		}
 		r, err := m.run(s, p, rec)
 		if err != nil {

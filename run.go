@@ -101,17 +101,27 @@ func (m *Migrator) appliedRecord(mig *migration.Migration, start time.Time) hist
 }
 
 // finish records the end of a direction: the applied record after up, no
-// record after down.
+// record after down; and, with it, the opening of the next planned
+// migration ([session.next]).
 func (m *Migrator) finish(ctx context.Context, s *session, q dialect.Querier, mig *migration.Migration, dir Direction, rec *history.Record, start time.Time) error {
 	if dir == Down {
-		return m.hist.Remove(ctx, q, mig.Key())
+		if err := m.hist.Remove(ctx, q, mig.Key()); err != nil {
+			return err
+		}
+		return m.openNext(ctx, s, q)
 	}
 	r := m.appliedRecord(mig, start)
 	r.Seq = s.nextSeq()
+	var err error
 	if rec != nil {
-		return m.hist.Update(ctx, q, r)
+		err = m.hist.Update(ctx, q, r)
+	} else {
+		err = m.hist.Insert(ctx, q, r)
 	}
-	return m.hist.Insert(ctx, q, r)
+	if err != nil {
+		return err
+	}
+	return m.openNext(ctx, s, q)
 }
 
 // keptStatements is the text of mig's statements, kept with its record so
@@ -191,7 +201,7 @@ func (m *Migrator) runGoConn(s *session, mig *migration.Migration, dir Direction
 		err = mig.Func(dir)(s.ctx, s.conn)
 	}
 	if err == nil {
-		err = m.finish(context.WithoutCancel(s.ctx), s, s.conn, mig, dir, rec, start)
+		err = m.finishAlone(context.WithoutCancel(s.ctx), s, mig, dir, rec, start)
 	}
 	if err != nil {
 		return m.migrationError(s.ctx, mig, dir, nil, -1, err)
@@ -212,11 +222,9 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		return e
 	}
 	first := 0
-	progress := history.Record{
-		Key: mig.Key(), Version: mig.Version, Name: mig.Name, Kind: kindOf(mig), Checksum: mig.Checksum,
-		State: history.StatePartial, Direction: dir, ProgressChecksum: migration.StatementsChecksum(nil),
-		AppliedAt: time.Now(), AppliedBy: m.cfg.appliedBy, AppliedHost: m.cfg.appliedHost,
-	}
+	open := m.openingOf(s, mig, dir, stmts, rec)
+	progress := open.rec
+	progress.Intent = ""
 	var err error
 	switch {
 	case rec != nil && rec.State == history.StatePartial && rec.Direction == dir && rec.Checksum == mig.Checksum && mig.Repeatable:
@@ -241,19 +249,47 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		if progress.Intent = m.intent(s, stmts, first); progress.Intent != "" {
 			err = m.hist.Update(bg, s.conn, progress)
 		}
-	case rec != nil:
-		progress.Intent = m.intent(s, stmts, 0)
-		err = m.hist.Update(bg, s.conn, progress)
 	default:
-		progress.Intent = m.intent(s, stmts, 0)
-		err = m.hist.Insert(bg, s.conn, progress)
+		// A fresh start: the previous migration's final record may have
+		// written the opening already.
+		if o := s.takeOpened(mig, dir); o != nil {
+			open = o
+		} else {
+			err = open.write(bg, m, s.conn)
+		}
+		progress = open.rec
 	}
 	if err != nil {
 		return fail(-1, 0, err)
 	}
+	// stop records the failure err of statement i, sent to the server or
+	// not, and returns the error of the run.
+	stop := func(i int, err error, sent bool) error {
+		failed := progress
+		failed.Cause = string(m.causeOf(s.ctx, err))
+		if failed.Cause == string(CauseFailed) || !sent {
+			failed.Intent = "" // refused by the server, or never sent: it did nothing
+		}
+		// A statement sent alone and interrupted may still complete on
+		// the server: its intent stays recorded, for the next run to
+		// settle from the catalog, even when it was the first.
+		uncertain := failed.Intent != ""
+		if s.ctx.Err() != nil {
+			s.disarm()
+		}
+		if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0 && !uncertain, err); rerr != nil {
+			err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
+		}
+		e := fail(i, i, err).(*MigrationError)
+		e.MayHaveRun = uncertain
+		return e
+	}
 	finished := false
 	for i := first; i < len(stmts); i++ {
 		st := stmts[i]
+		if err := s.ctx.Err(); err != nil {
+			return stop(i, err, false)
+		}
 		if err := s.lock.Fence(s.ctx, s.conn); err != nil {
 			return fail(-1, i, err)
 		}
@@ -286,21 +322,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 			}
 		}
 		if err != nil {
-			failed := progress
-			failed.Cause = string(m.causeOf(s.ctx, err))
-			if failed.Cause == string(CauseFailed) {
-				failed.Intent = "" // the server refused it: it did nothing
-			}
-			// A statement sent alone and interrupted may still complete on
-			// the server: its intent stays recorded, for the next run to
-			// settle from the catalog, even when it was the first.
-			uncertain := failed.Intent != ""
-			if rerr := m.recordFailure(bg, s.conn, rec, failed, i == 0 && !uncertain, err); rerr != nil {
-				err = fmt.Errorf("%w; recording the failure also failed: %v", err, rerr)
-			}
-			e := fail(i, i, err).(*MigrationError)
-			e.MayHaveRun = uncertain
-			return e
+			return stop(i, err, true)
 		}
 		progress = next
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
@@ -311,7 +333,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 	if finished {
 		return nil
 	}
-	if err := m.finish(bg, s, s.conn, mig, dir, &progress, start); err != nil {
+	if err := m.finishAlone(bg, s, mig, dir, &progress, start); err != nil {
 		return fail(-1, len(stmts), err)
 	}
 	return nil

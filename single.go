@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/history"
@@ -25,27 +24,18 @@ func (m *Migrator) runSingleTx(s *session, plan []Planned, recs []history.Record
 		return nil, err
 	}
 	var results []Result
+	seq := s.seq
 	err := m.retryLockTimeout(s, plan[0].mig, 0, func() error {
-		results = nil
+		s.seq = seq
 		return s.inTx(func(tx *sql.Tx) error {
 			if lt, ok := m.d.(dialect.LocalLockTimeoutSetter); ok && m.cfg.lockTimeout > 0 && !s.timeoutSet {
 				if err := lt.SetLocalLockTimeout(s.ctx, tx, m.cfg.lockTimeout); err != nil {
 					return wrap(err)
 				}
 			}
-			idx := byKey(recs)
-			for _, p := range plan {
-				var rec *history.Record
-				if r, ok := idx[p.Migration.Key()]; ok {
-					rec = &r
-				}
-				r, err := m.runInTx(s, tx, p, rec)
-				if err != nil {
-					return err
-				}
-				results = append(results, r)
-			}
-			return nil
+			var err error
+			results, err = m.deploy(s, tx, plan, recs)
+			return err
 		})
 	})
 	if err != nil {
@@ -78,40 +68,4 @@ func (m *Migrator) checkSingleTx(plan []Planned, recs []history.Record) error {
 		return fmt.Errorf("%w: %s; apply those without it first", ErrSingleTransaction, strings.Join(bad, ", "))
 	}
 	return nil
-}
-
-// runInTx applies one planned migration inside tx, with its record.
-func (m *Migrator) runInTx(s *session, tx *sql.Tx, p Planned, rec *history.Record) (Result, error) {
-	mig := p.mig
-	stmts := mig.Statements(Up)
-	m.emit(s.ctx, MigrationStarted{Migration: *mig, Direction: Up, Statements: len(stmts)})
-	start := time.Now()
-	fail := func(i int, err error) error {
-		e := m.migrationError(s.ctx, mig, Up, stmts, i, err)
-		e.Transactional = true
-		m.emit(s.ctx, MigrationFailed{Migration: *mig, Direction: Up, Err: e})
-		return e
-	}
-	if f := mig.Func(Up); f != nil {
-		if err := f(s.ctx, tx); err != nil {
-			return Result{}, fail(-1, err)
-		}
-	}
-	for i, st := range stmts {
-		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: Up, Index: i + 1, Total: len(stmts), Line: st.Line})
-		t := time.Now()
-		if _, err := tx.ExecContext(s.ctx, st.SQL); err != nil {
-			return Result{}, fail(i, err)
-		}
-		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: Up, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
-	}
-	if err := m.checksAfter(s.ctx, tx, mig, Up); err != nil {
-		e := m.checkFailure(s.ctx, mig, err, 0, true)
-		m.emit(s.ctx, MigrationFailed{Migration: *mig, Direction: Up, Err: e})
-		return Result{}, e
-	}
-	if err := m.finish(s.ctx, s, tx, mig, Up, rec, start); err != nil {
-		return Result{}, fail(-1, err)
-	}
-	return Result{Migration: *mig, Direction: Up, Duration: time.Since(start)}, nil
 }

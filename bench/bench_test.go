@@ -168,6 +168,31 @@ func BenchmarkUp1000(b *testing.B) {
 	})
 }
 
+// BenchmarkUpSingle1000 is `tide up --single-transaction` of 1,000
+// migrations (PostgreSQL and SQLite: MySQL refuses it), each run on a
+// fresh database so that -benchtime 1x profiles nothing but the Up.
+func BenchmarkUpSingle1000(b *testing.B) {
+	eachKindNamed(b, func(b *testing.B, kind string, _ *testdb.DB) {
+		if kind == testdb.MySQL {
+			b.Skip("MySQL commits DDL implicitly: no single transaction")
+		}
+		ctx := context.Background()
+		fsys := writeFolder(b, 1000, false)
+		for b.Loop() {
+			b.StopTimer()
+			db := testdb.New(b, kind)
+			b.StartTimer()
+			m, err := tide.New(db.Dialect, db.DB, fsys, tide.WithSingleTransaction(true))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if rs, err := m.Up(ctx); err != nil || len(rs) != 1000 {
+				b.Fatalf("Up: %d, %v", len(rs), err)
+			}
+		}
+	})
+}
+
 // BenchmarkDown1000 is `tide down --all` of 1,000 migrations (the Up
 // before each run is not timed; profile with pprof -focus DownAll).
 func BenchmarkDown1000(b *testing.B) {

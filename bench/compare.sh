@@ -4,7 +4,7 @@
 # SQLite, with two floors that keep no history at all. Prints one markdown
 # table per measure. See bench/README.md for what each row means.
 #
-#   bench/compare.sh [-n N] [-noop M] [-runs R] [-out DIR] [postgres|mysql|sqlite|all]...
+#   bench/compare.sh [-n N] [-noop M] [-runs R] [-m LIST] [-base BIN] [-out DIR] [postgres|mysql|sqlite|all]...
 #
 #   -n N       migrations for up and down (default 1000); each creates a
 #              table and inserts a row (down drops it)
@@ -12,6 +12,10 @@
 #              inserts a row into one table, so that setting them up is
 #              cheap; 0 skips the measure
 #   -runs R    timed runs per cell, the median is reported (default 3)
+#   -m LIST    the measures to run, comma-separated (default
+#              up,down,single,noop); tables of the others are left out
+#   -base BIN  also time BIN, another build of tide (the commit before a
+#              change), in every measure of tide's, as "tide (base)"
 #   -out DIR   keep the raw results (results.tsv, hyperfine JSON) in DIR
 #              (default: a temporary folder, removed at the end)
 #
@@ -29,7 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=1000 NOOP=10000 RUNS=3 OUT=""
+N=1000 NOOP=10000 RUNS=3 OUT="" MEASURES=up,down,single,noop BASE=""
 dbs=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,13 +41,18 @@ while [ $# -gt 0 ]; do
     -noop) NOOP=$2; shift 2 ;;
     -runs) RUNS=$2; shift 2 ;;
     -out) OUT=$2; shift 2 ;;
+    -m) MEASURES=$2; shift 2 ;;
+    -base) BASE=$(realpath "$2"); shift 2 ;;
     postgres|mysql|sqlite) dbs+=("$1"); shift ;;
     all) dbs+=(postgres mysql sqlite); shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (try -h)" >&2; exit 2 ;;
   esac
 done
 [ ${#dbs[@]} -gt 0 ] || dbs=(postgres mysql sqlite)
+# measuring M: whether measure M is to run
+measuring() { [[ ",$MEASURES," == *",$1,"* ]]; }
+measuring noop || NOOP=0
 
 PG_URL=${TIDE_BENCH_POSTGRES_URL:-${TIDE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}}
 MY_URL=${TIDE_BENCH_MYSQL_URL:-${TIDE_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/mysql}}
@@ -72,7 +81,9 @@ HYPERFINE=$(command -v hyperfine || true)
 [ -n "$HYPERFINE" ] && ! command -v jq >/dev/null && HYPERFINE="" # its JSON is read with jq
 GNUTIME=""
 [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1 && GNUTIME=/usr/bin/time
-export TIDE FLOOR GOOSE_BIN MIGRATE_BIN MARIADB work
+export TIDE FLOOR GOOSE_BIN MIGRATE_BIN MARIADB work BASE
+# base: the base build's name in a measure's tools, when -base is given
+base() { [ -n "$BASE" ] && echo "$1"; true; }
 
 # --- migration folders --------------------------------------------------
 # Each tool's own format, the same SQL: $work/mig holds N migrations that
@@ -162,6 +173,9 @@ cmd() {
     tide:up|tide:noop) echo "$TIDE up --quiet --format native --dir $dir/tide --database-url '$url'" ;;
     tide:down) echo "$TIDE down --all --quiet --format native --dir $dir/tide --database-url '$url'" ;;
     tide1:*) echo "$TIDE up --single-transaction --quiet --format native --dir $dir/tide --database-url '$url'" ;;
+    tide-base:up|tide-base:noop) echo "$BASE up --quiet --format native --dir $dir/tide --database-url '$url'" ;;
+    tide-base:down) echo "$BASE down --all --quiet --format native --dir $dir/tide --database-url '$url'" ;;
+    tide-base1:*) echo "$BASE up --single-transaction --quiet --format native --dir $dir/tide --database-url '$url'" ;;
     goose:up|goose:noop) echo "$GOOSE_BIN -dir $dir/goose $gdrv '$gdsn' up" ;;
     goose:down) echo "$GOOSE_BIN -dir $dir/goose $gdrv '$gdsn' down-to 0" ;;
     golang-migrate:up|golang-migrate:noop) echo "$MIGRATE_BIN -path $dir/migrate -database '$murl' up" ;;
@@ -253,14 +267,18 @@ for kind in "${dbs[@]}"; do
     mysql) [ -n "$MARIADB" ] || { echo "mariadb (or mysql) is needed for mysql" >&2; exit 1; } ;;
   esac
   for m in up down single noop; do
-    for tool in tide tide1 goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
+    for tool in tide tide1 tide-base tide-base1 goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
   done
-  rounds "$kind" up mig tide goose golang-migrate floor client
-  rounds "$kind" down mig tide goose golang-migrate floor client
-  if [ "$kind" = mysql ]; then
+  measuring up && rounds "$kind" up mig tide $(base tide-base) goose golang-migrate floor client
+  measuring down && rounds "$kind" down mig tide $(base tide-base) goose golang-migrate floor client
+  if ! measuring single; then
+    :
+  elif [ "$kind" = mysql ]; then
     rounds "$kind" single mig client1 # tide refuses: MySQL DDL commits implicitly
   else
-    rounds "$kind" single mig tide1 client1
+    # goose and golang-migrate have no such mode: their plain up, timed
+    # in the same rounds, shows how far each is from the same limit.
+    rounds "$kind" single mig tide1 $(base tide-base1) client1 goose golang-migrate
   fi
   if [ "$NOOP" -gt 0 ]; then
     for tool in tide goose golang-migrate; do
@@ -302,12 +320,16 @@ table() { # measure title
   echo
   echo "### $2"
   echo
-  echo "| database | tide | goose | golang-migrate | floor: Go, database/sql | floor: client | tide ÷ faster peer | tide ÷ Go floor |"
-  echo "| --- | --: | --: | --: | --: | --: | --: | --: |"
+  local bh="" bs="" b
+  [ -n "$BASE" ] && bh=" tide (base) | base ÷ faster peer |" bs=" --: | --: |"
+  echo "| database | tide | goose | golang-migrate | floor: Go, database/sql | floor: client | tide ÷ faster peer | tide ÷ Go floor |$bh"
+  echo "| --- | --: | --: | --: | --: | --: | --: | --: |$bs"
   for kind in "${dbs[@]}"; do
     t=$(get "$kind" "$m" tide 4); g=$(get "$kind" "$m" goose 4); mg=$(get "$kind" "$m" golang-migrate 4)
     fl=$(get "$kind" "$m" floor 4); cl=$(get "$kind" "$m" client 4)
-    echo "| $kind | $(fmt "$t") | $(fmt "$g") | $(fmt "$mg") | $(fmt "$fl") | $(fmt "$cl") | **$(ratio "$t" "$(faster "$g" "$mg")")** | $(ratio "$t" "$fl") |"
+    b=""
+    [ -n "$BASE" ] && b=" $(fmt "$(get "$kind" "$m" tide-base 4)") | $(ratio "$(get "$kind" "$m" tide-base 4)" "$(faster "$g" "$mg")") |"
+    echo "| $kind | $(fmt "$t") | $(fmt "$g") | $(fmt "$mg") | $(fmt "$fl") | $(fmt "$cl") | **$(ratio "$t" "$(faster "$g" "$mg")")** | $(ratio "$t" "$fl") |$b"
   done
 }
 resources() { # measure
@@ -330,22 +352,34 @@ resources() { # measure
   echo "## tide vs goose and golang-migrate: whole processes, median of $RUNS rounds in which the tools take turns, seconds"
   echo
   echo "$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); timer: $([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "date(1)")"
-  table up "up: $N migrations (CREATE TABLE + INSERT each)"
-  resources up
-  table down "down: the same $N migrations reverted (DROP TABLE each)"
-  resources down
+  if measuring up; then
+    table up "up: $N migrations (CREATE TABLE + INSERT each)"
+    resources up
+  fi
+  if measuring down; then
+    table down "down: the same $N migrations reverted (DROP TABLE each)"
+    resources down
+  fi
+  measuring single && {
   echo
   echo "### up --single-transaction: $N migrations in one transaction"
   echo
-  echo "| database | tide | client, one script in one transaction | tide ÷ client |"
-  echo "| --- | --: | --: | --: |"
+  bh="" bs="" b=""
+  [ -n "$BASE" ] && bh=" tide (base) | base ÷ client |" bs=" --: | --: |"
+  echo "| database | tide --single-transaction | client, one script in one transaction | goose (up) | golang-migrate (up) | tide ÷ client | goose ÷ client | golang-migrate ÷ client |$bh"
+  echo "| --- | --: | --: | --: | --: | --: | --: | --: |$bs"
   for kind in "${dbs[@]}"; do
+    cl=$(get "$kind" single client1 4)
     if [ "$kind" = mysql ]; then
-      echo "| $kind | refused (DDL commits implicitly) | $(fmt "$(get "$kind" single client1 4)") | n/a |"
+      [ -n "$BASE" ] && b=" - | - |"
+      echo "| $kind | refused (DDL commits implicitly) | $(fmt "$cl") | - | - | n/a | - | - |$b"
     else
-      echo "| $kind | $(fmt "$(get "$kind" single tide1 4)") | $(fmt "$(get "$kind" single client1 4)") | **$(ratio "$(get "$kind" single tide1 4)" "$(get "$kind" single client1 4)")** |"
+      t=$(get "$kind" single tide1 4); g=$(get "$kind" single goose 4); mg=$(get "$kind" single golang-migrate 4)
+      [ -n "$BASE" ] && b=" $(fmt "$(get "$kind" single tide-base1 4)") | $(ratio "$(get "$kind" single tide-base1 4)" "$cl") |"
+      echo "| $kind | $(fmt "$t") | $(fmt "$cl") | $(fmt "$g") | $(fmt "$mg") | **$(ratio "$t" "$cl")** | $(ratio "$g" "$cl") | $(ratio "$mg" "$cl") |$b"
     fi
   done
+  }
   if [ "$NOOP" -gt 0 ]; then
     echo
     echo "### no-op up over $NOOP applied migrations"

@@ -3,6 +3,7 @@ package dialect
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/tidemigrate/tide/internal/sqlsplit"
@@ -188,6 +189,25 @@ type ErrorDetailer interface {
 	// ErrorDetail returns the details of err; ok is false when it has none.
 	ErrorDetail(err error) (d ErrorDetail, ok bool)
 }
+
+// Batcher is implemented by databases that can send many statements in
+// one round trip and still tell which of them failed (PostgreSQL through
+// pgx: one simple-protocol query, answered statement by statement). tide
+// uses it to apply a deploy in one transaction, where it saves a round
+// trip per statement.
+type Batcher interface {
+	// ExecBatch runs stmts in order on conn, inside the transaction open
+	// on it, in one round trip, and calls done(i) as the database reports
+	// statement i done. It stops at the first statement that fails and
+	// returns its index and error; a position in the error (see
+	// [ErrorDetail]) counts from the start of that statement. It returns
+	// [ErrNoBatch], having sent nothing, when conn's driver cannot batch.
+	ExecBatch(ctx context.Context, conn *sql.Conn, stmts []string, done func(i int)) (failed int, err error)
+}
+
+// ErrNoBatch is returned by [Batcher.ExecBatch] when the connection's
+// driver cannot send a batch; nothing was sent.
+var ErrNoBatch = errors.New("dialect: the driver cannot send a batch")
 
 // InstantReader is implemented by databases that need an expression to
 // read a time column as an instant, whatever its type. Package adopt uses

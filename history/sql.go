@@ -97,6 +97,34 @@ func newQueries(d dialect.Dialect, table, meta string) queries {
 	return s
 }
 
+// insertRows returns the INSERT of n records with their statements and
+// seq: the columns of insertCols, statements, seq, for each record.
+func (s *queries) insertRows(d dialect.Dialect, n int) string {
+	q, ph := d.QuoteIdent, d.Placeholder
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + s.qTable + " (")
+	for _, c := range s.insertCols {
+		b.WriteString(q(c.Name) + ", ")
+	}
+	b.WriteString(q(colStatements) + ", " + q(colSeq) + ") VALUES ")
+	k := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range len(s.insertCols) + 2 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			k++
+			b.WriteString(ph(k))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
 // listed returns the columns of cols that List reads.
 func listed(cols []column) []column {
 	return slices.DeleteFunc(slices.Clone(cols), func(c column) bool { return c.set == nil })

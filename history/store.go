@@ -239,6 +239,43 @@ func (s *Store) Insert(ctx context.Context, q dialect.Querier, r Record) error {
 	return nil
 }
 
+// maxParams bounds the bind parameters of one statement that InsertMany
+// sends: SQLite before 3.32 allowed no more than 999.
+const maxParams = 999
+
+// InsertMany adds recs, as Insert would each with its Seq as given (every
+// Seq must be set), in as few multi-row INSERT statements as the
+// databases' limits on bind parameters allow (about 45 records each). The
+// tables must be at the current schema ([Store.Ensure]).
+func (s *Store) InsertMany(ctx context.Context, q dialect.Querier, recs []Record) error {
+	per := maxParams / (len(s.sql.insertCols) + 2) // the statements and seq too
+	for len(recs) > 0 {
+		n := min(len(recs), per)
+		args := make([]any, 0, n*(len(s.sql.insertCols)+2))
+		for i := range recs[:n] {
+			r := &recs[i]
+			if r.Seq == 0 {
+				return fmt.Errorf("record %s in %s: no seq", r.Key, s.table)
+			}
+			var stmts any
+			if r.Statements != nil {
+				b, err := json.Marshal(r.Statements)
+				if err != nil {
+					return fmt.Errorf("record %s in %s: %w", r.Key, s.table, err)
+				}
+				stmts = string(b)
+			}
+			args = append(args, values(s.sql.insertCols, r)...)
+			args = append(args, stmts, r.Seq)
+		}
+		if _, err := q.ExecContext(ctx, s.sql.insertRows(s.d, n), args...); err != nil {
+			return fmt.Errorf("record %s to %s in %s: %w", recs[0].Key, recs[n-1].Key, s.table, err)
+		}
+		recs = recs[n:]
+	}
+	return nil
+}
+
 // write returns the statements that write r and its values, with its
 // statements when it carries them.
 func (s *Store) write(r *Record) (writeQueries, []any, error) {

@@ -2,6 +2,9 @@ package history_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,4 +240,48 @@ func testRoundTrip(t *testing.T, db *testdb.DB, table string) {
 			t.Errorf("Statements(%s) (-want +got):\n%s", c.key, d)
 		}
 	}
+}
+
+// TestInsertMany writes more records than one statement holds, and reads
+// them back as Insert would have written them, statements included.
+func TestInsertMany(t *testing.T) {
+	t.Parallel()
+	onEachDatabase(t, func(t *testing.T, db *testdb.DB) {
+		ctx := t.Context()
+		s := history.New(db.Dialect, "tide_migrations")
+		if err := s.Ensure(ctx, db.DB); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 12, 6, 9, 30, 0, 123456000, time.UTC)
+		var want []history.Record
+		for i := 1; i <= 120; i++ {
+			key := fmt.Sprintf("%03d", i)
+			want = append(want, history.Record{Key: key, Version: v(key), Name: "m'" + key, Kind: history.KindMigration,
+				Checksum: "c" + key, State: history.StateApplied, Direction: migration.Up, Done: 2, ProgressChecksum: "p",
+				AppliedAt: at, Duration: time.Duration(i) * time.Millisecond, AppliedBy: "alice", AppliedHost: "h", Seq: int64(i)})
+		}
+		stmts := &history.Statements{Up: []string{"CREATE TABLE x (a INT)", "INSERT INTO x VALUES ('a; b')"}, Down: []string{"DROP TABLE x"}}
+		withStmts := slices.Clone(want)
+		withStmts[7].Statements = stmts
+		if err := s.InsertMany(ctx, db.DB, withStmts); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.List(ctx, db.DB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := diffRecords(want, got); d != "" {
+			t.Fatalf("records (-want +got):\n%s", d)
+		}
+		if st, ok, err := s.Statements(ctx, db.DB, "008"); err != nil || !ok || !cmp.Equal(st, *stmts) {
+			t.Fatalf("Statements(008) = %+v, %v, %v; want %+v", st, ok, err, *stmts)
+		}
+		if _, ok, err := s.Statements(ctx, db.DB, "009"); err != nil || ok {
+			t.Fatalf("Statements(009) = %v, %v; want none kept", ok, err)
+		}
+		err = s.InsertMany(ctx, db.DB, []history.Record{{Key: "500", State: history.StateApplied}})
+		if err == nil || !strings.Contains(err.Error(), "no seq") {
+			t.Fatalf("InsertMany without a seq = %v, want an error", err)
+		}
+	})
 }
