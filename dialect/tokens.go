@@ -32,5 +32,6 @@ type Tokenizer interface {
 }
 
 // UnquoteIdent returns the name a quoted identifier token stands for
-// ("x""y" is x"y, `a``b` is a`b, [c] is c), and false for other text.
+// (a doubled quote inside stands for one: "x""y" is x"y; [c] is c), and
+// false for other text.
 func UnquoteIdent(text string) (string, bool) { return sqlsplit.Unquote(text) }

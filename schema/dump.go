@@ -79,6 +79,7 @@ type dumper struct {
 	w       *bufio.Writer
 	q       Quoter
 	dialect string
+	out     *[]string // when set, statements go here, one each, instead of to w
 }
 
 func (d *dumper) line(format string, args ...any) {
@@ -86,6 +87,10 @@ func (d *dumper) line(format string, args ...any) {
 }
 
 func (d *dumper) stmt(format string, args ...any) {
+	if d.out != nil {
+		*d.out = append(*d.out, fmt.Sprintf(format, args...))
+		return
+	}
 	fmt.Fprintf(d.w, "\n"+format+";\n", args...)
 }
 
@@ -147,7 +152,7 @@ func (d *dumper) table(t *Table) {
 			defs = append(defs, d.foreignKey(fk))
 		}
 	}
-	fmt.Fprintf(d.w, "\nCREATE TABLE %s (\n  %s\n)%s;\n", d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	d.stmt("CREATE TABLE %s (\n  %s\n)%s", d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
 	if t.Comment != "" && d.dialect == "postgres" {
 		d.stmt("COMMENT ON TABLE %s IS %s", d.q.QuoteIdent(t.Name), d.lit(t.Comment))
 	}

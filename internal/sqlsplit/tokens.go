@@ -95,8 +95,9 @@ func executableContent(c string) (string, int) {
 	return c[i : len(c)-2], i
 }
 
-// Unquote returns the name a quoted identifier token stands for ("x""y"
-// is x"y; `a``b` is a`b; [c] is c), and false for text that is not one,
+// Unquote returns the name a quoted identifier token stands for (a
+// doubled quote inside stands for one: "x""y" is x"y; [c] is c), and
+// false for text that is not one,
 // such as a '...' string. A MySQL "..." token, a string to the lexer, is
 // read as a name too: MySQL reads it so under ANSI_QUOTES, and where a
 // name is expected it can be nothing else.

@@ -1,0 +1,308 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/tidemigrate/tide/backup"
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/schema"
+)
+
+var (
+	_ backup.Copier   = Dialect{}
+	_ backup.Restorer = Dialect{}
+)
+
+// OpenSpace creates the schema space if it does not exist and create is
+// set.
+func (d Dialect) OpenSpace(ctx context.Context, conn *sql.Conn, space string, create bool) (func(context.Context) error, bool, error) {
+	noop := func(context.Context) error { return nil }
+	exists := func() (bool, error) {
+		var ok bool
+		err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, space).Scan(&ok)
+		return ok, err
+	}
+	if !create {
+		ok, err := exists()
+		if err != nil {
+			return nil, false, fmt.Errorf("look up the backup schema %s: %w", space, err)
+		}
+		return noop, ok, nil
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+d.QuoteIdent(space)); err != nil {
+		// Two sessions creating it at once: the second fails on the
+		// catalog's unique index, and the schema is there.
+		if ok, qerr := exists(); qerr != nil || !ok {
+			return nil, false, fmt.Errorf("create the backup schema %s: %w", space, err)
+		}
+	}
+	return noop, true, nil
+}
+
+// Scope returns current_database() and current_schema().
+func (Dialect) Scope(ctx context.Context, q dialect.Querier) (string, string, error) {
+	var db string
+	var schema sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT current_database(), current_schema()`).Scan(&db, &schema); err != nil {
+		return "", "", fmt.Errorf("read the current schema: %w", err)
+	}
+	if !schema.Valid {
+		return "", "", errors.New("no current schema: search_path names no schema that exists")
+	}
+	return db, schema.String, nil
+}
+
+// ResolveTable finds a base or partitioned table as PostgreSQL resolves
+// its name: unquoted parts folded to lower case, an unqualified name
+// through search_path.
+func (d Dialect) ResolveTable(ctx context.Context, q dialect.Querier, ref backup.TableRef) (string, string, bool, error) {
+	name := foldIdent(ref.Name, ref.NameQuoted)
+	if ref.Schema != "" {
+		name = d.QuoteIdent(foldIdent(ref.Schema, ref.SchemaQuoted)) + "." + d.QuoteIdent(name)
+	} else {
+		name = d.QuoteIdent(name)
+	}
+	var schema, table string
+	err := q.QueryRowContext(ctx, `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, name).Scan(&schema, &table)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", "", false, nil
+	case err != nil:
+		return "", "", false, fmt.Errorf("look up table %s: %w", ref, err)
+	}
+	return schema, table, true, nil
+}
+
+// foldIdent folds an unquoted identifier to lower case, as PostgreSQL
+// does (ASCII letters only).
+func foldIdent(s string, quoted bool) string {
+	if quoted {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// snapshotID is what pg_export_snapshot returns.
+var snapshotID = regexp.MustCompile(`^[0-9A-Fa-f-]+$`)
+
+// Copy copies the table with one CREATE TABLE ... AS SELECT (PostgreSQL's
+// fastest path: a bulk insert, faster than INSERT ... SELECT in ranges)
+// in a repeatable-read transaction whose snapshot it exports to job.Check,
+// which computes the checksum of the same rows at the same time, in key
+// ranges with progress.
+func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, error) {
+	copyTx, err := job.Copy.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return backup.Sum{}, fmt.Errorf("begin the copy: %w", err)
+	}
+	defer func() { _ = copyTx.Rollback() }()
+	var snap string
+	if err := copyTx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
+		return backup.Sum{}, fmt.Errorf("export the copy's snapshot: %w", err)
+	}
+	if !snapshotID.MatchString(snap) {
+		return backup.Sum{}, fmt.Errorf("unexpected snapshot id %q", snap)
+	}
+	checkTx, err := job.Check.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return backup.Sum{}, fmt.Errorf("begin the checksum: %w", err)
+	}
+	defer func() { _ = checkTx.Rollback() }()
+	if _, err := checkTx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`); err != nil {
+		return backup.Sum{}, fmt.Errorf("share the copy's snapshot: %w", err)
+	}
+	var sum backup.Sum
+	err = backup.Both(ctx, func(ctx context.Context) error {
+		_, err := copyTx.ExecContext(ctx, "CREATE TABLE "+d.QuoteIdent(job.Target)+" AS SELECT * FROM "+d.QuoteIdent(job.Source))
+		return err
+	}, func(ctx context.Context) error {
+		var err error
+		sum, err = backup.ChecksumRanges(ctx, d, checkTx, job)
+		return err
+	})
+	if err != nil {
+		return backup.Sum{}, err
+	}
+	if err := checkTx.Commit(); err != nil {
+		return backup.Sum{}, fmt.Errorf("end the checksum: %w", err)
+	}
+	if err := copyTx.Commit(); err != nil {
+		return backup.Sum{}, fmt.Errorf("commit the copy: %w", err)
+	}
+	return sum, nil
+}
+
+// Checksum sums hash_record_extended of each row (PostgreSQL 14 and
+// later; a hash of the row's text before), with the columns of types
+// without an extended hash function (json, xml, point...) read as text,
+// under fixed settings for the text forms (UTC, ISO dates). q must be a
+// transaction: the settings are local to it.
+func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where string, args ...any) (backup.Sum, error) {
+	hash, err := d.rowHash(ctx, q, table)
+	if err != nil {
+		return backup.Sum{}, err
+	}
+	if _, err := q.ExecContext(ctx, `SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true),
+		set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)`); err != nil {
+		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
+	}
+	query := "SELECT count(*), COALESCE(sum(" + hash + "), 0)::text FROM " + d.QuoteIdent(table) + " AS tide_row"
+	if where != "" {
+		query += " WHERE " + where
+	}
+	var s backup.Sum
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&s.Rows, &s.Checksum); err != nil {
+		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
+	}
+	return s, nil
+}
+
+// rowHash returns the expression hashing a row of table, aliased
+// tide_row: the whole row when every column's type has an extended hash
+// function, else a ROW of the columns with the others cast to text.
+func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (string, error) {
+	var version int
+	if err := q.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
+		return "", fmt.Errorf("read the server version: %w", err)
+	}
+	if version < 140000 { // no hash_record_extended
+		return "hashtextextended(tide_row::text, 0)", nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.attname, EXISTS (
+			SELECT 1 FROM pg_opclass oc
+			JOIN pg_am am ON am.oid = oc.opcmethod
+			JOIN pg_amproc p ON p.amprocfamily = oc.opcfamily AND p.amprocnum = 2
+				AND p.amproclefttype = oc.opcintype AND p.amprocrighttype = oc.opcintype
+			WHERE am.amname = 'hash' AND oc.opcdefault
+				AND oc.opcintype = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END)
+		FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+		WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY a.attnum`, d.QuoteIdent(table))
+	if err != nil {
+		return "", fmt.Errorf("read the columns of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var cols []string
+	all := true
+	for rows.Next() {
+		var name string
+		var hashable bool
+		if err := rows.Scan(&name, &hashable); err != nil {
+			return "", fmt.Errorf("read the columns of %s: %w", table, err)
+		}
+		col := "tide_row." + d.QuoteIdent(name)
+		if !hashable {
+			col += "::text"
+		}
+		cols = append(cols, col)
+		all = all && hashable
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("read the columns of %s: %w", table, err)
+	}
+	if all {
+		return "hash_record_extended(tide_row, 0)", nil
+	}
+	return "hash_record_extended(ROW(" + strings.Join(cols, ", ") + "), 0)", nil
+}
+
+// TableSize returns pg_total_relation_size.
+func (d Dialect) TableSize(ctx context.Context, q dialect.Querier, table string) (int64, error) {
+	var n int64
+	if err := q.QueryRowContext(ctx, `SELECT pg_total_relation_size(to_regclass($1))`, d.QuoteIdent(table)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read the size of %s: %w", table, err)
+	}
+	return n, nil
+}
+
+// BeginRestore begins a transaction: PostgreSQL's DDL is transactional,
+// so a restore takes effect whole or not at all.
+func (Dialect) BeginRestore(ctx context.Context, conn *sql.Conn) (dialect.Querier, bool, func(bool) error, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("begin the restore: %w", err)
+	}
+	return tx, true, func(commit bool) error {
+		if !commit {
+			return tx.Rollback()
+		}
+		return tx.Commit()
+	}, nil
+}
+
+// DropTable drops the foreign keys of other tables that point at table,
+// then the table, and returns those foreign keys as PostgreSQL prints
+// them, to be added back.
+func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.ForeignKeySQL, error) {
+	rows, err := q.QueryContext(ctx, `SELECT n.nspname, c.relname, con.conname,
+			format('ALTER TABLE %I.%I ADD CONSTRAINT %I ', n.nspname, c.relname, con.conname) || pg_get_constraintdef(con.oid),
+			pn.nspname || '.' || p.relname
+		FROM pg_constraint con
+		JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
+		WHERE con.contype = 'f' AND con.confrelid = to_regclass($1) AND con.conrelid <> con.confrelid
+		ORDER BY n.nspname, c.relname, con.conname`, d.QuoteIdent(table))
+	if err != nil {
+		return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
+	}
+	var fks []backup.ForeignKeySQL
+	for rows.Next() {
+		var schema, name string
+		var fk backup.ForeignKeySQL
+		if err := rows.Scan(&schema, &name, &fk.Name, &fk.SQL, &fk.RefTable); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
+		}
+		fk.Table = schema + "." + name
+		fks = append(fks, fk)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
+	}
+	for _, fk := range fks {
+		if _, err := q.ExecContext(ctx, "ALTER TABLE "+d.QuoteIdent(fk.Table)+" DROP CONSTRAINT "+d.QuoteIdent(fk.Name)); err != nil {
+			return nil, fmt.Errorf("drop foreign key %s of %s: %w", fk.Name, fk.Table, err)
+		}
+	}
+	if _, err := q.ExecContext(ctx, "DROP TABLE "+d.QuoteIdent(table)); err != nil {
+		return nil, fmt.Errorf("%w (drop or change what depends on the table first, such as views, then restore again)", err)
+	}
+	return fks, nil
+}
+
+// AfterRestore moves the sequence of each identity or serial column of
+// the table past the largest value restored.
+func (d Dialect) AfterRestore(ctx context.Context, q dialect.Querier, table string, t *schema.Table) ([]string, error) {
+	var actions []string
+	for _, c := range t.Columns {
+		if c.Identity == "" && !strings.HasPrefix(c.Default, "nextval(") {
+			continue
+		}
+		var seq sql.NullString
+		var top sql.NullInt64
+		err := q.QueryRowContext(ctx, "SELECT pg_get_serial_sequence($1, $2), (SELECT max("+d.QuoteIdent(c.Name)+") FROM "+d.QuoteIdent(table)+")::bigint",
+			d.QuoteIdent(table), c.Name).Scan(&seq, &top)
+		if err != nil {
+			return nil, fmt.Errorf("read the sequence of column %s: %w", c.Name, err)
+		}
+		if !seq.Valid || !top.Valid {
+			continue
+		}
+		if _, err := q.ExecContext(ctx, `SELECT setval($1::regclass, $2)`, seq.String, top.Int64); err != nil {
+			return nil, fmt.Errorf("move sequence %s: %w", seq.String, err)
+		}
+		actions = append(actions, fmt.Sprintf("set sequence %s to %d, the largest %s restored", seq.String, top.Int64, c.Name))
+	}
+	return actions, nil
+}
