@@ -9,5 +9,5 @@ var _ dialect.Tokenizer = Dialect{}
 
 // Tokens lexes one statement by PostgreSQL's rules, without its comments.
 func (Dialect) Tokens(stmt string) ([]dialect.Token, error) {
-	return sqlsplit.Tokens(sqlsplit.Postgres, stmt)
+	return dialect.LexStatement(sqlsplit.Postgres, stmt)
 }

@@ -9,5 +9,5 @@ var _ dialect.Tokenizer = Dialect{}
 
 // Tokens lexes one statement by SQLite's rules, without its comments.
 func (Dialect) Tokens(stmt string) ([]dialect.Token, error) {
-	return sqlsplit.Tokens(sqlsplit.SQLite, stmt)
+	return dialect.LexStatement(sqlsplit.SQLite, stmt)
 }
