@@ -97,6 +97,7 @@ func TestRoundTrip(t *testing.T) {
 			ctx := context.Background()
 			db := testdb.New(t, kind)
 			d := db.Dialect
+			needsInspector(t, d)
 			c := d.(backup.Copier)
 			cleanupBackups(t, db)
 			execAll(t, db.DB, d, shop[kind].schema)
