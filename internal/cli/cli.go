@@ -241,6 +241,8 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.resolveCommand(),
 		a.adoptCommand(),
 		a.convertCommand(),
+		a.backupsCommand(),
+		a.restoreCommand(),
 	)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
