@@ -138,9 +138,13 @@ changes nothing, and creates nothing when no backup was ever taken.`,
 	}
 }
 
-// displayDetail shows the paths in a backup's detail as the other
-// commands show paths.
+// displayDetail shows the path in a backup's detail ("DROP TABLE at
+// 3_drop.sql:2", relative to the migrations folder) as the other commands
+// show paths: with the folder.
 func (a *app) displayDetail(s string) string {
+	if a.dir == "" {
+		a.dir = a.migrationsDir()
+	}
 	at := strings.LastIndex(s, " at ")
 	if at < 0 {
 		return s
