@@ -67,9 +67,9 @@ type backupJSON struct {
 	Detail    string `json:"detail"`
 }
 
-func toBackupJSON(e backup.Entry) backupJSON {
+func (a *app) backupJSON(e backup.Entry) backupJSON {
 	b := backupJSON{ID: e.ID, Version: e.Version, Table: e.Source(), Copy: e.Copy(), Reason: string(e.Reason), State: string(e.State),
-		Rows: e.Rows, Checksum: e.Checksum, CreatedAt: e.CreatedAt.UTC().Format(time.RFC3339), CreatedBy: e.By, Detail: e.Detail}
+		Rows: e.Rows, Checksum: e.Checksum, CreatedAt: e.CreatedAt.UTC().Format(time.RFC3339), CreatedBy: e.By, Detail: a.displayDetail(e.Detail)}
 	if e.Size >= 0 {
 		size := e.Size
 		b.SizeBytes = &size
@@ -106,7 +106,7 @@ changes nothing, and creates nothing when no backup was ever taken.`,
 			}
 			res := backupsResult{Backups: []backupJSON{}}
 			for _, e := range entries {
-				res.Backups = append(res.Backups, toBackupJSON(e))
+				res.Backups = append(res.Backups, a.backupJSON(e))
 			}
 			a.result = res
 			if a.flags.quiet || a.flags.json {
@@ -212,7 +212,7 @@ is a number and a unit: d (days), h, m or s, or a Go duration (7d, 12h,
 			removed, err := backup.Prune(ctx, d, db, backup.PruneOptions{OlderThan: age, Now: a.now(), DryRun: dryRun})
 			res := pruneResult{Removed: []backupJSON{}, DryRun: dryRun}
 			for _, e := range removed {
-				res.Removed = append(res.Removed, toBackupJSON(e))
+				res.Removed = append(res.Removed, a.backupJSON(e))
 			}
 			verb := "removed"
 			if dryRun {
@@ -420,12 +420,10 @@ func (a *app) backupEventData(e event.Event) (any, bool) {
 			Total int64  `json:"total"`
 		}{e.Table, e.Rows, e.Total}, true
 	case backup.Done:
-		b := toBackupJSON(e.Entry)
-		b.Detail = a.displayDetail(b.Detail)
 		return struct {
 			backupJSON
 			DurationMS int64 `json:"duration_ms"`
-		}{b, e.Duration.Milliseconds()}, true
+		}{a.backupJSON(e.Entry), e.Duration.Milliseconds()}, true
 	case backup.Skipped:
 		return struct {
 			Version string `json:"version"`
