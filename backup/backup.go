@@ -281,15 +281,12 @@ func (s *session) copy(ctx context.Context, check *sql.Conn, t table, def *Defin
 	}
 	opts.Events.Emit(ctx, Started{Version: e.Version, Table: e.Source(), Copy: e.Copy(), Reason: e.Reason, Detail: e.Detail})
 	start := time.Now()
-	sum, err := s.c.Copy(ctx, &CopyJob{
+	copied, err := s.c.Copy(ctx, &CopyJob{
 		Copy: s.conn, Check: check, Source: e.Source(), Target: e.Copy(), Key: integerKey(def.Table), BatchRows: opts.BatchRows,
 		Progress: func(done, total int64) { opts.Events.Emit(ctx, Progress{Table: e.Source(), Rows: done, Total: total}) },
 	})
 	if err == nil {
-		e.Rows, e.Checksum = sum.Rows, sum.Checksum
-		if size, serr := s.c.TableSize(ctx, s.conn, e.Copy()); serr == nil {
-			e.Size = size
-		}
+		e.Rows, e.Checksum, e.Size = copied.Rows, copied.Checksum, copied.Size
 		err = s.m.complete(ctx, s.conn, &e)
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -36,18 +37,23 @@ type Copier interface {
 	// Copy copies the rows of job.Source into the new table job.Target,
 	// with the columns of the same types, by the database's fastest path
 	// (CREATE TABLE ... AS SELECT, INSERT ... SELECT in key ranges), never
-	// row by row through the client, and returns the count and checksum
-	// of the rows it copied, computed on job.Check at the same time, from
-	// the same rows.
-	Copy(ctx context.Context, job *CopyJob) (Sum, error)
+	// row by row through the client. It returns the count and checksum of
+	// the rows it copied, computed on job.Check at the same time, from the
+	// same rows, and the size of the copy.
+	Copy(ctx context.Context, job *CopyJob) (Copied, error)
 	// Checksum returns the count and checksum of the rows of table (a
 	// qualified, unquoted name) that where (SQL, with args; "" for all)
 	// selects. q is a *sql.Conn or *sql.Tx: the checksum may set session
 	// settings that shape how values read (time zone, formats), and puts
-	// them back.
+	// them back. It uses the best method the database has (see [Sum]).
 	Checksum(ctx context.Context, q dialect.Querier, table, where string, args ...any) (Sum, error)
-	// TableSize returns the bytes table takes on disk, indexes included.
-	TableSize(ctx context.Context, q dialect.Querier, table string) (int64, error)
+}
+
+// Copied is what [Copier.Copy] returns: the count and checksum of the rows
+// copied, and the bytes the copy takes on disk (-1 when unknown).
+type Copied struct {
+	Sum
+	Size int64
 }
 
 // TableRef is a table name as written in SQL: each part unquoted, and
@@ -86,29 +92,42 @@ type CopyJob struct {
 	Progress func(done, total int64)
 }
 
-// Sum is what a checksum says about a set of rows: how many there are
-// and the sum of a 64-bit hash of each, as a decimal integer, so that the
-// order of the rows does not matter and the sums of two sets add up.
+// Sum is what a checksum says about a set of rows: how many there are,
+// and the sum of a 64-bit hash of each, so that the order of the rows
+// does not matter and the sums of two sets add up. Checksum is
+// "method:decimal", the method naming how the database hashed the rows
+// ("pg1", "crc", "md5", "x64"...): only sums of one method compare.
 type Sum struct {
 	Rows     int64
 	Checksum string
 }
 
-// Add returns the sum of s and o, the sum of the rows of both.
-func (s Sum) Add(o Sum) (Sum, error) {
-	a, ok := new(big.Int).SetString(orZero(s.Checksum), 10)
-	b, ok2 := new(big.Int).SetString(orZero(o.Checksum), 10)
-	if !ok || !ok2 {
-		return Sum{}, fmt.Errorf("checksum %q or %q is not a decimal integer", s.Checksum, o.Checksum)
-	}
-	return Sum{Rows: s.Rows + o.Rows, Checksum: a.Add(a, b).String()}, nil
+// Method returns the method of the checksum, "" when it has none.
+func (s Sum) Method() string {
+	m, _, _ := strings.Cut(s.Checksum, ":")
+	return m
 }
 
-func orZero(s string) string {
-	if s == "" {
-		return "0"
+// Add returns the sum of s and o, the sum of the rows of both. The zero
+// Sum adds to any.
+func (s Sum) Add(o Sum) (Sum, error) {
+	if s.Checksum == "" {
+		return Sum{Rows: s.Rows + o.Rows, Checksum: o.Checksum}, nil
 	}
-	return s
+	m1, v1, ok1 := strings.Cut(s.Checksum, ":")
+	m2, v2, ok2 := strings.Cut(o.Checksum, ":")
+	a, okA := new(big.Int).SetString(v1, 10)
+	b, okB := new(big.Int).SetString(v2, 10)
+	if !ok1 || !ok2 || !okA || !okB || m1 != m2 {
+		return Sum{}, fmt.Errorf("checksums %q and %q do not add up: not of one method", s.Checksum, o.Checksum)
+	}
+	return Sum{Rows: s.Rows + o.Rows, Checksum: m1 + ":" + a.Add(a, b).String()}, nil
+}
+
+// MakeSum returns the Sum of rows whose hashes add up to the decimal
+// integer sum by method, for the dialects' checksums.
+func MakeSum(rows int64, method, sum string) Sum {
+	return Sum{Rows: rows, Checksum: method + ":" + sum}
 }
 
 // KeyRange is a range of integer keys, both ends included.

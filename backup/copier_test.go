@@ -136,8 +136,8 @@ func TestCopy(t *testing.T) {
 				if err != nil {
 					t.Fatalf("copy in batches of %d: %v", batch, err)
 				}
-				if got != want {
-					t.Errorf("copy in batches of %d: sum %+v, want %+v", batch, got, want)
+				if got.Sum != want {
+					t.Errorf("copy in batches of %d: sum %+v, want %+v", batch, got.Sum, want)
 				}
 				if copied := checksum(t, c, copyConn, target); copied != want {
 					t.Errorf("copy in batches of %d: the copy sums %+v, want %+v", batch, copied, want)
@@ -145,8 +145,8 @@ func TestCopy(t *testing.T) {
 				if batch > 0 && (len(progress) < 5 || !strings.HasPrefix(progress[len(progress)-1], "251/")) {
 					t.Errorf("progress %v, want a report after each range of 40 keys, 251 rows in the end", progress)
 				}
-				if size, err := c.TableSize(ctx, copyConn, target); err != nil || size <= 0 {
-					t.Errorf("size of the copy: %d, %v", size, err)
+				if got.Size <= 0 {
+					t.Errorf("size of the copy: %d", got.Size)
 				}
 			}
 			// The same rows inserted in the reverse order sum the same.
@@ -162,5 +162,23 @@ func TestCopy(t *testing.T) {
 				t.Errorf("a changed value left the checksum as it was: %s", got.Checksum)
 			}
 		})
+	}
+}
+
+func TestSumAdd(t *testing.T) {
+	a := backup.MakeSum(2, "crc", "18446744073709551615")
+	b := backup.MakeSum(3, "crc", "-5")
+	got, err := a.Add(b)
+	if err != nil || got.Rows != 5 || got.Checksum != "crc:18446744073709551610" || got.Method() != "crc" {
+		t.Errorf("sum %+v, %v", got, err)
+	}
+	if got, err := (backup.Sum{}).Add(a); err != nil || got != a {
+		t.Errorf("zero plus a: %+v, %v", got, err)
+	}
+	if _, err := a.Add(backup.MakeSum(1, "md5", "1")); err == nil {
+		t.Error("sums of two methods added up")
+	}
+	if _, err := a.Add(backup.Sum{Rows: 1, Checksum: "crc:x"}); err == nil {
+		t.Error("a checksum that is no number added up")
 	}
 }

@@ -142,7 +142,8 @@ func Restore(ctx context.Context, d dialect.Dialect, db *sql.DB, opts RestoreOpt
 	if err != nil {
 		return nil, err
 	}
-	if err := s.verify(ctx, entries); err != nil {
+	sums, err := s.verify(ctx, entries)
+	if err != nil {
 		return nil, err
 	}
 	held, err := s.held(ctx, entries)
@@ -194,7 +195,7 @@ func Restore(ctx context.Context, d dialect.Dialect, db *sql.DB, opts RestoreOpt
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
-	rs := &restore{s: s, r: r, q: q, held: held, out: out}
+	rs := &restore{s: s, r: r, q: q, held: held, sums: sums, out: out}
 	err = rs.run(ctx, entries)
 	if err == nil {
 		err = end(true)
@@ -322,25 +323,32 @@ func parentsFirst(entries []Entry) []Entry {
 	return out
 }
 
-// verify checks that each backup's copy holds the rows it recorded.
-func (s *session) verify(ctx context.Context, entries []Entry) error {
+// verify checks that each backup's copy holds the rows it recorded, and
+// returns their sums, by backup ID: what each restored table must sum to.
+// A copy checksummed by another method than the database's best now (the
+// server was upgraded since) is checked by its count, and then stands for
+// what it held.
+func (s *session) verify(ctx context.Context, entries []Entry) (map[int64]Sum, error) {
+	sums := map[int64]Sum{}
 	for _, e := range entries {
 		ok, err := s.d.TableExists(ctx, s.conn, e.Copy())
 		if err != nil {
-			return fmt.Errorf("restore: %w", err)
+			return nil, fmt.Errorf("restore: %w", err)
 		}
 		if !ok {
-			return &DamagedError{Backup: e, Problem: "its copy " + e.Copy() + " is missing"}
+			return nil, &DamagedError{Backup: e, Problem: "its copy " + e.Copy() + " is missing"}
 		}
 		sum, err := s.checksumTx(ctx, e.Copy())
 		if err != nil {
-			return fmt.Errorf("restore: verify backup %d: %w", e.ID, err)
+			return nil, fmt.Errorf("restore: verify backup %d: %w", e.ID, err)
 		}
-		if sum.Rows != e.Rows || sum.Checksum != e.Checksum {
-			return &DamagedError{Backup: e, Problem: fmt.Sprintf("its copy %s holds %d rows with checksum %s, not the %d rows with checksum %s recorded", e.Copy(), sum.Rows, sum.Checksum, e.Rows, e.Checksum)}
+		recorded := Sum{Rows: e.Rows, Checksum: e.Checksum}
+		if sum.Rows != e.Rows || sum.Method() == recorded.Method() && sum.Checksum != e.Checksum {
+			return nil, &DamagedError{Backup: e, Problem: fmt.Sprintf("its copy %s holds %d rows with checksum %s, not the %d rows with checksum %s recorded", e.Copy(), sum.Rows, sum.Checksum, e.Rows, e.Checksum)}
 		}
+		sums[e.ID] = sum
 	}
-	return nil
+	return sums, nil
 }
 
 // checksumTx checksums table in a transaction of its own (PostgreSQL's

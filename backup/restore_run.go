@@ -16,6 +16,7 @@ type restore struct {
 	r    Restorer
 	q    dialect.Querier
 	held map[string]HeldTable
+	sums map[int64]Sum // what each backup's copy sums to now
 	out  []RestoredTable
 }
 
@@ -181,8 +182,8 @@ func (rs *restore) create(ctx context.Context, i int, e Entry, t *schema.Table) 
 	if err != nil {
 		return fmt.Errorf("%s: verify the rows restored: %w", e.Source(), err)
 	}
-	if sum.Rows != e.Rows || sum.Checksum != e.Checksum {
-		return fmt.Errorf("%s: the rows restored (%d, checksum %s) are not those of backup %d (%d, checksum %s)", e.Source(), sum.Rows, sum.Checksum, e.ID, e.Rows, e.Checksum)
+	if want := rs.sums[e.ID]; sum != want {
+		return fmt.Errorf("%s: the rows restored (%d, checksum %s) are not those of backup %d (%d, checksum %s)", e.Source(), sum.Rows, sum.Checksum, e.ID, want.Rows, want.Checksum)
 	}
 	rs.out[i].Rows, rs.out[i].Checksum = sum.Rows, sum.Checksum
 	rs.out[i].Actions = append(rs.out[i].Actions, fmt.Sprintf("verified %s against the backup (count and checksum)", plural(sum.Rows, "row")))

@@ -162,7 +162,101 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil || len(list) != 2 || list[1].Reason != backup.ReasonReplaced {
 				t.Fatalf("list: %+v, %v; want the backup and the one of the replaced table", list, err)
 			}
+
+			// Undo: the backup of the replaced table, by its ID, brings back
+			// the table without its column.
+			undo := backup.DefaultRestoreOptions()
+			undo.IDs, undo.Replace = []int64{list[1].ID}, true
+			if _, err := backup.Restore(ctx, d, db.DB, undo); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.DB.Exec("SELECT name FROM users"); err == nil {
+				t.Error("users has its column name after the undo")
+			}
+			if n := count(t, db.DB, "SELECT COUNT(*) FROM users"); n != 300 {
+				t.Errorf("%d users after the undo", n)
+			}
 		})
+	}
+}
+
+// TestListPrune takes two backups and prunes them by age on every
+// database: a dry run removes nothing, the copies go with their entries.
+func TestListPrune(t *testing.T) {
+	for _, kind := range testdb.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := testdb.New(t, kind)
+			needsInspector(t, db.Dialect)
+			cleanupBackups(t, db)
+			if list, err := backup.List(ctx, db.Dialect, db.DB); err != nil || len(list) != 0 {
+				t.Fatalf("list before any backup: %v, %v", list, err)
+			}
+			execAll(t, db.DB, db.Dialect, "CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY); INSERT INTO a VALUES (1)")
+			opts := backup.DefaultOptions()
+			opts.Targets = []backup.Target{{Name: "a"}, {Name: "b"}, {Name: "a"}}
+			taken, err := backup.Take(ctx, db.Dialect, db.DB, opts)
+			if err != nil || len(taken) != 2 || taken[0].Rows != 1 || taken[1].Rows != 0 || taken[0].Reason != backup.ReasonManual {
+				t.Fatalf("take: %+v, %v", taken, err)
+			}
+			list, err := backup.List(ctx, db.Dialect, db.DB)
+			if err != nil || len(list) != 2 || list[0].ID != taken[0].ID || list[0].Definition == nil || list[0].Definition.Table.Name != "a" {
+				t.Fatalf("list: %+v, %v", list, err)
+			}
+			later := time.Now().Add(2 * time.Hour)
+			for _, tt := range []struct {
+				opts backup.PruneOptions
+				n    int
+				left int
+			}{
+				{backup.PruneOptions{OlderThan: 3 * time.Hour, Now: later}, 0, 2},
+				{backup.PruneOptions{OlderThan: time.Hour, Now: later, DryRun: true}, 2, 2},
+				{backup.PruneOptions{OlderThan: time.Hour, Now: later}, 2, 0},
+			} {
+				removed, err := backup.Prune(ctx, db.Dialect, db.DB, tt.opts)
+				if err != nil || len(removed) != tt.n {
+					t.Fatalf("prune %+v: %d removed, %v; want %d", tt.opts, len(removed), err, tt.n)
+				}
+				if list, _ := backup.List(ctx, db.Dialect, db.DB); len(list) != tt.left {
+					t.Fatalf("after prune %+v: %d left, want %d", tt.opts, len(list), tt.left)
+				}
+			}
+			if _, err := backup.Prune(ctx, db.Dialect, db.DB, backup.PruneOptions{OlderThan: time.Millisecond}); err == nil {
+				t.Error("an age under a second was accepted")
+			}
+			opts.Targets = []backup.Target{{Name: "missing", Detail: "-- +tide backup at 3_x.sql:1"}}
+			if _, err := backup.Take(ctx, db.Dialect, db.DB, opts); err == nil || !strings.Contains(err.Error(), "table missing does not exist (-- +tide backup at 3_x.sql:1)") {
+				t.Errorf("a missing table: %v", err)
+			}
+		})
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	opts := backup.DefaultOptions()
+	if err := opts.Validate(); err == nil {
+		t.Error("no targets: valid")
+	}
+	opts.Targets = []backup.Target{{Name: "t"}}
+	if err := opts.Validate(); err != nil {
+		t.Error(err)
+	}
+	opts.BatchRows = 0
+	if err := opts.Validate(); err == nil {
+		t.Error("no batch size: valid")
+	}
+	r := backup.DefaultRestoreOptions()
+	for _, bad := range []func(o *backup.RestoreOptions){
+		func(o *backup.RestoreOptions) {},
+		func(o *backup.RestoreOptions) { o.Version, o.IDs = "1", []int64{1} },
+		func(o *backup.RestoreOptions) { o.IDs, o.Tables = []int64{1}, []string{"t"} },
+	} {
+		o := r
+		bad(&o)
+		if err := o.Validate(); err == nil {
+			t.Errorf("%+v: valid", o)
+		}
 	}
 }
 

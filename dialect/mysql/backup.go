@@ -78,23 +78,23 @@ func (d Dialect) ResolveTable(ctx context.Context, q dialect.Querier, ref backup
 // it commits; the checksum, on job.Check at the same time, reads in share
 // mode too and commits last, so both see the same rows: no writer can
 // change a row between the two reads.
-func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, error) {
+func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, error) {
 	src, dst := d.QuoteIdent(job.Source), d.QuoteIdent(job.Target)
 	if _, err := job.Copy.ExecContext(ctx, "CREATE TABLE "+dst+" AS SELECT * FROM "+src+" LIMIT 0"); err != nil {
-		return backup.Sum{}, fmt.Errorf("create %s: %w", job.Target, err)
+		return backup.Copied{}, fmt.Errorf("create %s: %w", job.Target, err)
 	}
 	ranges, err := backup.KeyRanges(ctx, job.Copy, d, job.Source, job.Key, job.BatchRows)
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
 	}
 	copyTx, err := job.Copy.BeginTx(ctx, nil)
 	if err != nil {
-		return backup.Sum{}, fmt.Errorf("begin the copy: %w", err)
+		return backup.Copied{}, fmt.Errorf("begin the copy: %w", err)
 	}
 	defer func() { _ = copyTx.Rollback() }()
 	checkTx, err := job.Check.BeginTx(ctx, nil)
 	if err != nil {
-		return backup.Sum{}, fmt.Errorf("begin the checksum: %w", err)
+		return backup.Copied{}, fmt.Errorf("begin the checksum: %w", err)
 	}
 	defer func() { _ = checkTx.Rollback() }()
 	var sum backup.Sum
@@ -125,20 +125,27 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, err
 		return err
 	})
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
 	}
 	if err := copyTx.Commit(); err != nil {
-		return backup.Sum{}, fmt.Errorf("commit the copy: %w", err)
+		return backup.Copied{}, fmt.Errorf("commit the copy: %w", err)
 	}
 	if err := checkTx.Commit(); err != nil {
-		return backup.Sum{}, fmt.Errorf("end the checksum: %w", err)
+		return backup.Copied{}, fmt.Errorf("end the checksum: %w", err)
 	}
-	return sum, nil
+	size, err := d.tableSize(ctx, job.Copy, job.Target)
+	if err != nil {
+		return backup.Copied{}, err
+	}
+	return backup.Copied{Sum: sum, Size: size}, nil
 }
 
-// Checksum sums the first 64 bits of the MD5 of each row's values, with
-// which of them are NULL, read in UTC. q must be a connection or a
-// transaction: the session's time zone is set for the query and put back.
+// Checksum sums a 64-bit hash of each row's values, with which of them
+// are NULL, read in UTC: "crc", CRC32 and CRC32C of the values side by
+// side, where the server has CRC32C (MariaDB 10.8 and later); else
+// "md5", the first 64 bits of their MD5, twice as slow. q must be a
+// connection or a transaction: the session's time zone is set for the
+// query and put back.
 func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where string, args ...any) (backup.Sum, error) {
 	return d.checksum(ctx, q, table, where, false, args...)
 }
@@ -157,7 +164,11 @@ func (d Dialect) checksum(ctx context.Context, q dialect.Querier, table, where s
 		vals[i] = d.QuoteIdent(c)
 		nulls[i] = "ISNULL(" + vals[i] + ")"
 	}
-	hash := "CAST(CONV(LEFT(MD5(CONCAT_WS(0x1f, CONCAT(" + strings.Join(nulls, ", ") + "), " + strings.Join(vals, ", ") + ")), 16), 16, 10) AS UNSIGNED)"
+	row := "CONCAT_WS(0x1f, CONCAT(" + strings.Join(nulls, ", ") + "), " + strings.Join(vals, ", ") + ")"
+	method, hash := "crc", "CRC32("+row+") | CRC32C("+row+") << 32"
+	if _, err := q.ExecContext(ctx, `DO CRC32C('')`); err != nil {
+		method, hash = "md5", "CAST(CONV(LEFT(MD5("+row+"), 16), 16, 10) AS UNSIGNED)"
+	}
 	query := "SELECT COUNT(*), CAST(COALESCE(SUM(" + hash + "), 0) AS CHAR) FROM " + d.QuoteIdent(table)
 	if where != "" {
 		query += " WHERE " + where
@@ -168,20 +179,21 @@ func (d Dialect) checksum(ctx context.Context, q dialect.Querier, table, where s
 	if _, err := q.ExecContext(ctx, `SET @tide_time_zone = @@session.time_zone, time_zone = '+00:00'`); err != nil {
 		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
 	}
-	var s backup.Sum
-	err = q.QueryRowContext(ctx, query, args...).Scan(&s.Rows, &s.Checksum)
+	var rows int64
+	var sum string
+	err = q.QueryRowContext(ctx, query, args...).Scan(&rows, &sum)
 	if _, rerr := q.ExecContext(context.WithoutCancel(ctx), `SET time_zone = @tide_time_zone`); err == nil && rerr != nil {
 		err = rerr
 	}
 	if err != nil {
 		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
 	}
-	return s, nil
+	return backup.MakeSum(rows, method, sum), nil
 }
 
-// TableSize returns the data and index length of the table, after
+// tableSize returns the data and index length of the table, after
 // ANALYZE TABLE brings InnoDB's figures up to date.
-func (d Dialect) TableSize(ctx context.Context, q dialect.Querier, table string) (int64, error) {
+func (d Dialect) tableSize(ctx context.Context, q dialect.Querier, table string) (int64, error) {
 	rows, err := q.QueryContext(ctx, "ANALYZE TABLE "+d.QuoteIdent(table))
 	if err != nil {
 		return 0, fmt.Errorf("read the size of %s: %w", table, err)

@@ -101,26 +101,26 @@ var snapshotID = regexp.MustCompile(`^[0-9A-Fa-f-]+$`)
 // in a repeatable-read transaction whose snapshot it exports to job.Check,
 // which computes the checksum of the same rows at the same time, in key
 // ranges with progress.
-func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, error) {
+func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, error) {
 	copyTx, err := job.Copy.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
 	if err != nil {
-		return backup.Sum{}, fmt.Errorf("begin the copy: %w", err)
+		return backup.Copied{}, fmt.Errorf("begin the copy: %w", err)
 	}
 	defer func() { _ = copyTx.Rollback() }()
 	var snap string
 	if err := copyTx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
-		return backup.Sum{}, fmt.Errorf("export the copy's snapshot: %w", err)
+		return backup.Copied{}, fmt.Errorf("export the copy's snapshot: %w", err)
 	}
 	if !snapshotID.MatchString(snap) {
-		return backup.Sum{}, fmt.Errorf("unexpected snapshot id %q", snap)
+		return backup.Copied{}, fmt.Errorf("unexpected snapshot id %q", snap)
 	}
 	checkTx, err := job.Check.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return backup.Sum{}, fmt.Errorf("begin the checksum: %w", err)
+		return backup.Copied{}, fmt.Errorf("begin the checksum: %w", err)
 	}
 	defer func() { _ = checkTx.Rollback() }()
 	if _, err := checkTx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`); err != nil {
-		return backup.Sum{}, fmt.Errorf("share the copy's snapshot: %w", err)
+		return backup.Copied{}, fmt.Errorf("share the copy's snapshot: %w", err)
 	}
 	var sum backup.Sum
 	err = backup.Both(ctx, func(ctx context.Context) error {
@@ -132,15 +132,19 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, err
 		return err
 	})
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
 	}
 	if err := checkTx.Commit(); err != nil {
-		return backup.Sum{}, fmt.Errorf("end the checksum: %w", err)
+		return backup.Copied{}, fmt.Errorf("end the checksum: %w", err)
 	}
 	if err := copyTx.Commit(); err != nil {
-		return backup.Sum{}, fmt.Errorf("commit the copy: %w", err)
+		return backup.Copied{}, fmt.Errorf("commit the copy: %w", err)
 	}
-	return sum, nil
+	out := backup.Copied{Sum: sum, Size: -1}
+	if err := job.Copy.QueryRowContext(ctx, `SELECT pg_total_relation_size(to_regclass($1))`, d.QuoteIdent(job.Target)).Scan(&out.Size); err != nil {
+		return backup.Copied{}, fmt.Errorf("read the size of %s: %w", job.Target, err)
+	}
+	return out, nil
 }
 
 // Checksum sums hash_record_extended of each row (PostgreSQL 14 and
@@ -149,7 +153,7 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, err
 // under fixed settings for the text forms (UTC, ISO dates). q must be a
 // transaction: the settings are local to it.
 func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where string, args ...any) (backup.Sum, error) {
-	hash, err := d.rowHash(ctx, q, table)
+	method, hash, err := d.rowHash(ctx, q, table)
 	if err != nil {
 		return backup.Sum{}, err
 	}
@@ -161,23 +165,26 @@ func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where s
 	if where != "" {
 		query += " WHERE " + where
 	}
-	var s backup.Sum
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&s.Rows, &s.Checksum); err != nil {
+	var rows int64
+	var sum string
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&rows, &sum); err != nil {
 		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
 	}
-	return s, nil
+	return backup.MakeSum(rows, method, sum), nil
 }
 
-// rowHash returns the expression hashing a row of table, aliased
-// tide_row: the whole row when every column's type has an extended hash
-// function, else a ROW of the columns with the others cast to text.
-func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (string, error) {
+// rowHash returns the method and the expression hashing a row of table,
+// aliased tide_row: "pg14", hash_record_extended of the whole row when
+// every column's type has an extended hash function, else of a ROW of the
+// columns with the others cast to text; "pgtext", a hash of the row's
+// text, before PostgreSQL 14.
+func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (method, expr string, err error) {
 	var version int
 	if err := q.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
-		return "", fmt.Errorf("read the server version: %w", err)
+		return "", "", fmt.Errorf("read the server version: %w", err)
 	}
 	if version < 140000 { // no hash_record_extended
-		return "hashtextextended(tide_row::text, 0)", nil
+		return "pgtext", "hashtextextended(tide_row::text, 0)", nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT a.attname, EXISTS (
 			SELECT 1 FROM pg_opclass oc
@@ -190,7 +197,7 @@ func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (
 		WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
 		ORDER BY a.attnum`, d.QuoteIdent(table))
 	if err != nil {
-		return "", fmt.Errorf("read the columns of %s: %w", table, err)
+		return "", "", fmt.Errorf("read the columns of %s: %w", table, err)
 	}
 	defer rows.Close()
 	var cols []string
@@ -199,7 +206,7 @@ func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (
 		var name string
 		var hashable bool
 		if err := rows.Scan(&name, &hashable); err != nil {
-			return "", fmt.Errorf("read the columns of %s: %w", table, err)
+			return "", "", fmt.Errorf("read the columns of %s: %w", table, err)
 		}
 		col := "tide_row." + d.QuoteIdent(name)
 		if !hashable {
@@ -209,21 +216,12 @@ func (d Dialect) rowHash(ctx context.Context, q dialect.Querier, table string) (
 		all = all && hashable
 	}
 	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("read the columns of %s: %w", table, err)
+		return "", "", fmt.Errorf("read the columns of %s: %w", table, err)
 	}
 	if all {
-		return "hash_record_extended(tide_row, 0)", nil
+		return "pg14", "hash_record_extended(tide_row, 0)", nil
 	}
-	return "hash_record_extended(ROW(" + strings.Join(cols, ", ") + "), 0)", nil
-}
-
-// TableSize returns pg_total_relation_size.
-func (d Dialect) TableSize(ctx context.Context, q dialect.Querier, table string) (int64, error) {
-	var n int64
-	if err := q.QueryRowContext(ctx, `SELECT pg_total_relation_size(to_regclass($1))`, d.QuoteIdent(table)).Scan(&n); err != nil {
-		return 0, fmt.Errorf("read the size of %s: %w", table, err)
-	}
-	return n, nil
+	return "pg14", "hash_record_extended(ROW(" + strings.Join(cols, ", ") + "), 0)", nil
 }
 
 // BeginRestore begins a transaction: PostgreSQL's DDL is transactional,

@@ -117,12 +117,18 @@ func (d Dialect) ResolveTable(ctx context.Context, q dialect.Querier, ref backup
 // ranges, with progress. Two connections cannot share a snapshot in
 // SQLite: if another connection committed to the source's database in
 // between (PRAGMA data_version tells), the checksum is computed again
-// over the copy, after it.
-func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, error) {
+// over the copy, after it. The size of the copy is what the backup file
+// grew by, in pages.
+func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, error) {
 	schema, _ := dialect.SplitQualified(job.Source)
+	space, _ := dialect.SplitQualified(job.Target)
 	before, err := dataVersion(ctx, job.Copy, schema)
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
+	}
+	used, err := usedBytes(ctx, job.Copy, space)
+	if err != nil {
+		return backup.Copied{}, err
 	}
 	check := *job
 	if d.hasRowid(ctx, job.Check, job.Source) {
@@ -138,16 +144,38 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Sum, err
 		return err
 	})
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
 	}
 	after, err := dataVersion(ctx, job.Copy, schema)
 	if err != nil {
-		return backup.Sum{}, err
+		return backup.Copied{}, err
 	}
 	if after != before {
-		return d.Checksum(ctx, job.Copy, job.Target, "")
+		if sum, err = d.Checksum(ctx, job.Copy, job.Target, ""); err != nil {
+			return backup.Copied{}, err
+		}
 	}
-	return sum, nil
+	grown, err := usedBytes(ctx, job.Copy, space)
+	if err != nil {
+		return backup.Copied{}, err
+	}
+	return backup.Copied{Sum: sum, Size: grown - used}, nil
+}
+
+// usedBytes returns the bytes of the pages of the database schema that
+// are in use (not on its free list).
+func usedBytes(ctx context.Context, q dialect.Querier, schema string) (int64, error) {
+	var pages, free, size int64
+	s := Dialect{}.QuoteIdent(schema)
+	for _, p := range []struct {
+		pragma string
+		dst    *int64
+	}{{"page_count", &pages}, {"freelist_count", &free}, {"page_size", &size}} {
+		if err := q.QueryRowContext(ctx, "PRAGMA "+s+"."+p.pragma).Scan(p.dst); err != nil {
+			return 0, fmt.Errorf("read the size of %s: %w", schema, err)
+		}
+	}
+	return (pages - free) * size, nil
 }
 
 // hasRowid reports whether table has a rowid (it is not WITHOUT ROWID).
@@ -195,30 +223,15 @@ func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where s
 	if where != "" {
 		query += " WHERE " + where
 	}
-	var s backup.Sum
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&s.Rows, &s.Checksum); err != nil {
+	var rows int64
+	var sum string
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&rows, &sum); err != nil {
 		if strings.Contains(err.Error(), "no such function: "+ChecksumFunction) {
 			return backup.Sum{}, fmt.Errorf("checksum %s: %w (backups on SQLite need tide's checksum function: with modernc.org/sqlite, call modernc.Register() of package github.com/tidemigrate/tide/dialect/sqlite/modernc before opening the database)", table, err)
 		}
 		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
 	}
-	return s, nil
-}
-
-// TableSize sums the pages of the table and its indexes (the dbstat
-// virtual table).
-func (d Dialect) TableSize(ctx context.Context, q dialect.Querier, table string) (int64, error) {
-	schema, name := dialect.SplitQualified(table)
-	if schema == "" {
-		schema = "main"
-	}
-	var n int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(pgsize), 0) FROM dbstat(?) WHERE name = ?
-		OR name IN (SELECT name FROM pragma_index_list(?, ?))`, schema, name, name, schema).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("read the size of %s: %w", table, err)
-	}
-	return n, nil
+	return backup.MakeSum(rows, checksumMethod, sum), nil
 }
 
 // BeginRestore turns foreign key enforcement off for conn (SQLite cannot

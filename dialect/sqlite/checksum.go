@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/big"
 	"time"
 )
@@ -18,10 +19,14 @@ import (
 // github.com/tidemigrate/tide/dialect/sqlite/modernc does it.
 const ChecksumFunction = "tide_checksum"
 
+// checksumMethod names the hash of [RowSum] in a backup's checksum.
+const checksumMethod = "x64"
+
 // RowSum accumulates what [ChecksumFunction] returns: the exact sum of
-// the FNV-1a hashes of rows, each row's values hashed with their types,
-// so that the same rows in any order give the same sum. The zero value
-// is an empty sum. It is not safe for concurrent use.
+// 64-bit hashes of rows (a word-at-a-time multiply-rotate hash, finished
+// by MurmurHash3's mix), each row's values hashed with their types, so
+// that the same rows in any order give the same sum. The zero value is an
+// empty sum. It is not safe for concurrent use.
 type RowSum struct {
 	hi int64  // the high 64 bits of the 128-bit two's complement sum
 	lo uint64 // its low 64 bits
@@ -54,7 +59,7 @@ func (s *RowSum) Add(row []driver.Value) error {
 		}
 	}
 	s.b = b
-	h := int64(fnv1a(b))
+	h := int64(hash64(b))
 	lo := s.lo + uint64(h)
 	if lo < s.lo {
 		s.hi++
@@ -79,12 +84,31 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// fnv1a is the 64-bit FNV-1a hash of b.
-func fnv1a(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
+// The primes of xxHash64, whose short-input loop hash64 follows.
+const (
+	prime1 = 11400714785074694791
+	prime2 = 14029467366897019727
+	prime3 = 1609587929392839161
+	prime4 = 9650029242287828579
+	prime5 = 2870177450012600261
+)
+
+// hash64 hashes b eight bytes at a time, then the rest byte by byte, and
+// mixes the result so that every bit of b reaches every bit of the hash.
+func hash64(b []byte) uint64 {
+	h := prime5 + uint64(len(b))
+	for ; len(b) >= 8; b = b[8:] {
+		k := binary.LittleEndian.Uint64(b) * prime2
+		h ^= bits.RotateLeft64(k, 31) * prime1
+		h = bits.RotateLeft64(h, 27)*prime1 + prime4
 	}
-	return h
+	for _, c := range b {
+		h ^= uint64(c) * prime5
+		h = bits.RotateLeft64(h, 11) * prime1
+	}
+	h ^= h >> 33
+	h *= prime2
+	h ^= h >> 29
+	h *= prime3
+	return h ^ h>>32
 }
