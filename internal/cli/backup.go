@@ -45,7 +45,9 @@ tide restore VERSION puts them back.`,
 		Example: `  tide backups list
   tide backups prune --older-than 7d`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return usageErrorf("tide backups needs a command: list or prune") },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageErrorf("tide backups needs a command: list or prune")
+		},
 	}
 	cmd.AddCommand(a.backupsListCommand(), a.backupsPruneCommand())
 	return cmd
