@@ -103,8 +103,16 @@ func jsonScenario() []jsonStep {
 		{golden: "adopt_dry_run", args: []string{"adopt", "--dry-run", "--json"}, vars: adopt},
 		{golden: "adopt", args: []string{"adopt", "--json"}, vars: adopt},
 		{golden: "convert", args: []string{"convert", "--json", "--to", "native", "--out", "converted"}, vars: adopt},
+		{golden: "up_backup", args: []string{"up", "--json"}, files: map[string]string{"migrations/5_drop_email.sql": dropEmail}},
+		{golden: "backups_list", args: []string{"backups", "list", "--json"}},
+		{golden: "restore_refused", args: []string{"restore", "5", "--json"}, code: ExitFailure},
+		{golden: "restore", args: []string{"restore", "5", "--replace", "--json"}},
+		{golden: "backups_prune", args: []string{"backups", "prune", "--older-than", "7d", "--json"}},
 	}
 }
+
+// dropEmail is a destructive migration: tide up backs users up first.
+const dropEmail = "-- +tide up\nALTER TABLE users DROP COLUMN email;\n"
 
 // jsonProjectFiles are the files the scenario starts with.
 var jsonProjectFiles = map[string]string{
@@ -253,6 +261,7 @@ var jsonNormal = []struct {
 	{regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"`), `"2026-01-02T03:04:05Z"`},
 	{regexp.MustCompile(`"applied_by":"[^"]*"`), `"applied_by":"user"`},
 	{regexp.MustCompile(`"applied_host":"[^"]*"`), `"applied_host":"host"`},
+	{regexp.MustCompile(`"created_by":"[^"]*"`), `"created_by":"user@host"`},
 	{regexp.MustCompile(`"holder":"[^"]*"`), `"holder":"host:4242:x1y2z3 (lease expires in 59.8s unless renewed)"`},
 	{regexp.MustCompile(`held by [^;"]*`), `held by host:4242:x1y2z3 (lease expires in 59.8s unless renewed)`},
 	{regexp.MustCompile(`waited [0-9.]+m?s`), `waited 200ms`},
@@ -362,7 +371,8 @@ func TestJSONContract(t *testing.T) {
 	codes := []string{codeUsage, codeConfig, codeDatabaseURLMissing, codeDatabaseUnavail, codeParse, codeDriftChanged, codeDriftMissing,
 		codeOutOfOrder, codePartial, codePartialChanged, codeOtherHistory, codeNoDown, codeUnknownVersion, codeLockTimeout, codeLockLost,
 		codeInterrupted, codeAdoptChecksum, codeAdoptCodeHistory, codeAdoptIncomplete, codeAdoptAmbiguous, codeAdoptNoHistory,
-		codeNotUpToDate, codeError, string(tide.CauseFailed), string(tide.CauseInterrupted), string(tide.CauseConnectionLost)}
+		codeNotUpToDate, codeError, string(tide.CauseFailed), string(tide.CauseInterrupted), string(tide.CauseConnectionLost),
+		codeRestoreRefused, codeBackupDamaged, codeNoBackup, codeRestoreIncomplete, codeBackupUnsupported, codeNoTable}
 	for _, c := range codes {
 		if !documented[c] {
 			t.Errorf("error code %q is not in README.md's table", c)
