@@ -41,6 +41,10 @@ func (e *RefusedError) Error() string {
 	for i, t := range e.Tables {
 		parts[i] = fmt.Sprintf("%s (%s)", t.Table, plural(t.Rows, "row"))
 	}
+	if len(parts) == 1 {
+		return "restore: " + parts[0] + " exists and holds rows: nothing was restored. " +
+			"To replace it with the backup, pass --replace (RestoreOptions.Replace): its rows are backed up first, so that the restore can be undone"
+	}
 	return "restore: " + strings.Join(parts, ", ") + " exist and hold rows: nothing was restored. " +
 		"To replace them with the backup, pass --replace (RestoreOptions.Replace): their rows are backed up first, so that the restore can be undone"
 }
