@@ -185,3 +185,60 @@ func TestPolicyHint(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyFailures checks that a migration whose backup cannot be taken
+// does not run: a marker naming a table that does not exist, named with
+// file and line.
+func TestPolicyFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.New(t, testdb.SQLite)
+	needsInspector(t, db.Dialect)
+	fsys := fstest.MapFS{
+		"1_t.sql":   {Data: []byte("-- +tide up\nCREATE TABLE t (id INT PRIMARY KEY);\n")},
+		"2_bad.sql": {Data: []byte("-- +tide backup t typo\n-- +tide up\nDROP TABLE t;\n")},
+	}
+	m, err := tide.New(db.Dialect, db.DB, fsys, tide.WithBackups(backup.Policy{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Up(ctx)
+	me, ok := errors.AsType[*tide.MigrationError](err)
+	if !ok || me.Path != "2_bad.sql" || !strings.Contains(err.Error(), "table typo does not exist (-- +tide backup at 2_bad.sql:1)") ||
+		!strings.Contains(err.Error(), "nothing of the migration ran") {
+		t.Fatalf("error %v", err)
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM sqlite_master WHERE name = 't'"); n != 1 {
+		t.Error("the migration ran: t was dropped")
+	}
+}
+
+// TestPolicySingleTransaction backs up before a deploy in one
+// transaction: every migration's tables, before it begins.
+func TestPolicySingleTransaction(t *testing.T) {
+	for _, kind := range []string{testdb.SQLite, testdb.Postgres} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := testdb.New(t, kind)
+			needsInspector(t, db.Dialect)
+			cleanupBackups(t, db)
+			execAll(t, db.DB, db.Dialect, "CREATE TABLE a (id INT PRIMARY KEY); INSERT INTO a VALUES (1), (2)")
+			fsys := fstest.MapFS{
+				"1_empty.sql": {Data: []byte("-- +tide up\nDELETE FROM a;\n")},
+				"2_drop.sql":  {Data: []byte("-- +tide up\nDROP TABLE a;\n")},
+			}
+			m, err := tide.New(db.Dialect, db.DB, fsys, tide.WithBackups(backup.Policy{}), tide.WithSingleTransaction(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Up(ctx); err != nil {
+				t.Fatal(err)
+			}
+			list, err := backup.List(ctx, db.Dialect, db.DB)
+			if err != nil || len(list) != 2 || list[0].Rows != 2 || list[1].Rows != 2 || list[0].Version != "1" || list[1].Version != "2" {
+				t.Fatalf("backups %+v, %v: want a's 2 rows, for 1 and for 2, both taken before the transaction", list, err)
+			}
+		})
+	}
+}

@@ -27,9 +27,11 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/tidemigrate/tide/backup"
@@ -42,6 +44,9 @@ func main() {
 	rounds := flag.Int("rounds", 5, "rounds per database")
 	dbs := flag.String("db", "sqlite,postgres,mysql", "the databases, comma-separated")
 	flag.Parse()
+	// Ctrl-C stops the measure, and the scratch databases are dropped.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	work, err := os.MkdirTemp("", "tide-bench-backup-")
 	if err != nil {
 		fatalf("%v", err)
@@ -51,15 +56,16 @@ func main() {
 	fmt.Println("| database | CREATE TABLE ... AS SELECT | backup.Take | backup ÷ copy | rounds |")
 	fmt.Println("| --- | --: | --: | --: | --- |")
 	for _, name := range strings.Split(*dbs, ",") {
-		if err := measure(strings.TrimSpace(name), work, *rows, *rounds); err != nil {
+		if err := measure(ctx, strings.TrimSpace(name), work, *rows, *rounds); err != nil {
+			stop()
+			os.RemoveAll(work)
 			fatalf("%s: %v", name, err)
 		}
 	}
 }
 
 // measure runs the rounds on one database and prints its row.
-func measure(name, work string, rows, rounds int) error {
-	ctx := context.Background()
+func measure(ctx context.Context, name, work string, rows, rounds int) error {
 	db, d, drop, err := scratch(ctx, name, work)
 	if err != nil || db == nil {
 		return err
