@@ -8,7 +8,8 @@
 // file beside the database on SQLite, app.db.tide-backup), each as a
 // whole table of the same column types, with the database's fastest path
 // (CREATE TABLE ... AS SELECT; INSERT ... SELECT in key ranges, with
-// [Progress] between them), never row by row through the client. While
+// [Progress] between them), never row by row through the client; see
+// each dialect's Copy for its choices. While
 // the rows are copied, a second connection counts them and sums a 64-bit
 // hash of each (see [Sum]), from the same rows: PostgreSQL shares the
 // copy's snapshot with it, MySQL's reads lock the rows they copy until

@@ -112,13 +112,17 @@ func (d Dialect) ResolveTable(ctx context.Context, q dialect.Querier, ref backup
 	return schema, name, true, nil
 }
 
-// Copy copies the table with one CREATE TABLE ... AS SELECT into the
-// attached backup file while job.Check checksums the source in rowid
-// ranges, with progress. Two connections cannot share a snapshot in
-// SQLite: if another connection committed to the source's database in
-// between (PRAGMA data_version tells), the checksum is computed again
-// over the copy, after it. The size of the copy is what the backup file
-// grew by, in pages.
+// Copy copies the table into the attached backup file while job.Check
+// checksums it in rowid ranges: a table whose rowids span at most
+// job.BatchRows with one CREATE TABLE ... AS SELECT, a bigger one with an
+// INSERT ... SELECT per range, each committed on its own, with progress
+// after each. Between ranges, other connections may write to the
+// database: the migration lock's lease, which a reader holding the
+// database for the whole copy would keep from being renewed. Two
+// connections cannot share a snapshot in SQLite: if another connection
+// committed to the source's database in between (PRAGMA data_version
+// tells), the checksum is computed again over the copy, after it. The
+// size of the copy is what the backup file grew by, in pages.
 func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, error) {
 	schema, _ := dialect.SplitQualified(job.Source)
 	space, _ := dialect.SplitQualified(job.Target)
@@ -131,13 +135,39 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, 
 		return backup.Copied{}, err
 	}
 	check := *job
+	check.Key, check.Progress = "", nil
 	if d.hasRowid(ctx, job.Check, job.Source) {
 		check.Key = "rowid"
 	}
+	ranges, err := backup.KeyRanges(ctx, job.Copy, d, job.Source, check.Key, job.BatchRows)
+	if err != nil {
+		return backup.Copied{}, err
+	}
+	src, dst := d.QuoteIdent(job.Source), d.QuoteIdent(job.Target)
 	var sum backup.Sum
 	err = backup.Both(ctx, func(ctx context.Context) error {
-		_, err := job.Copy.ExecContext(ctx, "CREATE TABLE "+d.QuoteIdent(job.Target)+" AS SELECT * FROM "+d.QuoteIdent(job.Source))
-		return err
+		if len(ranges) == 0 {
+			_, err := job.Copy.ExecContext(ctx, "CREATE TABLE "+dst+" AS SELECT * FROM "+src)
+			return err
+		}
+		if _, err := job.Copy.ExecContext(ctx, "CREATE TABLE "+dst+" AS SELECT * FROM "+src+" WHERE 0"); err != nil {
+			return err
+		}
+		total := ranges[len(ranges)-1].Hi - ranges[0].Lo + 1
+		var done int64
+		for _, r := range ranges {
+			where, args := r.Where(d, "rowid")
+			res, err := job.Copy.ExecContext(ctx, "INSERT INTO "+dst+" SELECT * FROM "+src+" WHERE "+where, args...)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			done += n
+			if job.Progress != nil {
+				job.Progress(done, max(total, done))
+			}
+		}
+		return nil
 	}, func(ctx context.Context) error {
 		var err error
 		sum, err = backup.ChecksumRanges(ctx, d, job.Check, &check)
