@@ -32,6 +32,18 @@
 //     and a DDL lock timeout ([WithLockTimeout]); cancelling the context
 //     rolls back the running migration and releases the lock.
 //
+// # Data checks
+//
+// A native migration may hold "-- +tide check" sections after its up
+// section: queries that must return no rows (or one row whose single
+// value is true), or helpers that tide writes for the database
+// ("-- +tide check not-null users.email"; see [migration.ParseHelper]).
+// They run after the up statements, inside the migration's transaction
+// where the database allows, so that a failing check rolls the migration
+// back (*[CheckError], the Err of a *[MigrationError] whose Cause is
+// [CauseCheckFailed]). [Migrator.Check] runs the checks of the applied
+// migrations again, after a deploy.
+//
 // # Observing
 //
 // The library is silent. It reports typed [Event] values to an observer
@@ -42,7 +54,7 @@
 //
 // Operations return typed errors that name what is at fault:
 // *[migration.ParseError] (file and line), *[MigrationError] (migration,
-// file, statement, line and what was applied), *[DriftError],
+// file, statement, line and what was applied), *[CheckError], *[DriftError],
 // *[OutOfOrderError], *[PartialError], and the sentinels [ErrLockTimeout],
 // [ErrLockLost], [ErrNoDown] and [ErrUnknownVersion].
 package tide

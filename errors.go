@@ -42,6 +42,13 @@ const (
 	// CauseChanged: statements that took effect in an earlier run were
 	// edited since, so tide cannot tell where to continue. Restore them.
 	CauseChanged Cause = "changed"
+	// CauseCheckFailed: a data check of the migration failed, or could not
+	// run (the Err of the *MigrationError is a *[CheckError]). In a
+	// transaction, the migration rolled back; in a run statement by
+	// statement, its statements took effect and it stays partially
+	// applied until its checks pass: fix the data (or the check) and run
+	// up again, which runs the checks again and completes it.
+	CauseCheckFailed Cause = "check_failed"
 	// CauseUncertain: a statement that cannot run in a transaction was
 	// sent when the run stopped, and the database's catalog cannot tell
 	// whether it took effect. Check, then record it (tide resolve).
@@ -85,7 +92,8 @@ type MigrationError struct {
 	MayHaveRun bool
 	Err        error
 
-	stopped error // why the run's context ended, for an interrupted run
+	stopped  error // why the run's context ended, for an interrupted run
+	mirrored bool  // the down section mirrors the up section (a check's failure suggests tide down --partial)
 }
 
 // Error names the file and line, the migration, the statement and what
@@ -116,7 +124,11 @@ func (e *MigrationError) Error() string {
 		fmt.Fprintf(&b, ": the connection to the database was lost (%s)", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
 	default:
 		// The sentinels of this package carry its prefix: say it once.
-		fmt.Fprintf(&b, ": %s", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
+		if ce, ok := e.Err.(*CheckError); ok { // else the wrapper says more (lock retries)
+			fmt.Fprintf(&b, ": %s %s", ce.head(), ce.found())
+		} else {
+			fmt.Fprintf(&b, ": %s", strings.TrimPrefix(fmt.Sprint(e.Err), "tide: "))
+		}
 		if e.Detail != "" {
 			fmt.Fprintf(&b, "; DETAIL: %s", e.Detail)
 		}
@@ -125,8 +137,11 @@ func (e *MigrationError) Error() string {
 		}
 	}
 	again := e.Cause == CauseInterrupted || e.Cause == CauseConnectionLost
+	_, isCheck := errors.AsType[*CheckError](e.Err)
 	switch {
-	case e.Statement == 0:
+	case isCheck && !e.Transactional:
+		b.WriteString(e.checkState(again))
+	case e.Statement == 0 && !isCheck:
 	case e.Transactional:
 		b.WriteString(" (rolled back: nothing of this migration was applied)")
 	case e.MayHaveRun:
@@ -139,6 +154,23 @@ func (e *MigrationError) Error() string {
 		b.WriteString(" (no statement of this migration took effect)")
 	}
 	return b.String()
+}
+
+// checkState says what remains of a migration run statement by statement
+// whose checks failed (or were interrupted) after its statements.
+func (e *MigrationError) checkState(again bool) string {
+	switch {
+	case e.Applied == 0:
+		return " (no statement of this migration took effect)"
+	case again:
+		return fmt.Sprintf(" (statements 1-%d took effect and are recorded; run tide up again to run the checks and complete the migration)", e.Applied)
+	}
+	revert := fmt.Sprintf("revert its statements by hand and record that with tide resolve %s --rolled-back", e.Version)
+	if e.mirrored {
+		revert = "revert it with tide down --partial, as its down section mirrors its up section"
+	}
+	return fmt.Sprintf(" (statements 1-%d took effect outside a transaction and are recorded; the migration stays partially applied until its checks pass: "+
+		"fix the data, or the check, and run tide up again, which runs the checks again and completes it; or %s)", e.Applied, revert)
 }
 
 // Unwrap returns the database error.
@@ -211,6 +243,11 @@ func (e *PartialError) Error() string {
 	case e.Cause == CauseUncertain:
 		what = fmt.Sprintf("%s, and tide cannot tell from the database whether it took effect: check, then record it with tide resolve %s --applied %d (it did) or --applied %d (it did not), and run tide %s again",
 			e.Err, e.Version, e.Applied+1, e.Applied, e.Direction)
+	case e.Cause == CauseCheckFailed:
+		what = fmt.Sprintf("its statements took effect, but a data check failed: %s; fix the data (or the check) and run tide up, which runs the checks again and completes it", e.Err)
+		if e.Blocked == Down && e.Mirrored {
+			what += "; or revert it with the partial-revert option (tide down --partial)"
+		}
 	case e.Cause == CauseChanged:
 		what = fmt.Sprintf("its first %d %s statement(s) changed since they ran; restore them in %s so that tide can continue after them", e.Applied, e.Direction, e.Path)
 	case e.Blocked == Up && e.Direction == Down:

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/user"
+	"strings"
 	"sync"
 	"time"
 
@@ -289,4 +290,18 @@ func (m *Migrator) cancelOnDone(ctx context.Context, id string) func() {
 			<-cancelled // let a cancellation under way finish before the process may exit
 		}
 	}
+}
+
+// OwnTables names the tables tide keeps for this migrator (see
+// [OwnTables]). Schema inspection leaves them out.
+func (m *Migrator) OwnTables() []string { return OwnTables(m.cfg.table) }
+
+// OwnTables names the tables tide keeps for the version table named
+// table, unqualified: table, its _meta companion and its lease table.
+func OwnTables(table string) []string {
+	t := table
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	return []string{t, t + "_meta", t + "_lock"}
 }

@@ -133,11 +133,13 @@ func WithLeaseTTL(d time.Duration) Option {
 }
 
 // WithLockTimeout bounds how long each migration statement waits for a
-// table lock (PostgreSQL lock_timeout; MySQL lock_wait_timeout, in whole
-// seconds, where less than a second means not to wait at all; default
-// 200ms), so that DDL queued behind a long query gives up before the
-// application's queries pile up behind it; tide then tries again (see
-// [WithLockRetries]). Zero leaves the server's setting.
+// table lock (default 200ms), so that DDL queued behind a long query gives
+// up before the application's queries pile up behind it; tide then tries
+// again (see [WithLockRetries]). PostgreSQL keeps it as lock_timeout. On
+// MySQL, whose lock_wait_timeout counts whole seconds, tide sets that
+// rounded up and, for a timeout that is not whole seconds, watches each
+// statement run alone (DDL) and stops it once it has waited for a lock
+// that long. Zero leaves the server's setting.
 func WithLockTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

@@ -39,8 +39,8 @@ func (m *Migrator) Diff(ctx context.Context, v Version) (diff string, ok bool, e
 	if err != nil || !ok {
 		return "", false, wrap(err)
 	}
-	applied := script(st.Up, st.Down, mig.Reversible || len(st.Down) > 0)
-	current := script(statementTexts(mig.Up), statementTexts(mig.Down), mig.Reversible)
+	applied := script(st.Up, st.Down, mig.Reversible || len(st.Down) > 0) + checksScript(st.Checks)
+	current := script(statementTexts(mig.Up), statementTexts(mig.Down), mig.Reversible) + checksScript(checkTexts(mig.Checks))
 	if applied == current {
 		return "", true, nil
 	}

@@ -2,6 +2,7 @@ package tide
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -32,7 +33,7 @@ func (m *Migrator) retryLockTimeout(s *session, mig *migration.Migration, line i
 	backoff := firstBackoff
 	for n := 1; ; n++ {
 		err := attempt()
-		if err == nil || s.ctx.Err() != nil || !det.IsLockTimeout(err) {
+		if err == nil || s.ctx.Err() != nil || !(det.IsLockTimeout(err) || isLockWait(err)) {
 			return err
 		}
 		wait := backoff/2 + rand.N(backoff)
@@ -65,6 +66,13 @@ func (m *Migrator) blockers(s *session) string {
 		return ""
 	}
 	return b
+}
+
+// isLockWait reports whether err is a statement that tide stopped after it
+// waited for a lock as long as the lock timeout (see [Migrator.execWatched]).
+func isLockWait(err error) bool {
+	_, ok := errors.AsType[*lockWaitError](err)
+	return ok
 }
 
 // lockRetriesError is a lock timeout that outlasted every try.

@@ -123,7 +123,7 @@ func keptStatements(mig *migration.Migration) *history.Statements {
 	if mig.IsGo() {
 		return nil
 	}
-	return &history.Statements{Up: statementTexts(mig.Up), Down: statementTexts(mig.Down)}
+	return &history.Statements{Up: statementTexts(mig.Up), Down: statementTexts(mig.Down), Checks: checkTexts(mig.Checks)}
 }
 
 func statementTexts(stmts []Statement) []string {
@@ -168,6 +168,9 @@ func (m *Migrator) runTx(s *session, mig *migration.Migration, dir Direction, st
 			return fail(i, err)
 		}
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
+	}
+	if err := m.checksAfter(s.ctx, tx, mig, dir); err != nil {
+		return m.checkFailure(s.ctx, mig, err, 0, true)
 	}
 	if err := m.finish(s.ctx, s, tx, mig, dir, rec, start); err != nil {
 		return fail(-1, err)
@@ -263,7 +266,7 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		m.emit(s.ctx, StatementStarted{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line})
 		t := time.Now()
 		withRecord := m.commitsWithRecord(st)
-		last := i == len(stmts)-1
+		last := i == len(stmts)-1 && !hasChecks(mig, dir) // else the checks come before the final record
 		// The last statement, when it can, commits with the migration's
 		// final record: applied, or (down) no record.
 		write := func(tx *sql.Tx) error { return m.hist.Update(s.ctx, tx, next) }
@@ -304,6 +307,9 @@ func (m *Migrator) runStepwise(s *session, mig *migration.Migration, dir Directi
 		progress = next
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: dir, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
+	if err := m.retryLockTimeout(s, mig, 0, func() error { return m.checksAfter(s.ctx, s.conn, mig, dir) }); err != nil {
+		return m.stepwiseCheckFailure(s, mig, stmts, rec, progress, err)
+	}
 	if finished {
 		return nil
 	}
@@ -339,8 +345,7 @@ func (m *Migrator) execAlone(s *session, mig *migration.Migration, st Statement)
 		name, ok = ci.ConcurrentIndex(st.SQL)
 	}
 	if !ok {
-		_, err := s.conn.ExecContext(s.ctx, st.SQL)
-		return err
+		return m.execWatched(s, st.SQL)
 	}
 	dropInvalid := func() (bool, error) {
 		exists, valid, err := ci.IndexValid(s.ctx, s.conn, name)

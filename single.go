@@ -115,6 +115,11 @@ func (m *Migrator) runInTx(s *session, tx *sql.Tx, p Planned, rec *history.Recor
 		}
 		m.emit(s.ctx, StatementDone{Migration: *mig, Direction: Up, Index: i + 1, Total: len(stmts), Line: st.Line, Duration: time.Since(t)})
 	}
+	if err := m.checksAfter(s.ctx, tx, mig, Up); err != nil {
+		e := m.checkFailure(s.ctx, mig, err, 0, true)
+		m.emit(s.ctx, MigrationFailed{Migration: *mig, Direction: Up, Err: e})
+		return Result{}, e
+	}
 	if err := m.finish(s.ctx, s, tx, mig, Up, rec, start); err != nil {
 		return Result{}, fail(-1, err)
 	}

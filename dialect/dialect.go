@@ -240,6 +240,18 @@ type LockTimeoutDetector interface {
 	IsLockTimeout(err error) bool
 }
 
+// LockWaitWatcher is implemented by databases whose lock timeout counts
+// whole seconds (MySQL lock_wait_timeout), where the application's queries
+// would queue for a second behind DDL waiting for its table lock. While
+// such a statement runs, tide asks every so often whether its session
+// waits for a lock, and once it has waited as long as tide's lock timeout,
+// cancels the statement ([Canceler]) and treats it as timed out.
+type LockWaitWatcher interface {
+	// WaitingForLock reports whether session id (see [Canceler.SessionID])
+	// is waiting for a lock, through q (another session).
+	WaitingForLock(ctx context.Context, q Querier, id string) (bool, error)
+}
+
 // BlockerFinder is implemented by databases that can name the sessions
 // that may block a migration's statement: the oldest open transactions
 // of other sessions (pid or connection id, user, application, age, the

@@ -128,6 +128,9 @@ func (r Record) Repeatable() bool { return strings.HasPrefix(r.Key, migration.Re
 type Statements struct {
 	Up   []string `json:"up"`
 	Down []string `json:"down"`
+	// Checks are the data checks of the up direction: a plain check's
+	// query, or a helper's marker line.
+	Checks []string `json:"checks,omitempty"`
 }
 
 // adoptedBy joins the tool and the user in the schema-1 encoding of an

@@ -26,6 +26,9 @@ type File struct {
 	Backup Backup
 	Up     Section
 	Down   *Section // nil when the migration has no down section
+	// Checks are the data check sections of the up direction, in the
+	// order of the file (native files; see [Check]).
+	Checks []CheckSection
 }
 
 // Backup is what a migration asks about backups: tables to copy before

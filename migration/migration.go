@@ -54,6 +54,8 @@ type Migration struct {
 	Reversible bool        // it has a down section (or a Go down function)
 	Up         []Statement // nil for a Go migration
 	Down       []Statement // nil for a Go migration or one without down
+	// Checks are the data checks that run after the up statements.
+	Checks []Check
 	// UpFunc and DownFunc are the functions of a Go migration; nil for SQL.
 	UpFunc, DownFunc GoFunc
 }
@@ -111,10 +113,12 @@ func (m Migration) Func(d Direction) GoFunc {
 }
 
 // Checksum identifies what a migration does: its statements in both
-// directions and whether it runs in a transaction. Comments and blank lines
-// between statements, line endings and the file's format do not count, so
-// a folder converted to another format keeps its checksums, while any
-// change to a statement is drift.
+// directions, whether it runs in a transaction, and its data checks (a
+// plain check's query, a helper's canonical line; a migration without
+// checks has the checksum it had before tide knew checks). Comments and
+// blank lines between statements, line endings and the file's format do
+// not count, so a folder converted to another format keeps its checksums,
+// while any change to a statement or a check is drift.
 func Checksum(m Migration) string {
 	h := sha256.New()
 	if m.NoTransaction {
@@ -128,6 +132,13 @@ func Checksum(m Migration) string {
 		h.Write([]byte{1})
 		for _, s := range m.Down {
 			h.Write([]byte(s.SQL))
+			h.Write([]byte{0})
+		}
+	}
+	if len(m.Checks) > 0 {
+		h.Write([]byte("\x00checks\x00"))
+		for _, c := range m.Checks {
+			h.Write([]byte(c.canonical()))
 			h.Write([]byte{0})
 		}
 	}

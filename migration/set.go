@@ -209,6 +209,9 @@ func compile(f File, s Splitter, r Reader) (Migration, error) {
 	if err := checkTransaction(&m, s, r); err != nil {
 		return Migration{}, err
 	}
+	if m.Checks, err = compileChecks(f, s); err != nil {
+		return Migration{}, err
+	}
 	m.Checksum = Checksum(m)
 	return m, nil
 }

@@ -27,7 +27,7 @@ func TableStatements(dialect string, q Quoter, t *Table) TableSQL {
 	sql := TableSQL{Create: out}
 	out = nil
 	for _, ix := range t.Indexes {
-		d.index(t, ix)
+		d.index(t.Name, ix)
 	}
 	sql.Indexes, out = out, nil
 	if dialect != "sqlite" {

@@ -70,8 +70,10 @@ func Diff(a, b *Schema) []Change {
 		if x.Materialized != y.Materialized {
 			det = append(det, fmt.Sprintf("materialized: %t → %t", x.Materialized, y.Materialized))
 		}
+		det = prop(det, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", "))
 		det = prop(det, "definition", x.Definition, y.Definition)
 		d.changed(KindView, name, det)
+		d.indexes(name, x.Indexes, y.Indexes)
 	})
 	var af, ap, bf, bp []*Routine
 	for _, r := range a.Routines {
@@ -184,12 +186,14 @@ func (d *differ) table(name string, a, b *Table) {
 		var det []string
 		det = prop(det, "name", a.PrimaryKey.Name, b.PrimaryKey.Name)
 		det = prop(det, "columns", strings.Join(a.PrimaryKey.Columns, ", "), strings.Join(b.PrimaryKey.Columns, ", "))
+		det = prop(det, "deferrable", a.PrimaryKey.Deferrable, b.PrimaryKey.Deferrable)
 		d.changed(KindPrimaryKey, name, det)
 	}
 	diffSet(d, KindUnique, a.Uniques, b.Uniques, func(u *Unique) string {
 		return name + " " + named(u.Name, "UNIQUE ("+strings.Join(u.Columns, ", ")+")")
 	}, func(k string, x, y *Unique) {
-		d.changed(KindUnique, k, prop(nil, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", ")))
+		det := prop(nil, "columns", strings.Join(x.Columns, ", "), strings.Join(y.Columns, ", "))
+		d.changed(KindUnique, k, prop(det, "deferrable", x.Deferrable, y.Deferrable))
 	})
 	diffSet(d, KindCheck, a.Checks, b.Checks, func(c *Check) string {
 		return name + " " + named(c.Name, "CHECK ("+c.Expr+")")
@@ -202,9 +206,21 @@ func (d *differ) table(name string, a, b *Table) {
 		det = prop(det, "references", x.RefTable+"("+strings.Join(x.RefColumns, ", ")+")", y.RefTable+"("+strings.Join(y.RefColumns, ", ")+")")
 		det = prop(det, "on delete", x.OnDelete, y.OnDelete)
 		det = prop(det, "on update", x.OnUpdate, y.OnUpdate)
+		det = prop(det, "deferrable", x.Deferrable, y.Deferrable)
 		d.changed(KindForeignKey, k, det)
 	})
-	diffSet(d, KindIndex, a.Indexes, b.Indexes, func(i *Index) string { return name + "." + i.Name },
+	d.indexes(name, a.Indexes, b.Indexes)
+	var det []string
+	for _, k := range slices.Sorted(maps.Keys(union(a.Options, b.Options))) {
+		det = prop(det, k, a.Options[k], b.Options[k])
+	}
+	d.changed(KindTableOpt, name, det)
+	d.changed(KindTable, name, prop(nil, "comment", a.Comment, b.Comment))
+}
+
+// indexes compares the indexes of the table or materialized view name.
+func (d *differ) indexes(name string, a, b []*Index) {
+	diffSet(d, KindIndex, a, b, func(i *Index) string { return name + "." + i.Name },
 		func(k string, x, y *Index) {
 			var det []string
 			if x.Unique != y.Unique {
@@ -213,14 +229,9 @@ func (d *differ) table(name string, a, b *Table) {
 			det = prop(det, "keys", partsString(x.Parts), partsString(y.Parts))
 			det = prop(det, "where", x.Where, y.Where)
 			det = prop(det, "method", x.Method, y.Method)
+			det = prop(det, "include", strings.Join(x.Include, ", "), strings.Join(y.Include, ", "))
 			d.changed(KindIndex, k, det)
 		})
-	var det []string
-	for _, k := range slices.Sorted(maps.Keys(union(a.Options, b.Options))) {
-		det = prop(det, k, a.Options[k], b.Options[k])
-	}
-	d.changed(KindTableOpt, name, det)
-	d.changed(KindTable, name, prop(nil, "comment", a.Comment, b.Comment))
 }
 
 func union(a, b map[string]string) map[string]string {
@@ -259,6 +270,7 @@ func columnDetails(x, y *Column) []string {
 		det = append(det, "nullable: "+nullWord(x.Nullable)+" → "+nullWord(y.Nullable))
 	}
 	det = prop(det, "default", x.Default, y.Default)
+	det = prop(det, "on update", x.OnUpdate, y.OnUpdate)
 	det = prop(det, "identity", x.Identity, y.Identity)
 	det = prop(det, "generated", x.Generated, y.Generated)
 	if x.Generated != "" && x.Generated == y.Generated && x.Stored != y.Stored {
@@ -297,8 +309,17 @@ func partsString(parts []*IndexPart) string {
 		if p.Prefix > 0 {
 			s[i] += "(" + strconv.Itoa(p.Prefix) + ")"
 		}
+		if p.Collation != "" {
+			s[i] += " COLLATE " + p.Collation
+		}
+		if p.Opclass != "" {
+			s[i] += " " + p.Opclass
+		}
 		if p.Desc {
 			s[i] += " DESC"
+		}
+		if p.Nulls != "" {
+			s[i] += " NULLS " + strings.ToUpper(p.Nulls)
 		}
 	}
 	return strings.Join(s, ", ")

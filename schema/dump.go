@@ -22,7 +22,9 @@ type Quoter interface {
 // routines and triggers. The output depends only on s: the same schema
 // always dumps to the same bytes, for committing to git and reviewing.
 // Names the database invented (empty in the model) are left for it to
-// invent again.
+// invent again. On PostgreSQL, routines that name no table come before
+// the tables, and views and the other routines follow the objects they
+// name (see planDump).
 func Dump(w io.Writer, s *Schema, q Quoter) error {
 	d := &dumper{w: bufio.NewWriter(w), q: q, dialect: s.Dialect}
 	d.line("-- Schema dumped by tide (%s). Objects are sorted by name.", s.Dialect)
@@ -36,7 +38,15 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 	for _, sq := range s.Sequences {
 		d.sequence(sq)
 	}
-	for _, t := range s.Tables {
+	plan := planDump(s)
+	for _, r := range plan.early {
+		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
+	}
+	for _, t := range plan.tables {
+		if parent := t.Options[OptPartitionOf]; parent != "" && d.dialect == "postgres" {
+			d.partition(t, s.Table(parent))
+			continue
+		}
 		d.table(t)
 	}
 	for _, sq := range s.Sequences {
@@ -52,15 +62,24 @@ func Dump(w io.Writer, s *Schema, q Quoter) error {
 			}
 		}
 	}
-	for _, v := range s.Views {
-		kw := "VIEW"
-		if v.Materialized {
-			kw = "MATERIALIZED VIEW"
+	for _, o := range plan.late {
+		switch o := o.(type) {
+		case *View:
+			kw := "VIEW"
+			if o.Materialized {
+				kw = "MATERIALIZED VIEW"
+			}
+			name := q.QuoteIdent(o.Name)
+			if len(o.Columns) > 0 {
+				name += " (" + d.idents(o.Columns) + ")"
+			}
+			d.stmt("CREATE %s %s AS\n%s", kw, name, strings.TrimRight(o.Definition, "; \n"))
+			for _, ix := range o.Indexes {
+				d.index(o.Name, ix)
+			}
+		case *Routine:
+			d.stmt("%s", strings.TrimRight(o.Definition, "; \n"))
 		}
-		d.stmt("CREATE %s %s AS\n%s", kw, q.QuoteIdent(v.Name), strings.TrimRight(v.Definition, "; \n"))
-	}
-	for _, r := range s.Routines {
-		d.stmt("%s", strings.TrimRight(r.Definition, "; \n"))
 	}
 	for _, tr := range s.Triggers {
 		d.stmt("%s", strings.TrimRight(tr.Definition, "; \n"))
@@ -125,24 +144,28 @@ func (d *dumper) sequence(s *Sequence) {
 }
 
 func (d *dumper) table(t *Table) {
+	if using := t.Options["using"]; d.dialect == "sqlite" && using != "" {
+		// A SQLite virtual table: its module makes its columns (and its
+		// shadow tables, which are not in the model).
+		d.stmt("CREATE VIRTUAL TABLE %s USING %s", d.q.QuoteIdent(t.Name), using)
+		return
+	}
 	var defs []string
 	inlinePK := d.dialect == "sqlite" && t.PrimaryKey != nil && len(t.PrimaryKey.Columns) == 1 &&
 		t.Column(t.PrimaryKey.Columns[0]) != nil && t.Column(t.PrimaryKey.Columns[0]).Identity == AutoIncrement
 	for _, c := range t.Columns {
 		def := d.column(c)
 		if inlinePK && c.Name == t.PrimaryKey.Columns[0] {
-			def = d.q.QuoteIdent(c.Name) + " " + c.Type + " PRIMARY KEY AUTOINCREMENT"
-			if !c.Nullable {
-				def += " NOT NULL"
-			}
+			// SQLite takes AUTOINCREMENT only in the column's PRIMARY KEY.
+			def += " " + d.constraint(t.PrimaryKey.Name) + "PRIMARY KEY AUTOINCREMENT"
 		}
 		defs = append(defs, def)
 	}
 	if t.PrimaryKey != nil && !inlinePK {
-		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")")
+		defs = append(defs, d.constraint(t.PrimaryKey.Name)+"PRIMARY KEY ("+d.idents(t.PrimaryKey.Columns)+")"+deferrable(t.PrimaryKey.Deferrable))
 	}
 	for _, u := range t.Uniques {
-		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")")
+		defs = append(defs, d.constraint(u.Name)+"UNIQUE ("+d.idents(u.Columns)+")"+deferrable(u.Deferrable))
 	}
 	for _, c := range t.Checks {
 		defs = append(defs, d.constraint(c.Name)+"CHECK ("+c.Expr+")")
@@ -152,7 +175,19 @@ func (d *dumper) table(t *Table) {
 			defs = append(defs, d.foreignKey(fk))
 		}
 	}
-	d.stmt("CREATE TABLE %s (\n  %s\n)%s", d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	kw := "TABLE"
+	if d.dialect == "postgres" && t.Options[OptUnlogged] == "true" {
+		kw = "UNLOGGED TABLE"
+	}
+	d.stmt("CREATE %s %s (\n  %s\n)%s", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	d.comments(t)
+	for _, ix := range t.Indexes {
+		d.index(t.Name, ix)
+	}
+}
+
+// comments writes PostgreSQL's COMMENT statements for t and its columns.
+func (d *dumper) comments(t *Table) {
 	if t.Comment != "" && d.dialect == "postgres" {
 		d.stmt("COMMENT ON TABLE %s IS %s", d.q.QuoteIdent(t.Name), d.lit(t.Comment))
 	}
@@ -162,9 +197,6 @@ func (d *dumper) table(t *Table) {
 				d.stmt("COMMENT ON COLUMN %s.%s IS %s", d.q.QuoteIdent(t.Name), d.q.QuoteIdent(c.Name), d.lit(c.Comment))
 			}
 		}
-	}
-	for _, ix := range t.Indexes {
-		d.index(t, ix)
 	}
 }
 
@@ -192,6 +224,8 @@ func (d *dumper) tableOptions(t *Table) string {
 			return ""
 		}
 		return " " + strings.Join(opts, ", ")
+	case "postgres":
+		return d.pgTableOptions(t)
 	}
 	return ""
 }
@@ -205,12 +239,17 @@ func (d *dumper) constraint(name string) string {
 
 func (d *dumper) column(c *Column) string {
 	var b strings.Builder
-	b.WriteString(d.q.QuoteIdent(c.Name) + " " + c.Type)
+	b.WriteString(d.q.QuoteIdent(c.Name))
+	if c.Type != "" { // SQLite: a column without a declared type
+		b.WriteString(" " + c.Type)
+	}
 	if c.Collation != "" {
 		if d.dialect == "postgres" {
-			b.WriteString(" COLLATE " + d.q.QuoteIdent(c.Collation))
-		} else {
+			// PostgreSQL's inspector spells collations as DDL does ("C"
+			// quoted, "en_US.utf8" too).
 			b.WriteString(" COLLATE " + c.Collation)
+		} else {
+			b.WriteString(" COLLATE " + d.collation(c.Collation))
 		}
 	}
 	if c.Generated != "" {
@@ -220,11 +259,19 @@ func (d *dumper) column(c *Column) string {
 		}
 		fmt.Fprintf(&b, " GENERATED ALWAYS AS (%s) %s", c.Generated, kind)
 	}
-	if !c.Nullable {
+	switch {
+	case !c.Nullable:
 		b.WriteString(" NOT NULL")
+	case d.dialect == "mysql" && strings.HasPrefix(c.Type, "timestamp"):
+		// Without explicit_defaults_for_timestamp (MySQL 5.7, MariaDB
+		// before 10.10) a TIMESTAMP is NOT NULL unless it says NULL.
+		b.WriteString(" NULL")
 	}
 	if c.Default != "" {
 		b.WriteString(" DEFAULT " + c.Default)
+	}
+	if c.OnUpdate != "" && d.dialect == "mysql" {
+		b.WriteString(" ON UPDATE " + c.OnUpdate)
 	}
 	switch c.Identity {
 	case IdentityAlways:
@@ -242,19 +289,42 @@ func (d *dumper) column(c *Column) string {
 	return b.String()
 }
 
+// collation names a collation: quoted on PostgreSQL, and elsewhere when it
+// is not a plain word.
+func (d *dumper) collation(name string) string {
+	if d.dialect == "postgres" || name == "" || '0' <= name[0] && name[0] <= '9' || strings.ContainsFunc(name, func(r rune) bool {
+		return !(r == '_' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z')
+	}) {
+		return d.q.QuoteIdent(name)
+	}
+	return name
+}
+
 func (d *dumper) foreignKey(fk *ForeignKey) string {
-	s := d.constraint(fk.Name) + "FOREIGN KEY (" + d.idents(fk.Columns) + ") REFERENCES " +
-		d.q.QuoteIdent(fk.RefTable) + " (" + d.idents(fk.RefColumns) + ")"
+	s := d.constraint(fk.Name) + "FOREIGN KEY (" + d.idents(fk.Columns) + ") REFERENCES " + d.q.QuoteIdent(fk.RefTable)
+	if len(fk.RefColumns) > 0 { // none: SQLite's reference to a primary key it cannot name
+		s += " (" + d.idents(fk.RefColumns) + ")"
+	}
 	if fk.OnDelete != "" {
 		s += " ON DELETE " + fk.OnDelete
 	}
 	if fk.OnUpdate != "" {
 		s += " ON UPDATE " + fk.OnUpdate
 	}
-	return s
+	return s + deferrable(fk.Deferrable)
 }
 
-func (d *dumper) index(t *Table, ix *Index) {
+// deferrable is the clause that makes a PostgreSQL constraint deferrable.
+func deferrable(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " " + d
+}
+
+// index writes CREATE INDEX for ix on the table or materialized view
+// named on.
+func (d *dumper) index(on string, ix *Index) {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.Unique {
@@ -263,7 +333,7 @@ func (d *dumper) index(t *Table, ix *Index) {
 	if d.dialect == "mysql" && (ix.Method == "fulltext" || ix.Method == "spatial") {
 		b.WriteString(strings.ToUpper(ix.Method) + " ")
 	}
-	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(t.Name))
+	fmt.Fprintf(&b, "INDEX %s ON %s", d.q.QuoteIdent(ix.Name), d.q.QuoteIdent(on))
 	if ix.Method != "" && d.dialect == "postgres" {
 		b.WriteString(" USING " + ix.Method)
 	}
@@ -276,13 +346,25 @@ func (d *dumper) index(t *Table, ix *Index) {
 		if p.Prefix > 0 {
 			parts[i] += "(" + strconv.Itoa(p.Prefix) + ")"
 		}
+		if p.Collation != "" {
+			parts[i] += " COLLATE " + d.collation(p.Collation)
+		}
+		if p.Opclass != "" {
+			parts[i] += " " + p.Opclass
+		}
 		if p.Desc {
 			parts[i] += " DESC"
 		}
+		if p.Nulls != "" {
+			parts[i] += " NULLS " + strings.ToUpper(p.Nulls)
+		}
 	}
 	b.WriteString(" (" + strings.Join(parts, ", ") + ")")
-	if d.dialect == "mysql" && ix.Method == "hash" {
-		b.WriteString(" USING HASH")
+	if len(ix.Include) > 0 {
+		b.WriteString(" INCLUDE (" + d.idents(ix.Include) + ")")
+	}
+	if d.dialect == "mysql" && (ix.Method == "hash" || ix.Method == "btree") {
+		b.WriteString(" USING " + strings.ToUpper(ix.Method))
 	}
 	if ix.Where != "" {
 		b.WriteString(" WHERE " + ix.Where)

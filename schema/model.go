@@ -53,10 +53,30 @@ type Table struct {
 	// Options holds what else shapes the table and matters to a
 	// comparison, already normalised by the inspector: MySQL's engine and
 	// default collation when they differ from the server's, SQLite's
-	// WITHOUT ROWID and STRICT. Keys are lower case.
+	// WITHOUT ROWID and STRICT, PostgreSQL's Opt* keys (UNLOGGED, storage
+	// parameters, partitioning, INHERITS). Keys are lower case.
 	Options map[string]string `json:"options,omitempty"`
 	Comment string            `json:"comment,omitempty"`
 }
+
+// Keys of [Table.Options] on PostgreSQL.
+const (
+	// OptUnlogged is "true" for an UNLOGGED table.
+	OptUnlogged = "unlogged"
+	// OptWith holds the storage parameters, sorted: "fillfactor=70".
+	OptWith = "with"
+	// OptPartitionBy is a partitioned table's key: "RANGE (created_at)".
+	OptPartitionBy = "partition by"
+	// OptPartitionOf names the partitioned table a partition belongs to
+	// ("other.t" in another schema).
+	OptPartitionOf = "partition of"
+	// OptPartitionBound is a partition's bound: "FOR VALUES FROM
+	// ('2024-01-01') TO ('2025-01-01')" or "DEFAULT".
+	OptPartitionBound = "partition bound"
+	// OptInherits lists the parents of a table made with INHERITS, in
+	// order, ", "-separated.
+	OptInherits = "inherits"
+)
 
 // Identity kinds of [Column.Identity].
 const (
@@ -80,6 +100,10 @@ type Column struct {
 	// Default is the default expression as the database reports it,
 	// normalised; empty when there is none (a default of NULL is none).
 	Default string `json:"default,omitempty"`
+	// OnUpdate is the expression of MySQL's ON UPDATE clause
+	// ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(3)"); empty when there is
+	// none.
+	OnUpdate string `json:"on_update,omitempty"`
 	// Identity is empty, [IdentityAlways], [IdentityByDefault] or
 	// [AutoIncrement]. A PostgreSQL serial column is a plain column whose
 	// default is nextval of an owned sequence.
@@ -99,6 +123,9 @@ type Column struct {
 type PrimaryKey struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is "DEFERRABLE" or "DEFERRABLE INITIALLY DEFERRED" for a
+	// PostgreSQL key checked later than each statement; empty otherwise.
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Unique is a unique constraint (on MySQL, a unique key). Name is empty
@@ -106,6 +133,8 @@ type PrimaryKey struct {
 type Unique struct {
 	Name    string   `json:"name,omitempty"`
 	Columns []string `json:"columns"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Check is a check constraint. Name is empty when the database invented it.
@@ -124,6 +153,8 @@ type ForeignKey struct {
 	RefColumns []string `json:"ref_columns"`
 	OnDelete   string   `json:"on_delete,omitempty"`
 	OnUpdate   string   `json:"on_update,omitempty"`
+	// Deferrable is as [PrimaryKey.Deferrable].
+	Deferrable string `json:"deferrable,omitempty"`
 }
 
 // Index is an index that backs no key constraint.
@@ -136,6 +167,9 @@ type Index struct {
 	// Method is the access method when it is not the default ("gin",
 	// "hash", "fulltext", "spatial").
 	Method string `json:"method,omitempty"`
+	// Include lists the non-key columns of a covering index (PostgreSQL's
+	// INCLUDE).
+	Include []string `json:"include,omitempty"`
 }
 
 // IndexPart is one key of an index: a column or an expression.
@@ -145,6 +179,18 @@ type IndexPart struct {
 	Desc   bool   `json:"desc,omitempty"`
 	// Prefix is MySQL's key prefix length (KEY (name(10))).
 	Prefix int `json:"prefix,omitempty"`
+	// Opclass is PostgreSQL's operator class when it is not the default
+	// for the key's type and the index method ("text_pattern_ops",
+	// "jsonb_path_ops").
+	Opclass string `json:"opclass,omitempty"`
+	// Nulls is "first" or "last" when the key sorts NULLs against its
+	// direction's default (PostgreSQL: NULLS LAST after ASC, NULLS FIRST
+	// after DESC, so "ASC NULLS FIRST" or "DESC NULLS LAST").
+	Nulls string `json:"nulls,omitempty"`
+	// Collation is the collation of a column key when it is not the
+	// column's own (SQLite: CREATE INDEX i ON t (name COLLATE NOCASE)).
+	// An expression key keeps its COLLATE in Expr.
+	Collation string `json:"collation,omitempty"`
 }
 
 // View is a view or a PostgreSQL materialized view.
@@ -153,6 +199,11 @@ type View struct {
 	// Definition is the view's query as the database reports it.
 	Definition   string `json:"definition"`
 	Materialized bool   `json:"materialized,omitempty"`
+	// Indexes are a PostgreSQL materialized view's indexes.
+	Indexes []*Index `json:"indexes,omitempty"`
+	// Columns are the column names the view declares (CREATE VIEW v (a,
+	// b) AS ...), when its definition does not carry them (SQLite).
+	Columns []string `json:"columns,omitempty"`
 }
 
 // Routine is a stored function or procedure.
@@ -206,11 +257,23 @@ type Options struct {
 	// Exclude lists tables to leave out, unqualified (tide's own tables:
 	// the version table, its _meta companion, lock and backup tables).
 	Exclude []string
+	// Tables, when not nil, limits the tables read to these (unqualified;
+	// names that do not exist are ignored), with their columns, keys,
+	// indexes, checks, foreign keys and the triggers on them. Views,
+	// routines, sequences and types are still read in full. It lets a
+	// caller that knows which tables changed re-read only those.
+	Tables []string
 }
 
 // Excluded reports whether the table name is one of o.Exclude.
 func (o Options) Excluded(name string) bool {
 	return slices.Contains(o.Exclude, name)
+}
+
+// Wanted reports whether the table name is to be read: not excluded and,
+// when o.Tables is set, listed there.
+func (o Options) Wanted(name string) bool {
+	return !o.Excluded(name) && (o.Tables == nil || slices.Contains(o.Tables, name))
 }
 
 // Inspector is implemented by dialects that read a live schema from their
@@ -270,6 +333,9 @@ func (s *Schema) Sort() {
 		slices.SortFunc(t.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
 	}
 	slices.SortFunc(s.Views, func(a, b *View) int { return byName(a.Name, b.Name) })
+	for _, v := range s.Views {
+		slices.SortFunc(v.Indexes, func(a, b *Index) int { return byName(a.Name, b.Name) })
+	}
 	slices.SortFunc(s.Routines, func(a, b *Routine) int {
 		return byName(a.Name+"("+a.Args+")", b.Name+"("+b.Args+")")
 	})

@@ -24,7 +24,8 @@ var nativeName = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)_(.+)\.[sS][qQ][lL]$`
 // "-- +tide up" and "-- +tide down", and optional header lines before the
 // up section: "-- +tide no-transaction", and "-- +tide backup TABLE..."
 // (tables to copy before the up section runs) or "-- +tide backup none"
-// (no automatic backup). The version is an
+// (no automatic backup). "-- +tide check" sections between the up and
+// down sections hold data checks (see [migration.Check]). The version is an
 // integer (20261122093000) or dotted (1.2.10, ordered segment by segment,
 // as Flyway orders its versions); it must not be 0.
 var Native Format = nativeFormat{}
@@ -68,6 +69,7 @@ func ParseNative(name string, content []byte) (migration.File, error) {
 func parseNativeBody(m *migration.File, text string) error {
 	var (
 		up, down   *migration.Section
+		checks     []*migration.CheckSection
 		current    *migration.Section
 		body       strings.Builder
 		noTxMarker int
@@ -107,6 +109,14 @@ func parseNativeBody(m *migration.File, text string) error {
 			flush()
 			current = &migration.Section{Path: m.Path, Line: n + 1}
 			*target = current
+		case "check":
+			cs, err := nativeCheck(m, line, n, up, down)
+			if err != nil {
+				return err
+			}
+			flush()
+			checks = append(checks, cs)
+			current = &cs.Section
 		case "no-transaction":
 			if up != nil || down != nil {
 				return &migration.ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
@@ -117,7 +127,7 @@ func parseNativeBody(m *migration.File, text string) error {
 				return err
 			}
 		default:
-			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, down, no-transaction, backup)", mk.Name)}
+			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, check, down, no-transaction, backup)", mk.Name)}
 		}
 	}
 	flush()
@@ -126,6 +136,7 @@ func parseNativeBody(m *migration.File, text string) error {
 	}
 	m.Up = *up
 	m.Down = down
+	m.Checks = checkSections(checks)
 	m.NoTransaction = noTxMarker > 0
 	return nil
 }

@@ -194,6 +194,8 @@ func FuzzParseNative(f *testing.F) {
 	f.Add("-- +tide up\nSELECT 1;\n-- +tide down\nSELECT 2;\n")
 	f.Add("-- +tide no-transaction\n-- +tide up\r\nCREATE INDEX CONCURRENTLY i ON t (c);\r\n")
 	f.Add("\uFEFF-- +tide up\n-- +tide down\n-- +tide up\n")
+	f.Add("-- +tide up\nSELECT 1;\n-- +tide check rows-equal a b tolerance=1%\n--  +TIDE CHECK\nSELECT 1 WHERE 0;\n-- +tide down\n")
+	f.Add("-- +tide up\n-- +tide check\t not-null \"a b\".c\n-- +tide check\u212a x\n")
 	f.Fuzz(func(t *testing.T, content string) {
 		m, err := ParseNative("1_fuzz.sql", []byte(content))
 		if err != nil {
@@ -206,6 +208,11 @@ func FuzzParseNative(f *testing.F) {
 		lines := strings.Count(Normalize(content), "\n") + 2
 		if m.Up.Line < 1 || m.Up.Line > lines || !strings.Contains(Normalize(content), m.Up.SQL) {
 			t.Fatalf("up section %+v out of the file", m.Up)
+		}
+		for _, c := range m.Checks {
+			if c.Marker < m.Up.Line || c.Line != c.Marker+1 || c.Line > lines || !strings.Contains(Normalize(content), c.SQL) {
+				t.Fatalf("check section %+v out of the file", c)
+			}
 		}
 	})
 }

@@ -95,6 +95,9 @@ func Write(dir string, f Format, migs []migration.File, opts ...WriteOption) ([]
 	if !ok {
 		return nil, fmt.Errorf("format %s cannot write migrations", f.Name())
 	}
+	if err := refuseChecks(f, migs); err != nil {
+		return nil, fmt.Errorf("convert to %s: %w", f.Name(), err)
+	}
 	var files map[string][]byte
 	var notes []string
 	var err error
@@ -185,6 +188,7 @@ func (n nativeFormat) Files(migs []migration.File) (map[string][]byte, error) {
 		}
 		b.WriteString("-- +tide up\n")
 		b.WriteString(sectionText(sectionSQL(m.Up)))
+		writeNativeChecks(&b, m.Checks)
 		if m.Down != nil {
 			b.WriteString("\n-- +tide down\n")
 			b.WriteString(sectionText(sectionSQL(*m.Down)))
@@ -386,6 +390,9 @@ func migrationDiff(want, got migration.File, ss []migration.Splitter) string {
 		return "no-transaction flag lost"
 	case (want.Down == nil) != (got.Down == nil):
 		return "down section lost or added"
+	}
+	if d := checksDiff(want.Checks, got.Checks); d != "" {
+		return d
 	}
 	if d := sectionDiff(want.Up, got.Up, ss); d != "" {
 		return "up section: " + d

@@ -42,10 +42,13 @@ var cases = []testCase{
 	{"RepairResolve", testResolve},
 	{"LockTimeoutBoundsDDL", testLockTimeout},
 	{"LockTimeoutRetried", testLockRetry},
+	{"LockTimeoutWaits", testLockTimeoutWaits},
 	{"ForeignFormats", testForeignFormats},
 	{"CancelStopsServerStatement", testCancelServerSide},
 	{"SessionLockHolder", testSessionLockHolder},
 	{"Columns", testColumns},
+	{"ObjectFinder", testObjectFinder},
+	{"Truth", testTruth},
 }
 
 // implicitCommits reports whether the dialect's DDL commits implicitly.

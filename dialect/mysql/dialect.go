@@ -80,17 +80,17 @@ func (Dialect) InstantExpr(col string) string { return "UNIX_TIMESTAMP(" + col +
 
 // SetLockTimeout sets lock_wait_timeout (metadata locks, which DDL takes)
 // and innodb_lock_wait_timeout (row locks) for the session. Both count
-// whole seconds: d is rounded up, except that less than a second sets
-// lock_wait_timeout to 0, which makes DDL give up at once when a lock is
-// taken (tide then tries again after a pause: the application's queries
-// never queue behind a waiting ALTER). innodb_lock_wait_timeout is at
-// least one second.
+// whole seconds: d is rounded up (0 stays 0: lock_wait_timeout 0 gives up
+// at once). A finer timeout, as tide's default 200ms, is kept by tide
+// itself, which watches a statement waiting for a metadata lock
+// ([Dialect.WaitingForLock]) and cancels it: the server's whole seconds
+// are the bound should the watch fail. (lock_wait_timeout 0, no wait at
+// all, would spare the application even those milliseconds, but starves
+// the DDL on a busy table: any query running at that instant makes it
+// fail, try after try.)
 func (Dialect) SetLockTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) (func(context.Context) error, error) {
 	secs := int64((d + time.Second - 1) / time.Second)
 	meta := strconv.FormatInt(secs, 10)
-	if d < time.Second {
-		meta = "0"
-	}
 	row := strconv.FormatInt(max(secs, 1), 10)
 	var prevMeta, prevRow string
 	if err := conn.QueryRowContext(ctx, `SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout`).Scan(&prevMeta, &prevRow); err != nil {

@@ -236,6 +236,7 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.statusCommand(),
 		a.planCommand(),
 		a.validateCommand(),
+		a.checkCommand(),
 		a.baselineCommand(),
 		a.acceptCommand(),
 		a.resolveCommand(),
@@ -243,6 +244,9 @@ tide status --exit-code when a migration is not applied as its file says,
 		a.convertCommand(),
 		a.backupsCommand(),
 		a.restoreCommand(),
+		a.schemaCommand(),
+		a.driftCommand(),
+		a.verifyRollbackCommand(),
 	)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()

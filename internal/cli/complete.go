@@ -12,7 +12,7 @@ import (
 
 // registerCompletions gives the shell completion (tide completion SHELL)
 // the values of --format, --lock and --env, and the versions of the
-// migrations folder for --to and tide baseline.
+// migrations folder for --to, tide baseline and tide check.
 func (a *app) registerCompletions(root *cobra.Command) {
 	_ = root.RegisterFlagCompletionFunc("format", a.completeFormat)
 	_ = root.RegisterFlagCompletionFunc("lock", cobra.FixedCompletions([]string{
@@ -32,6 +32,8 @@ func (a *app) registerCompletions(root *cobra.Command) {
 				}
 				return a.completeVersions(cmd, args, toComplete)
 			}
+		case "check":
+			c.ValidArgsFunction = a.completeVersions
 		case "convert":
 			formats := cobra.FixedCompletions(folderFormats(), cobra.ShellCompDirectiveNoFileComp)
 			_ = c.RegisterFlagCompletionFunc("to", formats)

@@ -37,6 +37,7 @@ const (
 	codeAdoptAmbiguous     = "adopt_ambiguous"
 	codeAdoptNoHistory     = "adopt_no_history"
 	codeNotUpToDate        = "not_up_to_date"
+	codeCheckFailed        = string(tide.CauseCheckFailed) // tide check: a check that failed
 	codeError              = "error"
 	// A *tide.MigrationError's code is its Cause: statement_failed,
 	// interrupted or connection_lost (or no_down, lock_lost above).
@@ -55,6 +56,8 @@ type errorJSON struct {
 	Repeatable bool   `json:"repeatable,omitempty"`
 	// Failure describes a migration that failed (a *tide.MigrationError).
 	Failure *failureJSON `json:"failure,omitempty"`
+	// Check describes a data check that failed (check_failed).
+	Check *checkJSON `json:"check,omitempty"`
 	// Diff is, for a changed migration (drift_changed) from tide
 	// validate, a unified diff from the statements that ran to the
 	// file's, where the version table kept them.
@@ -116,6 +119,7 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 		ue  *usageError
 		ce  *codedError
 		pse *problemsError
+		cke *checksError
 		ee  *exitError
 		pe  *migration.ParseError
 		de  *tide.DriftError
@@ -132,6 +136,12 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 	switch {
 	case errors.As(e, &pse):
 		return pse.problems
+	case errors.As(e, &cke):
+		var out []errorJSON
+		for _, f := range cke.failed {
+			out = append(out, a.checkEntry(f))
+		}
+		return out
 	case errors.As(e, &ue):
 		one.Code = codeUsage
 		if ue.config {
@@ -180,6 +190,9 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 		one.Repeatable = me.Version.IsZero()
 		if e == error(me) && a.interrupted() && me.Cause == tide.CauseInterrupted {
 			one.Message = a.interruptedText(me)
+		}
+		if ce, ok := checkOf(me.Err); ok {
+			one.Check = a.checkJSON(ce)
 		}
 		one.Failure = &failureJSON{
 			Direction: string(me.Direction), Cause: string(me.Cause), Statement: me.Statement, StatementLine: me.Line, ErrorLine: me.ErrorLine,

@@ -99,6 +99,12 @@ func (a *app) printError(err error) {
 			text = a.interruptedText(me)
 		}
 		fmt.Fprintf(a.stderr, "tide: %s\n", text)
+		if isMigration {
+			if ce, ok := checkOf(me.Err); ok {
+				a.printCheckDetail(me, ce)
+				continue
+			}
+		}
 		if isMigration && me.SQL != "" {
 			where := a.displayPath(me.Path)
 			if me.Line > 0 {
@@ -150,11 +156,14 @@ func (a *app) errorText(err error) string {
 	var pe *migration.ParseError
 	var me *tide.MigrationError
 	var de *tide.DriftError
+	var ce *tide.CheckError
 	switch {
 	case errors.As(err, &pe) && pe.Path != "":
 		s = strings.Replace(s, pe.Path+":", a.displayPath(pe.Path)+":", 1)
 	case errors.As(err, &me) && me.Path != "":
 		s = strings.Replace(s, me.Path+":", a.displayPath(me.Path)+":", 1)
+	case errors.As(err, &ce) && ce.Check.Path != "":
+		s = strings.Replace(s, ce.Check.Path+":", a.displayPath(ce.Check.Path)+":", 1)
 	case errors.As(err, &de):
 		for _, m := range de.Changed {
 			if m.Path != "" {

@@ -227,6 +227,19 @@ func (a *app) eventData(e event.Event) any {
 			migrationEvent
 			Error *errorJSON `json:"error"`
 		}{me(e.Migration, e.Direction), ej}
+	case tide.CheckStarted:
+		return checkEventJSON{a.migrationJSON(e.Migration), e.Index, e.Total, e.Check.Line, a.scrub(e.Check.String())}
+	case tide.CheckPassed:
+		return struct {
+			checkEventJSON
+			DurationMS int64 `json:"duration_ms"`
+		}{checkEventJSON{a.migrationJSON(e.Migration), e.Index, e.Total, e.Check.Line, a.scrub(e.Check.String())}, e.Duration.Milliseconds()}
+	case tide.CheckFailed:
+		return struct {
+			checkEventJSON
+			DurationMS int64     `json:"duration_ms"`
+			Error      errorJSON `json:"error"`
+		}{checkEventJSON{a.migrationJSON(e.Migration), e.Index, e.Total, e.Check.Line, a.scrub(e.Check.String())}, e.Duration.Milliseconds(), a.checkEntry(e.Err)}
 	case tide.Baselined:
 		return a.migrationJSON(e.Migration)
 	case tide.Adopted:
@@ -271,6 +284,15 @@ func (a *app) eventData(e event.Event) any {
 		}{a.migrationJSON(e.Repair.Migration), e.Repair.What, e.Repair.Removed}
 	}
 	return a.fieldsJSON(reflect.ValueOf(e), 0)
+}
+
+// checkEventJSON is the data of the events of a data check.
+type checkEventJSON struct {
+	migrationJSON
+	Index int    `json:"index"` // 1-based, among the migration's checks
+	Total int    `json:"total"`
+	Line  int    `json:"line"`
+	Check string `json:"check"` // the helper's line, or the start of the query
 }
 
 // maxFieldDepth bounds how deep fieldsJSON follows nested values.

@@ -103,16 +103,38 @@ func jsonScenario() []jsonStep {
 		{golden: "adopt_dry_run", args: []string{"adopt", "--dry-run", "--json"}, vars: adopt},
 		{golden: "adopt", args: []string{"adopt", "--json"}, vars: adopt},
 		{golden: "convert", args: []string{"convert", "--json", "--to", "native", "--out", "converted"}, vars: adopt},
-		{golden: "up_backup", args: []string{"up", "--json"}, files: map[string]string{"migrations/5_drop_email.sql": dropEmail}},
+		{args: []string{"up", "--json"}, files: map[string]string{"migrations/6_emails.sql": setEmails}},
+		{golden: "check", args: []string{"check", "--json"}},
+		{golden: "up_check_failed", args: []string{"up", "--json"}, code: ExitFailure, restore: true,
+			files: map[string]string{"migrations/7_more_users.sql": "-- +tide up\nINSERT INTO users (id, name) VALUES (2, 'bob');\n\n-- +tide check not-null users.email\n"}},
+		{golden: "check_failed", args: []string{"check", "--json"}, code: ExitFailure, sql: []string{"UPDATE users SET email = NULL WHERE id = 1"}},
+		{golden: "up_backup", args: []string{"up", "--json"}, files: map[string]string{"migrations/8_notes.sql": createNotes, "migrations/9_slim_notes.sql": slimNotes}},
 		{golden: "backups_list", args: []string{"backups", "list", "--json"}},
-		{golden: "restore_refused", args: []string{"restore", "5", "--json"}, code: ExitFailure},
-		{golden: "restore", args: []string{"restore", "5", "--replace", "--json"}},
+		{golden: "restore_refused", args: []string{"restore", "9", "--json"}, code: ExitFailure},
+		{golden: "restore", args: []string{"restore", "9", "--replace", "--json"}},
 		{golden: "backups_prune", args: []string{"backups", "prune", "--older-than", "7d", "--json"}},
 	}
 }
 
-// dropEmail is a destructive migration: tide up backs users up first.
-const dropEmail = "-- +tide up\nALTER TABLE users DROP COLUMN email;\n"
+// setEmails is a migration with data checks.
+const setEmails = `-- +tide up
+UPDATE users SET email = 'ada@example.com' WHERE id = 1;
+
+-- +tide check not-null users.email
+-- +tide check
+-- every email has an @
+SELECT id, email FROM users WHERE email NOT LIKE '%@%';
+
+-- +tide down
+UPDATE users SET email = NULL;
+`
+
+// createNotes makes a table, and slimNotes drops one of its columns:
+// tide up backs it up first.
+const (
+	createNotes = "-- +tide up\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(100));\nINSERT INTO notes (id, body) VALUES (1, 'a'), (2, 'b');\n"
+	slimNotes   = "-- +tide up\nALTER TABLE notes DROP COLUMN body;\n"
+)
 
 // jsonProjectFiles are the files the scenario starts with.
 var jsonProjectFiles = map[string]string{

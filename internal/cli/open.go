@@ -128,9 +128,21 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
+	opts := append(a.tideOptions(observer), tide.WithFormat(format))
+	opts = append(opts, extra...)
+	m, err := tide.New(d, db, fsys, opts...)
+	if err != nil {
+		return nil, err
+	}
+	a.migrations = m.Migrations()
+	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", a.flags.table, "lock", a.flags.lock)
+	return m, nil
+}
+
+// tideOptions are the migrator options the global flags set.
+func (a *app) tideOptions(observer func(tide.Event)) []tide.Option {
 	f := &a.flags
 	opts := []tide.Option{
-		tide.WithFormat(format),
 		tide.WithTable(f.table),
 		tide.WithLockMode(f.lockMode),
 		tide.WithLockWait(f.lockWait),
@@ -144,14 +156,7 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if f.verbose {
 		opts = append(opts, tide.WithLogger(a.log))
 	}
-	opts = append(opts, extra...)
-	m, err := tide.New(d, db, fsys, opts...)
-	if err != nil {
-		return nil, err
-	}
-	a.migrations = m.Migrations()
-	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", f.table, "lock", f.lock)
-	return m, nil
+	return opts
 }
 
 // migrationsFS checks the migrations directory and returns it as an fs.FS.

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/check"
 	"github.com/tidemigrate/tide/dialect"
 )
 
@@ -115,6 +116,11 @@ func (a *app) planSQL(w io.Writer, plan []tide.Planned, d dialect.Dialect, empty
 		for _, st := range stmts {
 			fmt.Fprintln(w, terminate(d, st.SQL))
 		}
+		if p.Direction == tide.Up {
+			for i, c := range mig.Checks {
+				fmt.Fprintf(w, "-- then check %d/%d (line %d): %s\n", i+1, len(mig.Checks), c.Line, c)
+			}
+		}
 	}
 }
 
@@ -154,6 +160,16 @@ type planJSONStep struct {
 	// run applied: they are skipped.
 	Resumed    int                 `json:"resumed"`
 	Statements []planJSONStatement `json:"statements"` // none for a Go migration
+	// Checks are the data checks that run after the up statements.
+	Checks []planJSONCheck `json:"checks,omitempty"`
+}
+
+// planJSONCheck is one data check in tide plan --json.
+type planJSONCheck struct {
+	Index int    `json:"index"` // 1-based, among the migration's checks
+	Line  int    `json:"line"`
+	Check string `json:"check"` // the helper's line, or the start of the query
+	SQL   string `json:"sql"`   // the query it runs; "" for an exists helper, which asks the catalog
 }
 
 type planJSONStatement struct {
@@ -173,6 +189,11 @@ func (a *app) planResult(plan []tide.Planned, d dialect.Dialect, direction tide.
 		}
 		for i, st := range stmts {
 			s.Statements = append(s.Statements, planJSONStatement{Index: p.Resume + i + 1, Line: st.Line, SQL: st.SQL})
+		}
+		if p.Direction == tide.Up {
+			for i, c := range p.Migration.Checks {
+				s.Checks = append(s.Checks, planJSONCheck{Index: i + 1, Line: c.Line, Check: c.String(), SQL: check.Query(d, c)})
+			}
 		}
 		out.Migrations = append(out.Migrations, s)
 	}

@@ -134,6 +134,14 @@ func (r *renderer) observe(e tide.Event) {
 		r.line("%s: statement %d (line %d), sent when the last run stopped, %s", e.Migration.Label(), e.Statement, e.Line, did)
 	case tide.InvalidIndexDropped:
 		r.line("%s: dropped the invalid index %s that a concurrent build left, to build it again", e.Migration.Label(), e.Index)
+	case tide.CheckPassed:
+		if r.plain {
+			r.line("  check %d/%d (line %d) %s: passed %s", e.Index, e.Total, e.Check.Line, r.a.scrub(e.Check.String()), fmtDuration(e.Duration))
+		}
+	case tide.CheckFailed:
+		if r.plain {
+			r.line("  check %d/%d (line %d) %s: failed %s", e.Index, e.Total, e.Check.Line, r.a.scrub(e.Check.String()), fmtDuration(e.Duration))
+		}
 	case tide.Baselined:
 		if r.plain {
 			r.line("baselined %s", e.Migration.Label())

@@ -86,7 +86,7 @@ func (f *globalFlags) settings() []setting {
 		{flag: "lock-ttl", env: []string{"TIDE_LOCK_TTL"}, key: "lock_ttl", def: shortDuration(tide.DefaultLeaseTTL), dst: &f.lockTTL, least: lock.MinTTL,
 			usage: "table lock lease lifetime: the lock of a migrator that died is taken over after it"},
 		{flag: "lock-timeout", env: []string{"TIDE_LOCK_TIMEOUT"}, key: "lock_timeout", def: shortDuration(tide.DefaultLockTimeout), dst: &f.lockTimeout,
-			usage: "how long each statement may wait for a table lock before tide tries again (PostgreSQL lock_timeout; MySQL lock_wait_timeout: under 1s, no wait); 0 keeps the server's"},
+			usage: "how long each statement may wait for a table lock before tide tries again (PostgreSQL lock_timeout; MySQL: tide watches the wait, the server's lock_wait_timeout counting whole seconds); 0 keeps the server's"},
 		{flag: "lock-retries", env: []string{"TIDE_LOCK_RETRIES"}, key: "lock_retries", def: strconv.Itoa(tide.DefaultLockRetries), dst: &f.lockRetries,
 			usage: "how many times a statement that timed out waiting for a table lock is tried, with jittered pauses"},
 		{flag: "lock-retry-budget", env: []string{"TIDE_LOCK_RETRY_BUDGET"}, key: "lock_retry_budget", def: shortDuration(tide.DefaultLockRetryBudget), dst: &f.lockRetryBudget,

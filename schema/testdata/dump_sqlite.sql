@@ -8,7 +8,7 @@ CREATE TABLE "orders" (
 );
 
 CREATE TABLE "users" (
-  "id" bigint PRIMARY KEY AUTOINCREMENT NOT NULL,
+  "id" bigint NOT NULL PRIMARY KEY AUTOINCREMENT,
   "email" text NOT NULL,
   "status" mood DEFAULT 'ok'::mood,
   UNIQUE ("email"),
