@@ -262,6 +262,12 @@ func (s *session) definitions(ctx context.Context, tables []table) ([]*Definitio
 		if defs[i] = definitionOf(sc, t.name); defs[i] == nil {
 			return nil, fmt.Errorf("backup: read the definition of %s.%s: the schema inspector did not find it", t.schema, t.name)
 		}
+		if pr, ok := s.d.(PrivilegeReader); ok {
+			var err error
+			if defs[i].Privileges, err = pr.TablePrivileges(ctx, s.conn, t.schema+"."+t.name); err != nil {
+				return nil, fmt.Errorf("backup: read the privileges of %s.%s: %w", t.schema, t.name, err)
+			}
+		}
 	}
 	return defs, nil
 }

@@ -1,9 +1,11 @@
 package backup
 
 import (
+	"context"
 	"regexp"
 	"strings"
 
+	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/schema"
 )
 
@@ -22,6 +24,20 @@ type Definition struct {
 	Triggers []*schema.Trigger `json:"triggers,omitempty"`
 	// Sequences are the sequences its columns own (PostgreSQL serial).
 	Sequences []*schema.Sequence `json:"sequences,omitempty"`
+	// Privileges are the statements that give the table its owner and
+	// privileges again, where dropping the table loses them
+	// ([PrivilegeReader]).
+	Privileges []string `json:"privileges,omitempty"`
+}
+
+// PrivilegeReader is implemented by dialects whose tables lose their
+// privileges when they are dropped (PostgreSQL; MySQL keeps them by
+// name), so that a restore gives them back.
+type PrivilegeReader interface {
+	// TablePrivileges returns the statements that give table (qualified,
+	// unquoted) its owner and privileges as they are now: ALTER TABLE ...
+	// OWNER TO, GRANT.
+	TablePrivileges(ctx context.Context, q dialect.Querier, table string) ([]string, error)
 }
 
 // Reference is a foreign key of another table that points at a backed-up

@@ -27,8 +27,10 @@ type Restorer interface {
 	// created again, without dropping or emptying other tables: foreign
 	// keys of other tables that point at it are not enforced while it is
 	// gone (MySQL, SQLite), or are dropped first and returned, to be added
-	// back once it is whole again (PostgreSQL).
-	DropTable(ctx context.Context, q dialect.Querier, table string) (readd []ForeignKeySQL, err error)
+	// back once it is whole again (PostgreSQL), and so are the views that
+	// depend on it (PostgreSQL, which refuses to drop a table a view
+	// uses).
+	DropTable(ctx context.Context, q dialect.Querier, table string) (dependents []Dependent, err error)
 	// AfterRestore brings what the rows of a restored table imply up to
 	// date, and says what it did: PostgreSQL moves the sequences of its
 	// identity and serial columns past the largest value restored (MySQL
@@ -36,13 +38,20 @@ type Restorer interface {
 	AfterRestore(ctx context.Context, q dialect.Querier, table string, t *schema.Table) (actions []string, err error)
 }
 
-// ForeignKeySQL is a foreign key of another table, as the statement that
-// adds it.
-type ForeignKeySQL struct {
-	Table    string // the table that holds it (qualified, unquoted)
-	RefTable string // the table it points at (qualified, unquoted)
+// The kinds of a [Dependent].
+const (
+	DependentForeignKey = "foreign key"
+	DependentView       = "view"
+)
+
+// Dependent is an object that [Restorer.DropTable] dropped with a table
+// because it depends on it, with the statements that create it again.
+type Dependent struct {
+	Kind     string // DependentForeignKey or DependentView
+	Table    string // the table that holds it (a foreign key), or the view itself; qualified, unquoted
+	RefTable string // the table restored that it depends on (qualified, unquoted)
 	Name     string
-	SQL      string // ALTER TABLE ... ADD CONSTRAINT ...
+	SQL      []string
 }
 
 // RestoreOptions are what [Restore] needs.

@@ -36,7 +36,7 @@ func (rs *restore) exec(ctx context.Context, i int, stmt, action string) error {
 // that point at them.
 func (rs *restore) run(ctx context.Context, entries []Entry) error {
 	s := rs.s
-	var readd []ForeignKeySQL
+	var readd []Dependent
 	restored := map[string]bool{}
 	for _, e := range entries {
 		restored[e.Source()] = true
@@ -76,21 +76,28 @@ func (rs *restore) run(ctx context.Context, entries []Entry) error {
 			rs.out[i].Actions = append(rs.out[i].Actions, "added "+plural(int64(n), "foreign key"))
 		}
 	}
-	for _, fk := range readd {
-		if restored[fk.Table] {
+	for _, dep := range readd {
+		if dep.Kind == DependentForeignKey && restored[dep.Table] {
 			continue // it came back with its table
 		}
-		i := rs.entryOf(entries, fk)
-		if err := rs.exec(ctx, i, fk.SQL, fmt.Sprintf("added back foreign key %s of %s", fk.Name, fk.Table)); err != nil {
-			return err
+		i := rs.entryOf(entries, dep)
+		for _, stmt := range dep.SQL {
+			if err := rs.exec(ctx, i, stmt, ""); err != nil {
+				return err
+			}
 		}
+		what := fmt.Sprintf("added back foreign key %s of %s", dep.Name, dep.Table)
+		if dep.Kind == DependentView {
+			what = fmt.Sprintf("created view %s again (it depends on the table)", dep.Table)
+		}
+		rs.out[i].Actions = append(rs.out[i].Actions, what)
 	}
 	return rs.references(ctx, entries, restored)
 }
 
-// entryOf returns the index of the entry whose table fk points at.
-func (rs *restore) entryOf(entries []Entry, fk ForeignKeySQL) int {
-	return max(0, slices.IndexFunc(entries, func(e Entry) bool { return e.Source() == fk.RefTable }))
+// entryOf returns the index of the entry whose table dep depends on.
+func (rs *restore) entryOf(entries []Entry, dep Dependent) int {
+	return max(0, slices.IndexFunc(entries, func(e Entry) bool { return e.Source() == dep.RefTable }))
 }
 
 // tableModel returns the table of e's definition, named so that it is
@@ -167,6 +174,14 @@ func (rs *restore) create(ctx context.Context, i int, e Entry, t *schema.Table) 
 	}
 	if n := len(ddl.Indexes); n > 0 {
 		rs.out[i].Actions = append(rs.out[i].Actions, "created "+plural(int64(n), "index"))
+	}
+	for _, stmt := range def.Privileges {
+		if err := rs.exec(ctx, i, stmt, ""); err != nil {
+			return err
+		}
+	}
+	if n := len(def.Privileges); n > 0 {
+		rs.out[i].Actions = append(rs.out[i].Actions, fmt.Sprintf("granted its privileges again (%s)", plural(int64(n), "statement")))
 	}
 	for _, tr := range def.Triggers {
 		if err := rs.exec(ctx, i, strings.TrimRight(tr.Definition, "; \n"), "created trigger "+tr.Name); err != nil {

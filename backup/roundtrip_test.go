@@ -29,7 +29,12 @@ var shop = map[string]struct{ schema, dropColumn, dropParent string }{
 		CREATE INDEX users_name ON users (lower(name));
 		CREATE TABLE orders (id serial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE, amount numeric(10,2));
 		INSERT INTO users (email, name, karma, joined) SELECT 'u' || g || '@x.org', 'User ' || g, g % 7, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 hour' FROM generate_series(1, 300) g;
-		INSERT INTO orders (user_id, amount) SELECT 1 + g % 300, g * 0.25 FROM generate_series(1, 600) g;`,
+		INSERT INTO orders (user_id, amount) SELECT 1 + g % 300, g * 0.25 FROM generate_series(1, 600) g;
+		CREATE VIEW karma_users AS SELECT id, email, karma FROM users WHERE karma > 0;
+		CREATE VIEW high_karma AS SELECT id FROM karma_users WHERE karma = 6;
+		COMMENT ON VIEW karma_users IS 'users with karma';
+		GRANT SELECT ON users TO PUBLIC;
+		GRANT UPDATE (karma) ON users TO PUBLIC;`,
 		`DROP INDEX users_name; ALTER TABLE users DROP COLUMN name`,
 		`DROP TABLE users CASCADE`},
 	testdb.MySQL: {`
@@ -44,7 +49,8 @@ var shop = map[string]struct{ schema, dropColumn, dropParent string }{
 		CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT NOT NULL, amount DECIMAL(10,2),
 			CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
 		INSERT INTO users (email, name, karma, joined) SELECT CONCAT('u', seq, '@x.org'), CONCAT('User ', seq), seq % 7, TIMESTAMP '2026-01-01 00:00:00' + INTERVAL seq HOUR FROM seq_1_to_300;
-		INSERT INTO orders (user_id, amount) SELECT 1 + seq % 300, seq * 0.25 FROM seq_1_to_600;`,
+		INSERT INTO orders (user_id, amount) SELECT 1 + seq % 300, seq * 0.25 FROM seq_1_to_600;
+		CREATE VIEW karma_users AS SELECT id, email, karma FROM users WHERE karma > 0;`,
 		`ALTER TABLE users DROP INDEX users_name, DROP COLUMN name`,
 		`ALTER TABLE orders DROP FOREIGN KEY orders_user; DROP TABLE users`},
 	testdb.SQLite: {`
@@ -60,7 +66,8 @@ var shop = map[string]struct{ schema, dropColumn, dropParent string }{
 		WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 600)
 		INSERT INTO users (email, name, karma, joined) SELECT 'u' || n || '@x.org', 'User ' || n, n % 7, datetime('2026-01-01', '+' || n || ' hours') FROM g WHERE n <= 300;
 		WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 600)
-		INSERT INTO orders (user_id, amount) SELECT 1 + n % 300, n * 0.25 FROM g;`,
+		INSERT INTO orders (user_id, amount) SELECT 1 + n % 300, n * 0.25 FROM g;
+		CREATE VIEW karma_users AS SELECT id, email, karma FROM users WHERE karma > 0;`,
 		`DROP INDEX users_name; ALTER TABLE users DROP COLUMN name`,
 		`DROP TABLE users`},
 }
@@ -147,6 +154,20 @@ func TestRoundTrip(t *testing.T) {
 			}
 			t.Logf("restore with replace: %s", strings.Join(done[0].Actions, "; "))
 			checkShop(t, db, c, conn, users, before)
+			// The views on users work again (PostgreSQL, which drops them
+			// with the table, creates them again with their comment).
+			if n := count(t, db.DB, "SELECT COUNT(*) FROM karma_users WHERE id > 0"); n != 258 {
+				t.Errorf("karma_users has %d rows after the restore, want 258", n)
+			}
+			if kind == testdb.Postgres {
+				if n := count(t, db.DB, "SELECT COUNT(*) FROM high_karma"); n != 43 {
+					t.Errorf("high_karma has %d rows after the restore, want 43", n)
+				}
+				var comment string
+				if err := db.DB.QueryRow("SELECT obj_description('karma_users'::regclass, 'pg_class')").Scan(&comment); err != nil || comment != "users with karma" {
+					t.Errorf("the view's comment: %q, %v", comment, err)
+				}
+			}
 
 			// The whole table dropped, with the foreign key pointing at it.
 			execAll(t, db.DB, d, shop[kind].dropParent)
@@ -267,6 +288,14 @@ func checkShop(t *testing.T, db *testdb.DB, c backup.Copier, conn *sql.Conn, use
 	t.Helper()
 	if got := checksum(t, c, conn, users); got != want {
 		t.Errorf("users sums %+v, want %+v", got, want)
+	}
+	if db.Dialect.Name() == "postgres" { // privileges are lost with a dropped table
+		var table, column string
+		err := db.DB.QueryRow(`SELECT relacl::text, (SELECT attacl::text FROM pg_attribute WHERE attrelid = c.oid AND attname = 'karma')
+			FROM pg_class c WHERE oid = 'users'::regclass`).Scan(&table, &column)
+		if err != nil || !strings.Contains(table, ",=r/") || !strings.Contains(column, "=w/") {
+			t.Errorf("privileges of users: %s, of karma: %s (%v), want SELECT and UPDATE (karma) to PUBLIC", table, column, err)
+		}
 	}
 	if n := count(t, db.DB, "SELECT COUNT(*) FROM users WHERE name = 'User 42'"); n != 1 {
 		t.Errorf("%d users named User 42", n)

@@ -220,7 +220,7 @@ func (Dialect) BeginRestore(_ context.Context, conn *sql.Conn) (dialect.Querier,
 // DropTable drops table with foreign_key_checks off, which MySQL needs
 // to drop a table that others point at: their foreign keys stay, and bind
 // to the table again once it is created under its name.
-func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.ForeignKeySQL, error) {
+func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.Dependent, error) {
 	if _, err := q.ExecContext(ctx, `SET @tide_foreign_key_checks = @@session.foreign_key_checks, foreign_key_checks = 0`); err != nil {
 		return nil, err
 	}

@@ -239,46 +239,6 @@ func (Dialect) BeginRestore(ctx context.Context, conn *sql.Conn) (dialect.Querie
 	}, nil
 }
 
-// DropTable drops the foreign keys of other tables that point at table,
-// then the table, and returns those foreign keys as PostgreSQL prints
-// them, to be added back.
-func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.ForeignKeySQL, error) {
-	rows, err := q.QueryContext(ctx, `SELECT n.nspname, c.relname, con.conname,
-			format('ALTER TABLE %I.%I ADD CONSTRAINT %I ', n.nspname, c.relname, con.conname) || pg_get_constraintdef(con.oid),
-			pn.nspname || '.' || p.relname
-		FROM pg_constraint con
-		JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		JOIN pg_class p ON p.oid = con.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace
-		WHERE con.contype = 'f' AND con.confrelid = to_regclass($1) AND con.conrelid <> con.confrelid
-		ORDER BY n.nspname, c.relname, con.conname`, d.QuoteIdent(table))
-	if err != nil {
-		return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
-	}
-	var fks []backup.ForeignKeySQL
-	for rows.Next() {
-		var schema, name string
-		var fk backup.ForeignKeySQL
-		if err := rows.Scan(&schema, &name, &fk.Name, &fk.SQL, &fk.RefTable); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
-		}
-		fk.Table = schema + "." + name
-		fks = append(fks, fk)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, fmt.Errorf("list the foreign keys that point at %s: %w", table, err)
-	}
-	for _, fk := range fks {
-		if _, err := q.ExecContext(ctx, "ALTER TABLE "+d.QuoteIdent(fk.Table)+" DROP CONSTRAINT "+d.QuoteIdent(fk.Name)); err != nil {
-			return nil, fmt.Errorf("drop foreign key %s of %s: %w", fk.Name, fk.Table, err)
-		}
-	}
-	if _, err := q.ExecContext(ctx, "DROP TABLE "+d.QuoteIdent(table)); err != nil {
-		return nil, fmt.Errorf("%w (drop or change what depends on the table first, such as views, then restore again)", err)
-	}
-	return fks, nil
-}
-
 // AfterRestore moves the sequence of each identity or serial column of
 // the table past the largest value restored.
 func (d Dialect) AfterRestore(ctx context.Context, q dialect.Querier, table string, t *schema.Table) ([]string, error) {

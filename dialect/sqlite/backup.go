@@ -330,7 +330,7 @@ func foreignKeyViolations(ctx context.Context, q dialect.Querier) error {
 // DropTable drops table; [Dialect.BeginRestore] turned foreign key
 // enforcement off, so the tables that point at it keep their rows and
 // their foreign keys, which hold again once it is created.
-func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.ForeignKeySQL, error) {
+func (d Dialect) DropTable(ctx context.Context, q dialect.Querier, table string) ([]backup.Dependent, error) {
 	_, err := q.ExecContext(ctx, "DROP TABLE "+d.QuoteIdent(table))
 	return nil, err
 }
