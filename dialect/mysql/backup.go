@@ -87,12 +87,15 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, 
 	if err != nil {
 		return backup.Copied{}, err
 	}
-	copyTx, err := job.Copy.BeginTx(ctx, nil)
+	// Under REPEATABLE READ (whatever the server's default), INSERT ...
+	// SELECT locks the rows it reads.
+	rr := &sql.TxOptions{Isolation: sql.LevelRepeatableRead}
+	copyTx, err := job.Copy.BeginTx(ctx, rr)
 	if err != nil {
 		return backup.Copied{}, fmt.Errorf("begin the copy: %w", err)
 	}
 	defer func() { _ = copyTx.Rollback() }()
-	checkTx, err := job.Check.BeginTx(ctx, nil)
+	checkTx, err := job.Check.BeginTx(ctx, rr)
 	if err != nil {
 		return backup.Copied{}, fmt.Errorf("begin the checksum: %w", err)
 	}
