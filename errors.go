@@ -71,7 +71,9 @@ type MigrationError struct {
 	// within a statement of several lines; 0 when it did not say.
 	ErrorLine int
 	// Detail and Hint are what the database added to its message
-	// (PostgreSQL DETAIL and HINT), or "".
+	// (PostgreSQL DETAIL and HINT), or "". When the migration failed where
+	// it could not be rolled back, Hint also names the backups taken
+	// before it ran ([WithBackups]) and how to restore them.
 	Detail, Hint string
 	// Applied is the number of statements of this direction that took
 	// effect and are recorded; non-zero only where the database could not

@@ -66,6 +66,8 @@ type config struct {
 	// ignoreOtherHistory lets Up run where another tool's history table
 	// is and tide's is not.
 	ignoreOtherHistory bool
+	// backups copies tables before up sections run (WithBackups).
+	backups Backuper
 }
 
 // WithTable names the version table (default "tide_migrations"). A name

@@ -70,8 +70,9 @@ func (m *Migrator) run(s *session, p Planned, rec *history.Record) (Result, erro
 	}
 	m.emit(s.ctx, MigrationStarted{Migration: *mig, Direction: p.Direction, Statements: len(stmts) - p.Resume, Resumed: p.Resume})
 	start := time.Now()
-	var err error
+	note, err := m.backUp(s, p, rec)
 	switch {
+	case err != nil:
 	case mig.IsGo() && mig.NoTransaction:
 		err = m.runGoConn(s, mig, p.Direction, rec, start)
 	case transactional:
@@ -79,6 +80,7 @@ func (m *Migrator) run(s *session, p Planned, rec *history.Record) (Result, erro
 	default:
 		err = m.runStepwise(s, mig, p.Direction, stmts, rec, start)
 	}
+	err = withBackupNote(err, note)
 	res.Duration = time.Since(start)
 	if err != nil {
 		m.emit(s.ctx, MigrationFailed{Migration: *mig, Direction: p.Direction, Err: err})

@@ -23,6 +23,16 @@ func (m *Migrator) runSingleTx(s *session, plan []Planned, recs []history.Record
 	if err := m.checkSingleTx(plan, recs); err != nil {
 		return nil, err
 	}
+	idx := byKey(recs)
+	for _, p := range plan {
+		var rec *history.Record
+		if r, ok := idx[p.Migration.Key()]; ok {
+			rec = &r
+		}
+		if _, err := m.backUp(s, p, rec); err != nil {
+			return nil, err
+		}
+	}
 	var results []Result
 	seq := s.seq
 	err := m.retryLockTimeout(s, plan[0].mig, 0, func() error {

@@ -21,11 +21,27 @@ type File struct {
 	// it is re-applied, after the versioned ones, whenever its checksum
 	// changes. Its Version is zero; Name identifies it.
 	Repeatable bool
-	Up         Section
-	Down       *Section // nil when the migration has no down section
+	// Backup is what the file's header says about copying tables before
+	// the up section runs (native "-- +tide backup" markers).
+	Backup Backup
+	Up     Section
+	Down   *Section // nil when the migration has no down section
 	// Checks are the data check sections of the up direction, in the
 	// order of the file (native files; see [Check]).
 	Checks []CheckSection
+}
+
+// Backup is what a migration asks about backups: tables to copy before
+// its up section runs, or none at all, not even those that tide would
+// copy by itself because the up section drops, truncates or empties them.
+type Backup struct {
+	// Tables are the tables to copy, as written (possibly quoted and
+	// schema-qualified): "users", "app.orders", "\"Line Items\"".
+	Tables []string
+	// None turns automatic backups off for the migration.
+	None bool
+	// Line is the line of the first backup marker; 0 without one.
+	Line int
 }
 
 // Section is the SQL of one direction of a migration file.

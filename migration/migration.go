@@ -47,6 +47,10 @@ type Migration struct {
 	// that is applied again, after the versioned ones, whenever its file
 	// changes (views, functions, procedures).
 	Repeatable bool
+	// Backup is what the migration asks about copying tables before its
+	// up section runs. It is not part of the checksum: it changes nothing
+	// the migration does to the database.
+	Backup     Backup
 	Reversible bool        // it has a down section (or a Go down function)
 	Up         []Statement // nil for a Go migration
 	Down       []Statement // nil for a Go migration or one without down

@@ -195,6 +195,7 @@ func compile(f File, s Splitter, r Reader) (Migration, error) {
 	m := Migration{
 		Version: f.Version, Name: f.Name, Path: f.Path,
 		NoTransaction: f.NoTransaction, Reversible: f.Down != nil, Repeatable: f.Repeatable,
+		Backup: f.Backup,
 	}
 	var err error
 	if m.Up, err = split(f.Up, s); err != nil {

@@ -98,6 +98,7 @@ type dumper struct {
 	w       *bufio.Writer
 	q       Quoter
 	dialect string
+	out     *[]string // when set, statements go here, one each, instead of to w
 }
 
 func (d *dumper) line(format string, args ...any) {
@@ -105,6 +106,10 @@ func (d *dumper) line(format string, args ...any) {
 }
 
 func (d *dumper) stmt(format string, args ...any) {
+	if d.out != nil {
+		*d.out = append(*d.out, fmt.Sprintf(format, args...))
+		return
+	}
 	fmt.Fprintf(d.w, "\n"+format+";\n", args...)
 }
 
@@ -174,7 +179,7 @@ func (d *dumper) table(t *Table) {
 	if d.dialect == "postgres" && t.Options[OptUnlogged] == "true" {
 		kw = "UNLOGGED TABLE"
 	}
-	fmt.Fprintf(d.w, "\nCREATE %s %s (\n  %s\n)%s;\n", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
+	d.stmt("CREATE %s %s (\n  %s\n)%s", kw, d.q.QuoteIdent(t.Name), strings.Join(defs, ",\n  "), d.tableOptions(t))
 	d.comments(t)
 	for _, ix := range t.Indexes {
 		d.index(t.Name, ix)

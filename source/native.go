@@ -21,10 +21,11 @@ var nativeName = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)_(.+)\.[sS][qQ][lL]$`
 
 // Native is tide's own format: one file per migration named
 // <version>_<name>.sql, with sections that begin at the marker lines
-// "-- +tide up" and "-- +tide down", and an optional
-// "-- +tide no-transaction" line before the up section. "-- +tide check"
-// sections between the up and down sections hold data checks (see
-// [migration.Check]). The version is an
+// "-- +tide up" and "-- +tide down", and optional header lines before the
+// up section: "-- +tide no-transaction", and "-- +tide backup TABLE..."
+// (tables to copy before the up section runs) or "-- +tide backup none"
+// (no automatic backup). "-- +tide check" sections between the up and
+// down sections hold data checks (see [migration.Check]). The version is an
 // integer (20261122093000) or dotted (1.2.10, ordered segment by segment,
 // as Flyway orders its versions); it must not be 0.
 var Native Format = nativeFormat{}
@@ -121,8 +122,12 @@ func parseNativeBody(m *migration.File, text string) error {
 				return &migration.ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
 			}
 			noTxMarker = n
+		case "backup":
+			if err := parseBackupMarker(m, line, n, up != nil || down != nil); err != nil {
+				return err
+			}
 		default:
-			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, check, down, no-transaction)", mk.Name)}
+			return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unknown marker \"-- +tide %s\" (known: up, check, down, no-transaction, backup)", mk.Name)}
 		}
 	}
 	flush()

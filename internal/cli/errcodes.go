@@ -226,6 +226,8 @@ func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
 		one.Code = codeAdoptAmbiguous
 	case errors.Is(e, adopt.ErrNoHistory):
 		one.Code = codeAdoptNoHistory
+	case backupCode(e) != "":
+		one.Code = backupCode(e)
 	case a.interrupted() || errors.Is(e, context.Canceled):
 		one.Code = codeInterrupted
 	case !a.ran:

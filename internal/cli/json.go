@@ -176,6 +176,9 @@ func (a *app) eventData(e event.Event) any {
 	me := func(m tide.Migration, d tide.Direction) migrationEvent {
 		return migrationEvent{a.migrationJSON(m), string(d)}
 	}
+	if data, ok := a.backupEventData(e); ok {
+		return data
+	}
 	switch e := e.(type) {
 	case tide.LockWaiting:
 		return struct {

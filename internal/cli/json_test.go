@@ -108,6 +108,11 @@ func jsonScenario() []jsonStep {
 		{golden: "up_check_failed", args: []string{"up", "--json"}, code: ExitFailure, restore: true,
 			files: map[string]string{"migrations/7_more_users.sql": "-- +tide up\nINSERT INTO users (id, name) VALUES (2, 'bob');\n\n-- +tide check not-null users.email\n"}},
 		{golden: "check_failed", args: []string{"check", "--json"}, code: ExitFailure, sql: []string{"UPDATE users SET email = NULL WHERE id = 1"}},
+		{golden: "up_backup", args: []string{"up", "--json"}, files: map[string]string{"migrations/8_notes.sql": createNotes, "migrations/9_slim_notes.sql": slimNotes}},
+		{golden: "backups_list", args: []string{"backups", "list", "--json"}},
+		{golden: "restore_refused", args: []string{"restore", "9", "--json"}, code: ExitFailure},
+		{golden: "restore", args: []string{"restore", "9", "--replace", "--json"}},
+		{golden: "backups_prune", args: []string{"backups", "prune", "--older-than", "7d", "--json"}},
 	}
 }
 
@@ -123,6 +128,13 @@ SELECT id, email FROM users WHERE email NOT LIKE '%@%';
 -- +tide down
 UPDATE users SET email = NULL;
 `
+
+// createNotes makes a table, and slimNotes drops one of its columns:
+// tide up backs it up first.
+const (
+	createNotes = "-- +tide up\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(100));\nINSERT INTO notes (id, body) VALUES (1, 'a'), (2, 'b');\n"
+	slimNotes   = "-- +tide up\nALTER TABLE notes DROP COLUMN body;\n"
+)
 
 // jsonProjectFiles are the files the scenario starts with.
 var jsonProjectFiles = map[string]string{
@@ -271,6 +283,7 @@ var jsonNormal = []struct {
 	{regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"`), `"2026-01-02T03:04:05Z"`},
 	{regexp.MustCompile(`"applied_by":"[^"]*"`), `"applied_by":"user"`},
 	{regexp.MustCompile(`"applied_host":"[^"]*"`), `"applied_host":"host"`},
+	{regexp.MustCompile(`"created_by":"[^"]*"`), `"created_by":"user@host"`},
 	{regexp.MustCompile(`"holder":"[^"]*"`), `"holder":"host:4242:x1y2z3 (lease expires in 59.8s unless renewed)"`},
 	{regexp.MustCompile(`held by [^;"]*`), `held by host:4242:x1y2z3 (lease expires in 59.8s unless renewed)`},
 	{regexp.MustCompile(`waited [0-9.]+m?s`), `waited 200ms`},
@@ -380,7 +393,8 @@ func TestJSONContract(t *testing.T) {
 	codes := []string{codeUsage, codeConfig, codeDatabaseURLMissing, codeDatabaseUnavail, codeParse, codeDriftChanged, codeDriftMissing,
 		codeOutOfOrder, codePartial, codePartialChanged, codeOtherHistory, codeNoDown, codeUnknownVersion, codeLockTimeout, codeLockLost,
 		codeInterrupted, codeAdoptChecksum, codeAdoptCodeHistory, codeAdoptIncomplete, codeAdoptAmbiguous, codeAdoptNoHistory,
-		codeNotUpToDate, codeError, string(tide.CauseFailed), string(tide.CauseInterrupted), string(tide.CauseConnectionLost)}
+		codeNotUpToDate, codeError, string(tide.CauseFailed), string(tide.CauseInterrupted), string(tide.CauseConnectionLost),
+		codeRestoreRefused, codeBackupDamaged, codeNoBackup, codeRestoreIncomplete, codeBackupUnsupported, codeNoTable}
 	for _, c := range codes {
 		if !documented[c] {
 			t.Errorf("error code %q is not in README.md's table", c)

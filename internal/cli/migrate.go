@@ -36,7 +36,7 @@ func (a *app) operation(ctx context.Context, opts []tide.Option,
 
 func (a *app) upCommand() *cobra.Command {
 	var to string
-	var outOfOrder, ignoreOther, single bool
+	var outOfOrder, ignoreOther, single, noAutoBackup bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Apply the pending migrations",
@@ -58,7 +58,7 @@ pending migrations older than the newest applied one.`,
 			if err != nil {
 				return err
 			}
-			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther), tide.WithSingleTransaction(single)}
+			opts := []tide.Option{tide.WithAllowOutOfOrder(outOfOrder), tide.WithIgnoreOtherHistory(ignoreOther), tide.WithSingleTransaction(single), backupOption(noAutoBackup)}
 			return a.operation(cmd.Context(), opts,
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.UpTo(ctx, target) },
 				func(rs []tide.Result) string {
@@ -73,6 +73,7 @@ pending migrations older than the newest applied one.`,
 	cmd.Flags().BoolVar(&outOfOrder, "allow-out-of-order", false, "apply pending migrations older than the newest applied one")
 	cmd.Flags().BoolVar(&single, "single-transaction", false, "apply every pending migration in one transaction: the whole deploy or nothing (PostgreSQL, SQLite)")
 	cmd.Flags().BoolVar(&ignoreOther, "ignore-other-history", false, "run on a database that another tool migrated although tide adopt has not recorded its history")
+	addNoAutoBackup(cmd, &noAutoBackup)
 	return cmd
 }
 
@@ -127,13 +128,14 @@ the undos of the statements that took effect run.`,
 }
 
 func (a *app) redoCommand() *cobra.Command {
-	return &cobra.Command{
+	var noAutoBackup bool
+	cmd := &cobra.Command{
 		Use:     "redo",
 		Short:   "Revert the newest applied migration and apply it again",
 		Example: `  tide redo                         # while writing a migration: try its down and up again`,
 		Args:    cobra.NoArgs,
 		RunE: a.runE(func(cmd *cobra.Command, _ []string) error {
-			return a.operation(cmd.Context(), nil,
+			return a.operation(cmd.Context(), []tide.Option{backupOption(noAutoBackup)},
 				func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error) { return m.Redo(ctx) },
 				func(rs []tide.Result) string {
 					if len(rs) == 0 {
@@ -144,6 +146,8 @@ func (a *app) redoCommand() *cobra.Command {
 				})
 		}),
 	}
+	addNoAutoBackup(cmd, &noAutoBackup)
+	return cmd
 }
 
 func (a *app) baselineCommand() *cobra.Command {

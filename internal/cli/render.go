@@ -146,6 +146,8 @@ func (r *renderer) observe(e tide.Event) {
 		if r.plain {
 			r.line("baselined %s", e.Migration.Label())
 		}
+	default:
+		r.backupEvent(e)
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	mysqldialect "github.com/tidemigrate/tide/dialect/mysql"
 	"github.com/tidemigrate/tide/dialect/postgres"
 	"github.com/tidemigrate/tide/dialect/sqlite"
+	"github.com/tidemigrate/tide/dialect/sqlite/modernc"
 )
 
 // DefaultConnectTimeout bounds connecting to an unreachable server.
@@ -236,6 +237,11 @@ func openSQLite(rest string) (*sql.DB, error) {
 	path := strings.TrimPrefix(rest, "//")
 	if path == "" || strings.HasPrefix(path, "?") {
 		return nil, errors.New("sqlite URL has no path: use sqlite:PATH, for example sqlite:app.db")
+	}
+	// tide's SQL functions (the checksum of backups) are given to the
+	// connections the driver opens after they are registered.
+	if err := modernc.Register(); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: register tide's functions: %w", path, err)
 	}
 	db, err := sql.Open("sqlite", SQLiteDSN(path))
 	if err != nil {

@@ -1,0 +1,13 @@
+package postgres
+
+import (
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/internal/sqlsplit"
+)
+
+var _ dialect.Tokenizer = Dialect{}
+
+// Tokens lexes one statement by PostgreSQL's rules, without its comments.
+func (Dialect) Tokens(stmt string) ([]dialect.Token, error) {
+	return dialect.LexStatement(sqlsplit.Postgres, stmt)
+}
