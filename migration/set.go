@@ -82,6 +82,7 @@ func compileSet(files []File, s Splitter, r Reader, unique bool) (*Set, error) {
 	cerrs := make([]error, len(files))
 	parallel.For(len(files), func(i int) { migs[i], cerrs[i] = compile(files[i], s, r) })
 	var errs []error
+	set.versioned = make([]Migration, 0, len(migs))
 	for i, m := range migs {
 		switch {
 		case cerrs[i] != nil:
@@ -125,7 +126,10 @@ func (s *Set) With(migs ...Migration) (*Set, error) {
 func Empty(s Splitter) *Set { return &Set{dialect: s.Name()} }
 
 func (s *Set) sort() {
-	slices.SortStableFunc(s.versioned, func(a, b Migration) int { return a.Version.Compare(b.Version) })
+	byVersion := func(a, b Migration) int { return a.Version.Compare(b.Version) }
+	if !slices.IsSortedFunc(s.versioned, byVersion) { // as every format returns them
+		slices.SortStableFunc(s.versioned, byVersion)
+	}
 	slices.SortStableFunc(s.repeatable, func(a, b Migration) int { return strings.Compare(a.Name, b.Name) })
 }
 
