@@ -3,6 +3,7 @@ package tide
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
@@ -47,6 +48,60 @@ func (m *Migrator) drift(recs []history.Record) *DriftError {
 		return nil
 	}
 	return &d
+}
+
+// upToDate reports, from the briefs of the records, that [Migrator.UpTo]
+// target has nothing to do and nothing to refuse: every record applied,
+// every versioned record's migration known and unchanged (the check of
+// [Migrator.drift]), every migration up to target recorded and, on a full
+// run, every repeatable migration applied as its file is now. When it is
+// false, the plan of the full records says what to do or refuse.
+func (m *Migrator) upToDate(briefs []history.Brief, target Version) bool {
+	seen := make([]bool, len(m.migs))
+	seenReps := make([]bool, len(m.reps))
+	recorded, repsRecorded := 0, 0
+	for _, b := range briefs {
+		if !b.Applied {
+			return false
+		}
+		r := history.Record{Key: b.Key, State: history.StateApplied, Checksum: b.Checksum}
+		if name, ok := strings.CutPrefix(b.Key, migration.RepeatablePrefix); ok {
+			i, found := slices.BinarySearchFunc(m.reps, name, func(mig *migration.Migration, n string) int { return strings.Compare(mig.Name, n) })
+			switch {
+			case !found || !target.IsZero():
+				// A record without its file is no drift; one run up to a
+				// target leaves repeatable migrations alone.
+			case r.Checksum != m.reps[i].Checksum:
+				return false // to apply again
+			case !seenReps[i]:
+				seenReps[i] = true
+				repsRecorded++
+			}
+			continue
+		}
+		v, err := ParseVersion(b.Key)
+		if err != nil {
+			return false
+		}
+		i, found := slices.BinarySearchFunc(m.migs, v, func(mig *migration.Migration, v Version) int { return mig.Version.Compare(v) })
+		if !found || changed(r, m.migs[i]) {
+			return false // drift
+		}
+		if !seen[i] && (target.IsZero() || v.Compare(target) <= 0) {
+			seen[i] = true
+			recorded++
+		}
+	}
+	want := len(m.migs)
+	if !target.IsZero() {
+		want, _ = slices.BinarySearchFunc(m.migs, target, func(mig *migration.Migration, v Version) int {
+			if mig.Version.Compare(v) <= 0 {
+				return -1
+			}
+			return 1
+		})
+	}
+	return recorded == want && (!target.IsZero() || repsRecorded == len(m.reps))
 }
 
 // Planned is one migration an operation would run, and how much of it.
