@@ -15,6 +15,7 @@ import (
 	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/internal/dirfs"
 	"github.com/tidemigrate/tide/source"
 )
 
@@ -149,12 +150,13 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
-	a.migrations = m.Migrations()
-	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", f.table, "lock", f.lock)
+	a.migrations = m.Set()
+	a.log.Debug("migrations read", "dir", a.dir, "count", a.migrations.Len(), "table", f.table, "lock", f.lock)
 	return m, nil
 }
 
-// migrationsFS checks the migrations directory and returns it as an fs.FS.
+// migrationsFS checks the migrations directory and returns it as an fs.FS,
+// for readFormat and then the format's reader.
 func (a *app) migrationsFS() (fs.FS, error) {
 	a.dir = a.migrationsDir()
 	fi, err := os.Stat(a.dir)
@@ -166,7 +168,12 @@ func (a *app) migrationsFS() (fs.FS, error) {
 	case !fi.IsDir():
 		return nil, fmt.Errorf("migrations directory %s is not a directory", a.dir)
 	}
-	return source.Cached(os.DirFS(a.dir)), nil
+	if a.dirFormat == "" || a.formatPin != nil {
+		// The format is detected from the files before they are read:
+		// read each once.
+		return source.Cached(dirfs.New(a.dir)), nil
+	}
+	return dirfs.New(a.dir), nil
 }
 
 // formatNames lists the names --format takes for a migrations directory.
