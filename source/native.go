@@ -83,7 +83,9 @@ func ParseNative(name string, content []byte) (migration.File, error) {
 // A section's SQL is the text between its marker line and the next one.
 func parseNativeBody(m *migration.File, text string) error {
 	var (
-		up, down   *migration.Section
+		up         migration.Section
+		down       *migration.Section
+		hasUp      bool
 		current    *migration.Section
 		start      int // where the SQL of current begins in text
 		noTxMarker int
@@ -115,19 +117,26 @@ func parseNativeBody(m *migration.File, text string) error {
 			if len(mk.Args) > 0 {
 				return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("unexpected words %q after -- +tide %s", strings.Join(mk.Args, " "), mk.Name)}
 			}
-			target := &up
-			if mk.Name == "down" {
-				target = &down
+			var first *migration.Section // the section of this name found before
+			if mk.Name == "up" && hasUp {
+				first = &up
+			} else if mk.Name == "down" {
+				first = down
 			}
-			if *target != nil {
-				return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("second \"-- +tide %s\" section (the first is at line %d)", mk.Name, (*target).Line-1)}
+			if first != nil {
+				return &migration.ParseError{Path: m.Path, Line: n, Msg: fmt.Sprintf("second \"-- +tide %s\" section (the first is at line %d)", mk.Name, first.Line-1)}
 			}
 			flush(lineStart)
-			current = &migration.Section{Path: m.Path, Line: n + 1}
+			if mk.Name == "up" {
+				current, hasUp = &up, true
+			} else {
+				down = &migration.Section{}
+				current = down
+			}
+			*current = migration.Section{Path: m.Path, Line: n + 1}
 			start = off
-			*target = current
 		case "no-transaction":
-			if up != nil || down != nil {
+			if hasUp || down != nil {
 				return &migration.ParseError{Path: m.Path, Line: n, Msg: "\"-- +tide no-transaction\" must come before the up section"}
 			}
 			noTxMarker = n
@@ -136,10 +145,10 @@ func parseNativeBody(m *migration.File, text string) error {
 		}
 	}
 	flush(len(text))
-	if up == nil {
+	if !hasUp {
 		return &migration.ParseError{Path: m.Path, Msg: "no \"-- +tide up\" section: every migration needs one"}
 	}
-	m.Up = *up
+	m.Up = up
 	m.Down = down
 	m.NoTransaction = noTxMarker > 0
 	return nil

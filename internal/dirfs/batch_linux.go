@@ -7,7 +7,8 @@ import (
 
 // readMany reads the files at paths into out, or sets the error of each
 // in errs: on every processor, each with an io_uring ring where the
-// kernel allows one, one file at a time otherwise.
+// kernel allows one, one file at a time otherwise. It skips the empty
+// paths.
 func readMany(paths []string, out [][]byte, errs []error) {
 	workers := min(runtime.GOMAXPROCS(0), (len(paths)+batchFiles-1)/batchFiles)
 	var wg sync.WaitGroup
@@ -43,7 +44,7 @@ func readRangeWith(r *ring, paths []string, out [][]byte, errs []error) {
 			}
 		}
 		for i := lo; i < hi; i++ {
-			if !ok[i-lo] {
+			if !ok[i-lo] && paths[i] != "" {
 				out[i], errs[i] = readFile(paths[i])
 			}
 		}

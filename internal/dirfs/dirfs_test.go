@@ -81,7 +81,7 @@ func TestReadFilesReadsEveryFileWhole(t *testing.T) {
 
 func TestReadFilesOfAPathTooLong(t *testing.T) {
 	t.Parallel()
-	name := strings.Repeat("d/", maxPath/2) + "1_a.sql" // longer than the ring takes, and than the system does
+	name := strings.Repeat("d/", 2100) + "1_a.sql" // longer than a path may be (PATH_MAX)
 	got, errs := New(t.TempDir()).ReadFiles([]string{name})
 	one, oneErr := New(t.TempDir()).ReadFile(name)
 	if got[0] != nil || one != nil || errs[0] == nil || oneErr == nil || !errors.Is(errs[0], syscall.ENAMETOOLONG) {
@@ -98,6 +98,35 @@ func TestFSBehavesAsDirFS(t *testing.T) {
 	for _, n := range names {
 		if b, err := fs.ReadFile(New(dir), n); err != nil || !bytes.Equal(b, want[n]) {
 			t.Errorf("fs.ReadFile(%s) = %d bytes, %v", n, len(b), err)
+		}
+	}
+}
+
+func TestReadDirAsDirFS(t *testing.T) {
+	t.Parallel()
+	dir, _, _ := folder(t, 50)
+	for _, d := range []string{"b.sql", "sub/deeper"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("00001_m1.sql", filepath.Join(dir, "link.sql")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".", "sub", "missing", "00001_m1.sql", "../x"} {
+		got, err := New(dir).ReadDir(name)
+		want, wantErr := fs.ReadDir(os.DirFS(dir), name)
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Errorf("ReadDir(%q) error %v, os.DirFS's %v", name, err, wantErr)
+			continue
+		}
+		if len(got) != len(want) {
+			t.Fatalf("ReadDir(%q): %d entries, os.DirFS %d", name, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Name() != want[i].Name() || got[i].IsDir() != want[i].IsDir() || got[i].Type() != want[i].Type() {
+				t.Errorf("ReadDir(%q)[%d] = %v, os.DirFS %v", name, i, got[i], want[i])
+			}
 		}
 	}
 }

@@ -32,23 +32,14 @@ func (dir FS) ReadFile(name string) ([]byte, error) {
 func (dir FS) ReadFiles(names []string) ([][]byte, []error) {
 	out := make([][]byte, len(names))
 	errs := make([]error, len(names))
-	paths := make([]string, 0, len(names))
-	index := make([]int, 0, len(names))
+	paths := make([]string, len(names)) // "" for a name that names no file
 	for i, name := range names {
-		p, err := dir.join(name)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		paths, index = append(paths, p), append(index, i)
+		paths[i], errs[i] = dir.join(name)
 	}
-	got := make([][]byte, len(paths))
-	gotErrs := make([]error, len(paths))
-	readMany(paths, got, gotErrs)
-	for j, i := range index {
-		out[i] = got[j]
-		if gotErrs[j] != nil {
-			errs[i] = &fs.PathError{Op: "readfile", Path: names[i], Err: gotErrs[j]}
+	readMany(paths, out, errs)
+	for i, err := range errs {
+		if err != nil && paths[i] != "" {
+			errs[i] = &fs.PathError{Op: "readfile", Path: names[i], Err: err}
 		}
 	}
 	return out, errs
