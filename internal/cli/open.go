@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -22,23 +23,47 @@ import (
 // open opens the database, and says which: on stderr unless --quiet, in
 // the JSON document. Its errors never contain the password.
 func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
+	db, d, connected, err := a.openAsync(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := connected(); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, d, nil
+}
+
+// openAsync is open, connecting in the background: reading the migrations
+// meanwhile overlaps the connection's round trips and the server's start
+// of a session. connected waits for the connection and returns its error;
+// call it before using db, and before reporting another error, so that an
+// unreachable database is what a run reports.
+func (a *app) openAsync(ctx context.Context) (db *sql.DB, d dialect.Dialect, connected func() error, err error) {
 	rawURL, isDefault := a.databaseURL()
 	a.addPasswords(rawURL)
 	if isDefault {
 		if _, err := os.Stat(dburl.DefaultSQLitePath); errors.Is(err, fs.ErrNotExist) {
 			if err := a.checkNewDefault(); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 	}
 	a.noteDatabase(rawURL, isDefault)
 	a.log.Debug("opening database", "url", dburl.Redact(rawURL))
-	db, d, err := dburl.Open(ctx, rawURL)
-	if err != nil {
-		return nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
+	if db, d, err = dburl.OpenLazily(rawURL); err != nil {
+		return nil, nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
 	}
-	a.log.Debug("database open", "dialect", d.Name())
-	return db, d, nil
+	done := make(chan error, 1)
+	go func() { done <- dburl.Connect(ctx, db, rawURL) }()
+	connected = sync.OnceValue(func() error {
+		if err := <-done; err != nil {
+			return &codedError{code: codeDatabaseUnavail, err: err}
+		}
+		a.log.Debug("database open", "dialect", d.Name())
+		return nil
+	})
+	return db, d, connected, nil
 }
 
 // openToRead opens the database for a command that only reads it (status,
