@@ -7,7 +7,8 @@
 #   bench/compare.sh [-n N] [-noop M] [-runs R] [-out DIR] [postgres|mysql|sqlite|all]...
 #
 #   -n N       migrations for up and down (default 1000); each creates a
-#              table and inserts a row (down drops it)
+#              table and inserts a row (down drops it); 0 skips up, down
+#              and up --single-transaction (the no-op alone: -n 0 -noop M)
 #   -noop M    applied migrations for the no-op up (default 10000); each
 #              inserts a row into one table, so that setting them up is
 #              cheap; 0 skips the measure
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     -out) OUT=$2; shift 2 ;;
     postgres|mysql|sqlite) dbs+=("$1"); shift ;;
     all) dbs+=(postgres mysql sqlite); shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (try -h)" >&2; exit 2 ;;
   esac
 done
@@ -241,7 +242,7 @@ rounds() {
 
 # --- the measures ---------------------------------------------------------
 echo "writing $N migrations and $NOOP no-op migrations per format" >&2
-folders mig "$N"
+[ "$N" -gt 0 ] && folders mig "$N"
 [ "$NOOP" -gt 0 ] && folders noop "$NOOP"
 # Write the folders out now, so that the kernel's writeback of thousands of
 # new files does not compete with the first timed runs' fsyncs.
@@ -255,12 +256,14 @@ for kind in "${dbs[@]}"; do
   for m in up down single noop; do
     for tool in tide tide1 goose golang-migrate floor client client1; do created+=("${PFX}_${kind}_${m}_${tool//-/_}"); done
   done
-  rounds "$kind" up mig tide goose golang-migrate floor client
-  rounds "$kind" down mig tide goose golang-migrate floor client
-  if [ "$kind" = mysql ]; then
-    rounds "$kind" single mig client1 # tide refuses: MySQL DDL commits implicitly
-  else
-    rounds "$kind" single mig tide1 client1
+  if [ "$N" -gt 0 ]; then
+    rounds "$kind" up mig tide goose golang-migrate floor client
+    rounds "$kind" down mig tide goose golang-migrate floor client
+    if [ "$kind" = mysql ]; then
+      rounds "$kind" single mig client1 # tide refuses: MySQL DDL commits implicitly
+    else
+      rounds "$kind" single mig tide1 client1
+    fi
   fi
   if [ "$NOOP" -gt 0 ]; then
     for tool in tide goose golang-migrate; do
@@ -330,22 +333,24 @@ resources() { # measure
   echo "## tide vs goose and golang-migrate: whole processes, median of $RUNS rounds in which the tools take turns, seconds"
   echo
   echo "$(date -u +%Y-%m-%d), $(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); timer: $([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo "date(1)")"
-  table up "up: $N migrations (CREATE TABLE + INSERT each)"
-  resources up
-  table down "down: the same $N migrations reverted (DROP TABLE each)"
-  resources down
-  echo
-  echo "### up --single-transaction: $N migrations in one transaction"
-  echo
-  echo "| database | tide | client, one script in one transaction | tide ÷ client |"
-  echo "| --- | --: | --: | --: |"
-  for kind in "${dbs[@]}"; do
-    if [ "$kind" = mysql ]; then
-      echo "| $kind | refused (DDL commits implicitly) | $(fmt "$(get "$kind" single client1 4)") | n/a |"
-    else
-      echo "| $kind | $(fmt "$(get "$kind" single tide1 4)") | $(fmt "$(get "$kind" single client1 4)") | **$(ratio "$(get "$kind" single tide1 4)" "$(get "$kind" single client1 4)")** |"
-    fi
-  done
+  if [ "$N" -gt 0 ]; then
+    table up "up: $N migrations (CREATE TABLE + INSERT each)"
+    resources up
+    table down "down: the same $N migrations reverted (DROP TABLE each)"
+    resources down
+    echo
+    echo "### up --single-transaction: $N migrations in one transaction"
+    echo
+    echo "| database | tide | client, one script in one transaction | tide ÷ client |"
+    echo "| --- | --: | --: | --: |"
+    for kind in "${dbs[@]}"; do
+      if [ "$kind" = mysql ]; then
+        echo "| $kind | refused (DDL commits implicitly) | $(fmt "$(get "$kind" single client1 4)") | n/a |"
+      else
+        echo "| $kind | $(fmt "$(get "$kind" single tide1 4)") | $(fmt "$(get "$kind" single client1 4)") | **$(ratio "$(get "$kind" single tide1 4)" "$(get "$kind" single client1 4)")** |"
+      fi
+    done
+  fi
   if [ "$NOOP" -gt 0 ]; then
     echo
     echo "### no-op up over $NOOP applied migrations"
