@@ -10,7 +10,7 @@ import (
 // kernel allows one, one file at a time otherwise. It skips the empty
 // paths.
 func readMany(paths []string, out [][]byte, errs []error) {
-	workers := min(runtime.GOMAXPROCS(0), (len(paths)+batchFiles-1)/batchFiles)
+	workers := min(runtime.GOMAXPROCS(0), maxRings, (len(paths)+batchFiles-1)/batchFiles)
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo, hi := w*len(paths)/workers, (w+1)*len(paths)/workers

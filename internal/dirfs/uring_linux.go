@@ -27,15 +27,19 @@ type ring struct {
 }
 
 // Sizes of a batch: the files read at once, the buffer of each (larger
-// files are read again by themselves) and the longest path (longer ones
-// too).
+// files are read again by themselves) and the room for their paths, NUL
+// terminated (a path that does not fit is read by itself too).
 const (
 	batchFiles = 64
 	bufSize    = 16 << 10
-	maxPath    = 4096
+	pathsSize  = 32 << 10
 	ringSize   = 4 * batchFiles // SQ entries: three per file in the second step
-	arenaSize  = batchFiles * (maxPath + bufSize + 1)
+	arenaSize  = batchFiles*(bufSize+1) + pathsSize
 )
+
+// maxRings bounds the rings of one ReadFiles, and so the memory they map
+// (about 1 MiB each), on a machine with many processors.
+const maxRings = 4
 
 // The kernel's ABI (linux/io_uring.h).
 const (
@@ -159,37 +163,37 @@ func (r *ring) close() {
 	_ = syscall.Close(r.fd)
 }
 
-// The parts of the arena, for the file at index i of a batch.
-func (r *ring) path(i int) []byte { return r.arena[i*maxPath : (i+1)*maxPath] }
-func (r *ring) buf(i int) []byte {
-	off := batchFiles*maxPath + i*bufSize
-	return r.arena[off : off+bufSize]
-}
+// The parts of the arena: the buffer and the probe of the file at index
+// i of a batch, and the room for the paths of the batch.
+func (r *ring) buf(i int) []byte { return r.arena[i*bufSize : (i+1)*bufSize] }
 func (r *ring) probe(i int) []byte {
-	off := batchFiles*(maxPath+bufSize) + i
+	off := batchFiles*bufSize + i
 	return r.arena[off : off+1]
 }
+func (r *ring) paths() []byte { return r.arena[batchFiles*(bufSize+1):] }
 
-// read reads the files at paths (at most batchFiles) into out. A file
-// the ring cannot read whole in one go (an error, a path too long, a
-// file larger than its buffer, a file that grew) is left nil with ok
-// false, for the caller to read by itself, which also gives its error.
+// read reads the files at paths (at most batchFiles) into out, skipping
+// the empty paths. A file the ring cannot read whole in one go (an
+// error, paths too long for the room, a file larger than its buffer, a
+// file that grew) is left nil with ok false, for the caller to read by
+// itself, which also gives its error.
 // An error means the ring is broken and must not be used again, nor
 // closed: requests may still be in flight.
 func (r *ring) read(paths []string, out [][]byte, ok []bool) error {
 	// Step 1: open every file.
 	n := 0
 	fds := make([]int32, len(paths))
+	room := r.paths()
 	for i, p := range paths {
 		fds[i] = -1
-		if p == "" || len(p) >= maxPath {
+		if p == "" || len(p) >= len(room) {
 			continue
 		}
-		b := r.path(i)
-		copy(b, p)
-		b[len(p)] = 0
-		r.push(sqe{opcode: opOpenat, fd: atFDCWD, addr: uint64(uintptr(unsafe.Pointer(&b[0]))),
+		copy(room, p)
+		room[len(p)] = 0
+		r.push(sqe{opcode: opOpenat, fd: atFDCWD, addr: uint64(uintptr(unsafe.Pointer(&room[0]))),
 			opFlags: syscall.O_RDONLY | syscall.O_CLOEXEC, userData: uint64(i)})
+		room = room[len(p)+1:]
 		n++
 	}
 	if err := r.run(n, func(c cqe) { fds[c.userData] = c.res }); err != nil {
