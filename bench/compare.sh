@@ -64,9 +64,12 @@ trap cleanup EXIT
 if [ -z "${GOOSE_BIN:-}" ] || [ -z "${MIGRATE_BIN:-}" ]; then
   eval "$(go run ./bench/tools)"
 fi
-echo "building tide and the floor from $(git rev-parse --short HEAD 2>/dev/null || echo the checkout)" >&2
-go build -o "$work/tide" ./cmd/tide
-go build -o "$work/floor" ./bench/floor
+echo "building tide and the floor (static, CGO_ENABLED=0) from $(git rev-parse --short HEAD 2>/dev/null || echo the checkout)" >&2
+# Static binaries, as bench/tools builds goose and golang-migrate
+# (CGO_ENABLED=0): a binary linked to libc pays the dynamic loader at every
+# start (a no-op run over one migration: 0.12 s against 0.09 s here).
+CGO_ENABLED=0 go build -o "$work/tide" ./cmd/tide
+CGO_ENABLED=0 go build -o "$work/floor" ./bench/floor
 TIDE=$work/tide FLOOR=$work/floor
 MARIADB=$(command -v mariadb || command -v mysql || true)
 HYPERFINE=$(command -v hyperfine || true)
