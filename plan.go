@@ -50,13 +50,40 @@ func (m *Migrator) drift(recs []history.Record) *DriftError {
 	return &d
 }
 
-// upToDate reports, from the briefs of the records, that [Migrator.UpTo]
-// target has nothing to do and nothing to refuse: every record applied,
-// every versioned record's migration known and unchanged (the check of
-// [Migrator.drift]), every migration up to target recorded and, on a full
-// run, every repeatable migration applied as its file is now. When it is
-// false, the plan of the full records says what to do or refuse.
+// UpToDate reports, from the briefs of the history's records
+// ([history.Store.Briefs] of the migrator's table), that [Migrator.UpTo]
+// target would have nothing to do and nothing to refuse: every record
+// applied, every versioned record's migration known and its checksum
+// unchanged (the drift check, made for every applied file), every
+// migration up to target recorded and, on a full run, every repeatable
+// migration applied as its file is now. False means "not sure": UpTo then
+// reads every column of the history to plan or to refuse.
+//
+// UpTo begins with it. A caller that reads the briefs while [New] reads
+// the files (the tide command, connecting meanwhile) can skip UpTo when
+// it is true; the answer is as fresh as the briefs.
+func (m *Migrator) UpToDate(briefs []history.Brief, target Version) bool {
+	return m.checkTarget(target) == nil && m.upToDate(briefs, target)
+}
+
+// upToDate is UpToDate for a known target.
 func (m *Migrator) upToDate(briefs []history.Brief, target Version) bool {
+	// The versioned migrations up to target are m.migs[:limit].
+	limit := len(m.migs)
+	if !target.IsZero() {
+		limit, _ = slices.BinarySearchFunc(m.migs, target, func(mig *migration.Migration, v Version) int {
+			if mig.Version.Compare(v) <= 0 {
+				return -1
+			}
+			return 1
+		})
+	}
+	// Records name migrations by their canonical versions: look them up
+	// as strings, and parse only a key written otherwise.
+	index := make(map[string]int, len(m.migs))
+	for i, mig := range m.migs {
+		index[mig.Version.String()] = i
+	}
 	seen := make([]bool, len(m.migs))
 	seenReps := make([]bool, len(m.reps))
 	recorded, repsRecorded := 0, 0
@@ -79,29 +106,26 @@ func (m *Migrator) upToDate(briefs []history.Brief, target Version) bool {
 			}
 			continue
 		}
-		v, err := ParseVersion(b.Key)
-		if err != nil {
-			return false
+		i, exact := index[b.Key]
+		found := exact
+		if !exact {
+			// A key written otherwise ("007") is checked for drift by its
+			// version, but does not record the migration (keyed "7").
+			v, err := ParseVersion(b.Key)
+			if err != nil {
+				return false
+			}
+			i, found = slices.BinarySearchFunc(m.migs, v, func(mig *migration.Migration, v Version) int { return mig.Version.Compare(v) })
 		}
-		i, found := slices.BinarySearchFunc(m.migs, v, func(mig *migration.Migration, v Version) int { return mig.Version.Compare(v) })
 		if !found || changed(r, m.migs[i]) {
 			return false // drift
 		}
-		if !seen[i] && (target.IsZero() || v.Compare(target) <= 0) {
+		if exact && !seen[i] && i < limit {
 			seen[i] = true
 			recorded++
 		}
 	}
-	want := len(m.migs)
-	if !target.IsZero() {
-		want, _ = slices.BinarySearchFunc(m.migs, target, func(mig *migration.Migration, v Version) int {
-			if mig.Version.Compare(v) <= 0 {
-				return -1
-			}
-			return 1
-		})
-	}
-	return recorded == want && (!target.IsZero() || repsRecorded == len(m.reps))
+	return recorded == limit && (!target.IsZero() || repsRecorded == len(m.reps))
 }
 
 // Planned is one migration an operation would run, and how much of it.

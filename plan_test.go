@@ -160,7 +160,8 @@ func briefs(recs []history.Record) []history.Brief {
 // TestUpToDateAgreesWithPlanUp checks the shortcut of a run with nothing
 // to do against the plan, over every combination of records (each
 // migration absent, applied, changed, applied without a checksum, partly
-// applied or partly reverted; records without a file) and targets: it
+// applied or partly reverted; records without a file, or keyed otherwise
+// than tide keys them) and targets: it
 // must never say "nothing to do" when the plan has something to do or to
 // refuse, and must say it whenever the plan is empty and every record is
 // applied.
@@ -184,7 +185,7 @@ func TestUpToDateAgreesWithPlanUp(t *testing.T) {
 	}
 	keys := []string{"1", "2", "3", "R__view"}
 	n := 0
-	for combo := range 6 * 6 * 6 * 6 * 4 {
+	for combo := range 6 * 6 * 6 * 6 * 8 {
 		var recs []history.Record
 		c := combo
 		for _, key := range keys {
@@ -198,6 +199,9 @@ func TestUpToDateAgreesWithPlanUp(t *testing.T) {
 		}
 		if c&2 != 0 {
 			recs = append(recs, orphan("R__gone"))
+		}
+		if c&4 != 0 {
+			recs = append(recs, orphan("02")) // version 2, keyed otherwise
 		}
 		for _, target := range []Version{{}, MustParseVersion("1"), MustParseVersion("2"), MustParseVersion("3")} {
 			plan, err := m.planUp(recs, target)
