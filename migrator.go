@@ -75,7 +75,8 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 	if err != nil {
 		return nil, err
 	}
-	m := &Migrator{d: d, db: db, cfg: cfg, hist: history.New(d, cfg.table), set: set}
+	m := &Migrator{d: d, db: db, cfg: cfg, hist: history.New(d, cfg.table), set: set,
+		migs: make([]*migration.Migration, 0, len(set.Versioned()))}
 	for i := range set.Versioned() {
 		m.migs = append(m.migs, &set.Versioned()[i])
 	}

@@ -3,6 +3,7 @@ package tide
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/tidemigrate/tide/history"
 	"github.com/tidemigrate/tide/migration"
@@ -47,6 +48,84 @@ func (m *Migrator) drift(recs []history.Record) *DriftError {
 		return nil
 	}
 	return &d
+}
+
+// UpToDate reports, from the briefs of the history's records
+// ([history.Store.Briefs] of the migrator's table), that [Migrator.UpTo]
+// target would have nothing to do and nothing to refuse: every record
+// applied, every versioned record's migration known and its checksum
+// unchanged (the drift check, made for every applied file), every
+// migration up to target recorded and, on a full run, every repeatable
+// migration applied as its file is now. False means "not sure": UpTo then
+// reads every column of the history to plan or to refuse.
+//
+// UpTo begins with it. A caller that reads the briefs while [New] reads
+// the files (the tide command, connecting meanwhile) can skip UpTo when
+// it is true; the answer is as fresh as the briefs.
+func (m *Migrator) UpToDate(briefs []history.Brief, target Version) bool {
+	return m.checkTarget(target) == nil && m.upToDate(briefs, target)
+}
+
+// upToDate is UpToDate for a known target.
+func (m *Migrator) upToDate(briefs []history.Brief, target Version) bool {
+	// The versioned migrations up to target are m.migs[:limit].
+	limit := len(m.migs)
+	if !target.IsZero() {
+		limit, _ = slices.BinarySearchFunc(m.migs, target, func(mig *migration.Migration, v Version) int {
+			if mig.Version.Compare(v) <= 0 {
+				return -1
+			}
+			return 1
+		})
+	}
+	// Records name migrations by their canonical versions: look them up
+	// as strings, and parse only a key written otherwise.
+	index := make(map[string]int, len(m.migs))
+	for i, mig := range m.migs {
+		index[mig.Version.String()] = i
+	}
+	seen := make([]bool, len(m.migs))
+	seenReps := make([]bool, len(m.reps))
+	recorded, repsRecorded := 0, 0
+	for _, b := range briefs {
+		if !b.Applied {
+			return false
+		}
+		r := history.Record{Key: b.Key, State: history.StateApplied, Checksum: b.Checksum}
+		if name, ok := strings.CutPrefix(b.Key, migration.RepeatablePrefix); ok {
+			i, found := slices.BinarySearchFunc(m.reps, name, func(mig *migration.Migration, n string) int { return strings.Compare(mig.Name, n) })
+			switch {
+			case !found || !target.IsZero():
+				// A record without its file is no drift; one run up to a
+				// target leaves repeatable migrations alone.
+			case r.Checksum != m.reps[i].Checksum:
+				return false // to apply again
+			case !seenReps[i]:
+				seenReps[i] = true
+				repsRecorded++
+			}
+			continue
+		}
+		i, exact := index[b.Key]
+		found := exact
+		if !exact {
+			// A key written otherwise ("007") is checked for drift by its
+			// version, but does not record the migration (keyed "7").
+			v, err := ParseVersion(b.Key)
+			if err != nil {
+				return false
+			}
+			i, found = slices.BinarySearchFunc(m.migs, v, func(mig *migration.Migration, v Version) int { return mig.Version.Compare(v) })
+		}
+		if !found || changed(r, m.migs[i]) {
+			return false // drift
+		}
+		if exact && !seen[i] && i < limit {
+			seen[i] = true
+			recorded++
+		}
+	}
+	return recorded == limit && (!target.IsZero() || repsRecorded == len(m.reps))
 }
 
 // Planned is one migration an operation would run, and how much of it.

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -124,6 +125,9 @@ func TestPlanUp(t *testing.T) {
 				target = MustParseVersion(tc.target)
 			}
 			plan, err := tc.m.planUp(tc.recs(tc.m), target)
+			if got, want := tc.m.upToDate(briefs(tc.recs(tc.m)), target), err == nil && len(plan) == 0 && len(tc.recs(tc.m)) > 0; got != want {
+				t.Errorf("upToDate = %v, want %v", got, want)
+			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("planUp error = %v, want %q", err, tc.wantErr)
@@ -137,6 +141,83 @@ func TestPlanUp(t *testing.T) {
 				t.Errorf("planUp = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// briefs returns the briefs of recs, as history.Store.Briefs reads them.
+func briefs(recs []history.Record) []history.Brief {
+	var out []history.Brief
+	for _, r := range recs {
+		b := history.Brief{Key: r.Key, Applied: r.State == history.StateApplied}
+		if b.Applied {
+			b.Checksum = r.Checksum
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// TestUpToDateAgreesWithPlanUp checks the shortcut of a run with nothing
+// to do against the plan, over every combination of records (each
+// migration absent, applied, changed, applied without a checksum, partly
+// applied or partly reverted; records without a file, or keyed otherwise
+// than tide keys them) and targets: it
+// must never say "nothing to do" when the plan has something to do or to
+// refuse, and must say it whenever the plan is empty and every record is
+// applied.
+func TestUpToDateAgreesWithPlanUp(t *testing.T) {
+	m := planFixture(t)
+	states := []func(key string) (history.Record, bool){
+		func(string) (history.Record, bool) { return history.Record{}, false },
+		func(key string) (history.Record, bool) { return applied(m, key), true },
+		func(key string) (history.Record, bool) { return applied(m, key, checksum("old")), true },
+		func(key string) (history.Record, bool) { return applied(m, key, checksum("")), true },
+		func(key string) (history.Record, bool) { return applied(m, key, partial(Up, 1)), true },
+		func(key string) (history.Record, bool) { return applied(m, key, partial(Down, 1)), true },
+	}
+	orphan := func(key string) history.Record {
+		r := applied(m, "2")
+		r.Key, r.Version, r.Name = key, Version{}, strings.TrimPrefix(key, "R__")
+		if v, err := ParseVersion(key); err == nil {
+			r.Version = v
+		}
+		return r
+	}
+	keys := []string{"1", "2", "3", "R__view"}
+	n := 0
+	for combo := range 6 * 6 * 6 * 6 * 8 {
+		var recs []history.Record
+		c := combo
+		for _, key := range keys {
+			if r, ok := states[c%6](key); ok {
+				recs = append(recs, r)
+			}
+			c /= 6
+		}
+		if c&1 != 0 {
+			recs = append(recs, orphan("9"))
+		}
+		if c&2 != 0 {
+			recs = append(recs, orphan("R__gone"))
+		}
+		if c&4 != 0 {
+			recs = append(recs, orphan("02")) // version 2, keyed otherwise
+		}
+		for _, target := range []Version{{}, MustParseVersion("1"), MustParseVersion("2"), MustParseVersion("3")} {
+			plan, err := m.planUp(recs, target)
+			want := err == nil && len(plan) == 0 && len(recs) > 0
+			allApplied := !slices.ContainsFunc(recs, func(r history.Record) bool { return r.State != history.StateApplied })
+			// A record not applied leaves the answer to the plan.
+			if got := m.upToDate(briefs(recs), target); got != want && (got || allApplied) {
+				t.Fatalf("records %v, target %q: upToDate = %v; planUp = %q, %v", briefs(recs), target, got, steps(plan), err)
+			}
+			if want {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no combination was up to date")
 	}
 }
 

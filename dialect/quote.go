@@ -3,6 +3,7 @@ package dialect
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -32,6 +33,19 @@ func SplitQualified(name string) (schema, table string) {
 // underscores; anything else ends the scan.
 func FirstKeywords(stmt string, n int) []string {
 	return Keywords(stmt, n, skipSpaceAndComments)
+}
+
+// FirstKeyword returns the first word of stmt as written (not
+// upper-cased), skipping what [FirstKeywords] skips; "" when stmt starts
+// with no word. It does not allocate: it rules out most statements before
+// a closer look, on every statement of every migration file.
+func FirstKeyword(stmt string) string {
+	s := skipSpaceAndComments(stmt)
+	i := 0
+	for i < len(s) && isWordByte(s[i]) {
+		i++
+	}
+	return s[:i]
 }
 
 // Keywords is [FirstKeywords] with the dialect's own rule for what to skip
@@ -85,6 +99,11 @@ func skipSpaceAndComments(s string) string {
 // PREPARE TRANSACTION). ROLLBACK TO a savepoint does not, nor does
 // MariaDB's compound statement BEGIN NOT ATOMIC.
 func IsTransactionControl(stmt string) bool {
+	first := FirstKeyword(stmt)
+	if !slices.ContainsFunc([]string{"BEGIN", "START", "COMMIT", "END", "ABORT", "ROLLBACK", "PREPARE"},
+		func(k string) bool { return strings.EqualFold(first, k) }) {
+		return false // most statements, without allocating
+	}
 	kw := FirstKeywords(stmt, 2)
 	if len(kw) == 0 {
 		return false

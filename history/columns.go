@@ -17,6 +17,7 @@ const (
 	colVersion     = "version"
 	colKind        = "kind"
 	colState       = "state"
+	colChecksum    = "checksum"
 	colAppliedAt   = "applied_at"
 	colAppliedBy   = "applied_by"
 	colAdoptedFrom = "adopted_from"
@@ -68,7 +69,7 @@ var columns = []column{
 	{Column: dialect.Column{Name: colKind, Type: dialect.ShortText}, since: 1,
 		get: func(r *Record) any { return string(r.Kind) },
 		set: func(r *Record, v value) error { r.Kind = Kind(v.s); return nil }},
-	{Column: dialect.Column{Name: "checksum", Type: dialect.ShortText}, since: 1,
+	{Column: dialect.Column{Name: colChecksum, Type: dialect.ShortText}, since: 1,
 		get: func(r *Record) any { return r.Checksum },
 		set: func(r *Record, v value) error { r.Checksum = v.s; return nil }},
 	{Column: dialect.Column{Name: colState, Type: dialect.ShortText}, since: 1,

@@ -2,6 +2,7 @@ package history
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tidemigrate/tide/dialect"
@@ -26,6 +27,7 @@ type queries struct {
 	insertCols  []column // the columns Insert and Update take from a Record, key first
 	listCurrent string   // the schema version, then listCols of every row
 	listAt      [SchemaVersion + 1]string
+	listBriefs  string // key and, if applied, checksum of every row, at the current schema
 
 	readSchema     string // the schema version; fails unless both tables exist
 	readSchemaMeta string // the schema version, from the meta table alone
@@ -66,6 +68,12 @@ func newQueries(d dialect.Dialect, table, meta string) queries {
 	s.listCurrent = "SELECT " + m + "." + q("value") + ", " + selectList(s.listCols) +
 		" FROM " + s.qMeta + " AS " + m + " LEFT JOIN " + s.qTable + " AS " + h + " ON 1 = 1" +
 		" WHERE " + m + "." + q("name") + " = " + lit(metaSchemaVersion)
+	// The rows of the version table, when the meta table records the
+	// current schema; the checksum is NULL unless the record is applied.
+	s.listBriefs = "SELECT " + h + "." + q(colVersion) + ", CASE WHEN " + h + "." + q(colState) + " = " + lit(string(StateApplied)) +
+		" THEN " + h + "." + q(colChecksum) + " END FROM " + s.qTable + " AS " + h +
+		" WHERE (SELECT " + m + "." + q("value") + " FROM " + s.qMeta + " AS " + m + " WHERE " + m + "." + q("name") + " = " + lit(metaSchemaVersion) +
+		") = " + lit(strconv.Itoa(SchemaVersion))
 	for v := 1; v <= SchemaVersion; v++ {
 		s.listAt[v] = "SELECT " + selectList(listed(columnsAt(v))) + " FROM " + s.qTable + " AS " + h
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 
 	"github.com/tidemigrate/tide/dialect"
 )
@@ -120,39 +121,57 @@ func (m Migration) Func(d Direction) GoFunc {
 // not count, so a folder converted to another format keeps its checksums,
 // while any change to a statement or a check is drift.
 func Checksum(m Migration) string {
-	h := sha256.New()
+	b := checksumBuffers.Get().(*[]byte)
+	defer checksumBuffers.Put(b)
+	in := (*b)[:0]
 	if m.NoTransaction {
-		h.Write([]byte("no-transaction\n"))
+		in = append(in, "no-transaction\n"...)
 	}
-	for _, s := range m.Up {
-		h.Write([]byte(s.SQL))
-		h.Write([]byte{0})
-	}
+	in = appendStatements(in, m.Up)
 	if m.Reversible {
-		h.Write([]byte{1})
-		for _, s := range m.Down {
-			h.Write([]byte(s.SQL))
-			h.Write([]byte{0})
-		}
+		in = append(in, 1)
+		in = appendStatements(in, m.Down)
 	}
 	if len(m.Checks) > 0 {
-		h.Write([]byte("\x00checks\x00"))
+		in = append(in, "\x00checks\x00"...)
 		for _, c := range m.Checks {
-			h.Write([]byte(c.canonical()))
-			h.Write([]byte{0})
+			in = append(in, c.canonical()...)
+			in = append(in, 0)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hexSum(in, b)
 }
 
 // StatementsChecksum identifies a run of statements, such as those of a
 // partially applied migration that took effect, so that a resumed run can
 // check that they did not change.
 func StatementsChecksum(stmts []Statement) string {
-	h := sha256.New()
+	b := checksumBuffers.Get().(*[]byte)
+	defer checksumBuffers.Put(b)
+	return hexSum(appendStatements((*b)[:0], stmts), b)
+}
+
+// checksumBuffers hold what a checksum hashes: migrations are checksummed
+// by the thousand, on every run.
+var checksumBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendStatements appends the text of each statement and a NUL byte.
+func appendStatements(in []byte, stmts []Statement) []byte {
 	for _, s := range stmts {
-		h.Write([]byte(s.SQL))
-		h.Write([]byte{0})
+		in = append(in, s.SQL...)
+		in = append(in, 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return in
+}
+
+// hexSum returns the hex SHA-256 of in, and keeps in as the pooled buffer
+// b unless it grew large.
+func hexSum(in []byte, b *[]byte) string {
+	sum := sha256.Sum256(in)
+	if cap(in) <= 1<<20 {
+		*b = in
+	}
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }

@@ -82,6 +82,7 @@ func compileSet(files []File, s Splitter, r Reader, unique bool) (*Set, error) {
 	cerrs := make([]error, len(files))
 	parallel.For(len(files), func(i int) { migs[i], cerrs[i] = compile(files[i], s, r) })
 	var errs []error
+	set.versioned = migs[:0] // in place: each is read before its slot is written
 	for i, m := range migs {
 		switch {
 		case cerrs[i] != nil:
@@ -125,7 +126,10 @@ func (s *Set) With(migs ...Migration) (*Set, error) {
 func Empty(s Splitter) *Set { return &Set{dialect: s.Name()} }
 
 func (s *Set) sort() {
-	slices.SortStableFunc(s.versioned, func(a, b Migration) int { return a.Version.Compare(b.Version) })
+	byVersion := func(a, b Migration) int { return a.Version.Compare(b.Version) }
+	if !slices.IsSortedFunc(s.versioned, byVersion) { // as every format returns them
+		slices.SortStableFunc(s.versioned, byVersion)
+	}
 	slices.SortStableFunc(s.repeatable, func(a, b Migration) int { return strings.Compare(a.Name, b.Name) })
 }
 
@@ -234,20 +238,22 @@ func checkTransaction(m *Migration, s Splitter, r Reader) error {
 	if d, ok := r.(NoTransactionDetector); ok {
 		auto = d.DetectsNoTransaction()
 	}
-	for _, st := range slices.Concat(m.Up, m.Down) {
-		switch {
-		case dialect.IsTransactionControl(st.SQL):
-			return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
-				"%s controls the transaction that tide runs this migration in (tide commits each migration with its record): remove it, or, to manage transactions yourself, %s",
-				firstWords(st.SQL), marker)}
-		case detector != nil && detector.NeedsNoTransaction(st.SQL):
-			if auto {
-				m.NoTransaction = true
-				continue
+	for _, stmts := range [][]Statement{m.Up, m.Down} {
+		for _, st := range stmts {
+			switch {
+			case dialect.IsTransactionControl(st.SQL):
+				return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
+					"%s controls the transaction that tide runs this migration in (tide commits each migration with its record): remove it, or, to manage transactions yourself, %s",
+					firstWords(st.SQL), marker)}
+			case detector != nil && detector.NeedsNoTransaction(st.SQL):
+				if auto {
+					m.NoTransaction = true
+					continue
+				}
+				return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
+					"%s cannot run inside a transaction: %s (it then runs statement by statement, each recorded)",
+					firstWords(st.SQL), marker)}
 			}
-			return &ParseError{Path: m.Path, Line: st.Line, Msg: fmt.Sprintf(
-				"%s cannot run inside a transaction: %s (it then runs statement by statement, each recorded)",
-				firstWords(st.SQL), marker)}
 		}
 	}
 	return nil

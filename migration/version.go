@@ -27,6 +27,9 @@ func ParseVersion(s string) (Version, error) {
 	if s == "" {
 		return Version{}, fmt.Errorf("version is empty")
 	}
+	if v, ok := parseInteger(s); ok {
+		return v, nil // the common case, without allocating
+	}
 	segs := strings.Split(s, ".")
 	for i, seg := range segs {
 		if seg == "" {
@@ -47,6 +50,23 @@ func ParseVersion(s string) (Version, error) {
 		segs = segs[:len(segs)-1]
 	}
 	return Version{s: strings.Join(segs, ".")}, nil
+}
+
+// parseInteger parses a version of one segment: a run of digits, whose
+// leading zeros it drops.
+func parseInteger(s string) (Version, bool) {
+	if s == "" {
+		return Version{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return Version{}, false
+		}
+	}
+	if s = strings.TrimLeft(s, "0"); s == "" {
+		s = "0"
+	}
+	return Version{s: s}, true
 }
 
 // MustParseVersion is like [ParseVersion] but panics on a bad version.

@@ -23,6 +23,7 @@ type cachedFS struct {
 var (
 	_ fs.ReadFileFS = (*cachedFS)(nil)
 	_ fs.ReadDirFS  = (*cachedFS)(nil)
+	_ ReadFilesFS   = (*cachedFS)(nil)
 )
 
 // Open opens name in the underlying file system.
@@ -44,6 +45,37 @@ func (c *cachedFS) ReadFile(name string) ([]byte, error) {
 	c.files[name] = b
 	c.mu.Unlock()
 	return b, nil
+}
+
+// ReadFiles returns the contents of the files names, each read once; those
+// not read yet are read together.
+func (c *cachedFS) ReadFiles(names []string) ([][]byte, []error) {
+	out := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	var missing []string
+	var at []int
+	c.mu.Lock()
+	for i, name := range names {
+		if b, ok := c.files[name]; ok {
+			out[i] = b
+		} else {
+			missing, at = append(missing, name), append(at, i)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, errs
+	}
+	got, gotErrs := readMany(c.fsys, missing)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for j, i := range at {
+		out[i], errs[i] = got[j], gotErrs[j]
+		if gotErrs[j] == nil {
+			c.files[missing[j]] = got[j]
+		}
+	}
+	return out, errs
 }
 
 // ReadDir returns the entries of the folder name, read once.

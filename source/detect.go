@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -9,6 +8,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/tidemigrate/tide/internal/parallel"
 )
 
 // Formats returns every format of this package, native first, in the order
@@ -63,6 +64,19 @@ func Detect(fsys fs.FS) (Format, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
 	}
+	// The markers of thousands of files: read them at once, look for
+	// markers on every processor.
+	var sqlNames []string
+	sqlAt := map[string]int{}
+	for _, e := range entries {
+		if name := e.Name(); !e.IsDir() && strings.EqualFold(path.Ext(name), ".sql") {
+			sqlAt[name] = len(sqlNames)
+			sqlNames = append(sqlNames, name)
+		}
+	}
+	sqlHeads, headErrs := heads(fsys, sqlNames)
+	sqlFormats := make([][]string, len(sqlNames))
+	parallel.For(len(sqlNames), func(i int) { sqlFormats[i] = detectSQLFile(sqlNames[i], sqlHeads[i], headErrs[i]) })
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() {
@@ -83,7 +97,7 @@ func Detect(fsys fs.FS) (Format, error) {
 				note("goose", name)
 			}
 		case strings.EqualFold(path.Ext(name), ".sql"):
-			for _, format := range detectSQLFile(fsys, name) {
+			for _, format := range sqlFormats[sqlAt[name]] {
 				note(format, name)
 			}
 		}
@@ -108,40 +122,67 @@ func Detect(fsys fs.FS) (Format, error) {
 }
 
 // detectSQLFile returns the formats that a .sql file at the root matches,
-// by its name and the markers in its first lines.
-func detectSQLFile(fsys fs.FS, name string) []string {
+// by its name and the markers in its first lines, head (or err, when it
+// could not be read).
+func detectSQLFile(name string, head []byte, err error) []string {
 	var formats []string
 	if golangMigrateName.MatchString(name) {
 		formats = append(formats, "golang-migrate")
 	}
-	head, err := readHead(fsys, name)
 	if err != nil {
 		return formats
 	}
-	markers := map[string]bool{}
-	sc := bufio.NewScanner(bytes.NewReader(head))
-	sc.Buffer(nil, len(head)+1)
-	for sc.Scan() {
-		line := sc.Text()
-		if _, ok := ParseMarker(line, NativePrefix); ok {
-			markers["native"] = true
+	var native, goose, dbmate bool
+	for rest := head; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
 		}
-		if _, ok := ParseMarker(line, GoosePrefix); ok {
-			markers["goose"] = true
+		if !bytes.Contains(line, []byte("--")) {
+			continue // no marker: most lines
 		}
-		if m, ok := ParseMarker(line, DbmatePrefix); ok && (m.Name == "up" || m.Name == "down") {
-			markers["dbmate"] = true
+		text := string(line)
+		if _, ok := ParseMarker(text, NativePrefix); ok {
+			native = true
+		}
+		if _, ok := ParseMarker(text, GoosePrefix); ok {
+			goose = true
+		}
+		if m, ok := ParseMarker(text, DbmatePrefix); ok && (m.Name == "up" || m.Name == "down") {
+			dbmate = true
 		}
 	}
-	if f, ok, _ := parseFlywayName(name); ok && !(f.kind == 'R' && markers["native"]) {
+	if f, ok, _ := parseFlywayName(name); ok && !(f.kind == 'R' && native) {
 		formats = append(formats, "flyway")
 	}
-	for _, format := range []string{"native", "goose", "dbmate"} {
-		if markers[format] {
-			formats = append(formats, format)
+	for _, m := range []struct {
+		format string
+		found  bool
+	}{{"native", native}, {"goose", goose}, {"dbmate", dbmate}} {
+		if m.found {
+			formats = append(formats, m.format)
 		}
 	}
 	return formats
+}
+
+// heads returns the first detectLines lines (at most 64 KiB) of each of
+// the files names, or the error of each.
+func heads(fsys fs.FS, names []string) ([][]byte, []error) {
+	if _, ok := fsys.(ReadFilesFS); ok {
+		// A Cached folder: the whole file now is no read later.
+		contents, errs := readMany(fsys, names)
+		for i := range contents {
+			contents[i] = firstLines(contents[i])
+		}
+		return contents, errs
+	}
+	out := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	parallel.For(len(names), func(i int) { out[i], errs[i] = readHead(fsys, names[i]) })
+	return out, errs
 }
 
 // readHead returns the first detectLines lines of a file (at most 64 KiB).
@@ -153,7 +194,7 @@ func readHead(fsys fs.FS, name string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		head = b[:min(len(b), 64<<10)]
+		head = b
 	} else {
 		f, err := fsys.Open(name)
 		if err != nil {
@@ -164,10 +205,16 @@ func readHead(fsys fs.FS, name string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if i := nthIndex(head, '\n', detectLines); i >= 0 {
-		head = head[:i]
+	return firstLines(head), nil
+}
+
+// firstLines returns the first detectLines lines of b, and at most 64 KiB.
+func firstLines(b []byte) []byte {
+	b = b[:min(len(b), 64<<10)]
+	if i := nthIndex(b, '\n', detectLines); i >= 0 {
+		b = b[:i]
 	}
-	return head, nil
+	return b
 }
 
 // nthIndex returns the index of the n-th c in b, or -1.

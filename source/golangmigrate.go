@@ -83,8 +83,11 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 		name, downName   string
 		version          migration.Version
 	}
-	pairs := map[migration.Version]*pair{}
-	var order []migration.Version
+	type file struct {
+		name, base, direction string
+		version               migration.Version
+	}
+	var files []file
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
@@ -105,8 +108,18 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 			errs = append(errs, &migration.ParseError{Path: name, Msg: err.Error()})
 			continue
 		}
-		content, err := fs.ReadFile(fsys, name)
-		if err != nil {
+		files = append(files, file{name: name, base: match[2], direction: match[3], version: v})
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.name
+	}
+	contents, readErrs := readMany(fsys, names)
+	pairs := map[migration.Version]*pair{}
+	var order []migration.Version
+	for i, f := range files {
+		name, v, content := f.name, f.version, contents[i]
+		if err := readErrs[i]; err != nil {
 			errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("read: %v", err)})
 			continue
 		}
@@ -116,18 +129,18 @@ func (golangMigrateFormat) Read(fsys fs.FS) ([]migration.File, error) {
 			pairs[v] = p
 			order = append(order, v)
 		}
-		if match[3] == "up" {
+		if f.direction == "up" {
 			if p.up != "" {
 				errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.up)})
 				continue
 			}
-			p.up, p.upData, p.name = name, content, match[2]
+			p.up, p.upData, p.name = name, content, f.base
 		} else {
 			if p.down != "" {
 				errs = append(errs, &migration.ParseError{Path: name, Msg: fmt.Sprintf("version %s is also used by %s: versions must be unique", v, p.down)})
 				continue
 			}
-			p.down, p.downData, p.downName = name, content, match[2]
+			p.down, p.downData, p.downName = name, content, f.base
 		}
 	}
 	var migs []migration.File

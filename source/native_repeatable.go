@@ -38,7 +38,8 @@ func parseNativeRepeatable(name string, content []byte) (migration.File, error) 
 // versioned ones by version, then the repeatable ones by name. It reports
 // duplicate versions and duplicate repeatable names, naming both files.
 func sortMigrations(migs []migration.File) ([]migration.File, error) {
-	var versioned, repeatable []migration.File
+	versioned := migs[:0] // in place: each is read before its slot is written
+	var repeatable []migration.File
 	for _, m := range migs {
 		if m.Repeatable {
 			repeatable = append(repeatable, m)

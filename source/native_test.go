@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -213,6 +214,47 @@ func FuzzParseNative(f *testing.F) {
 			if c.Marker < m.Up.Line || c.Line != c.Marker+1 || c.Line > lines || !strings.Contains(Normalize(content), c.SQL) {
 				t.Fatalf("check section %+v out of the file", c)
 			}
+		}
+		if want := sectionLines(Normalize(content), m.Up.Line); m.Up.SQL != want {
+			t.Fatalf("up section SQL %q, want the lines from %d to the next marker: %q", m.Up.SQL, m.Up.Line, want)
+		}
+		if m.Down != nil {
+			if want := sectionLines(Normalize(content), m.Down.Line); m.Down.SQL != want {
+				t.Fatalf("down section SQL %q, want %q", m.Down.SQL, want)
+			}
+		}
+	})
+}
+
+// sectionLines joins the lines of text from line first (1-based) up to
+// the next native marker line.
+func sectionLines(text string, first int) string {
+	var b strings.Builder
+	for i, line := range strings.SplitAfter(text, "\n") {
+		if i+1 < first {
+			continue
+		}
+		if _, ok := ParseMarker(line, NativePrefix); ok {
+			break
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// nativeNameSpec is the rule that splitNativeName implements.
+var nativeNameSpec = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)*)_(.+)\.[sS][qQ][lL]$`)
+
+func FuzzSplitNativeName(f *testing.F) {
+	for _, name := range []string{"1_a.sql", "20261122093000_add_users.SQL", "1.2.10_x.y.sql", "1._a.sql", ".1_a.sql",
+		"1.._a.sql", "1_.sql", "_a.sql", "1_a\nb.sql", "1_a.sq", "1__.sql", "12_a_b.Sql", "1.2_", "x1_a.sql", "1_\xff.sql"} {
+		f.Add(name)
+	}
+	f.Fuzz(func(t *testing.T, base string) {
+		v, name, ok := splitNativeName(base)
+		m := nativeNameSpec.FindStringSubmatch(base)
+		if ok != (m != nil) || ok && (v != m[1] || name != m[2]) {
+			t.Fatalf("splitNativeName(%q) = %q, %q, %v; the rule gives %q", base, v, name, ok, m)
 		}
 	})
 }

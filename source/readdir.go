@@ -18,7 +18,7 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 	if err != nil {
 		return nil, fmt.Errorf("read migrations directory: %w", err)
 	}
-	var names []string
+	names := make([]string, 0, len(entries))
 	var errs []error
 	for _, e := range entries {
 		name := e.Name()
@@ -38,18 +38,18 @@ func readFiles(fsys fs.FS, want func(name string) (bool, error), parse func(name
 		names = append(names, name)
 	}
 	// Reading and parsing thousands of files is most of the work of a
-	// no-op run: spread it over the processors.
+	// no-op run: read them at once, parse them on every processor.
+	contents, perr := readMany(fsys, names)
 	parsed := make([]migration.File, len(names))
-	perr := make([]error, len(names))
 	parallel.For(len(names), func(i int) {
-		content, err := fs.ReadFile(fsys, names[i])
-		if err != nil {
-			perr[i] = &migration.ParseError{Path: names[i], Msg: fmt.Sprintf("read: %v", err)}
+		if perr[i] != nil {
+			perr[i] = &migration.ParseError{Path: names[i], Msg: fmt.Sprintf("read: %v", perr[i])}
 			return
 		}
-		parsed[i], perr[i] = parse(names[i], content)
+		parsed[i], perr[i] = parse(names[i], contents[i])
+		contents[i] = nil
 	})
-	var migs []migration.File
+	migs := parsed[:0]
 	for i := range names {
 		if perr[i] != nil {
 			errs = append(errs, perr[i])

@@ -14,6 +14,16 @@ var _ dialect.NoTransactionDetector = Dialect{}
 // CONCURRENTLY, REINDEX DATABASE/SYSTEM, VACUUM, CREATE/DROP DATABASE,
 // CREATE/DROP TABLESPACE and ALTER SYSTEM.
 func (Dialect) NeedsNoTransaction(stmt string) bool {
+	if s := strings.TrimLeft(stmt, " \t\r\n\f\v"); s != "" && isWord(s[0]) {
+		i := 0
+		for i < len(s) && isWord(s[i]) {
+			i++
+		}
+		if !slices.ContainsFunc([]string{"VACUUM", "CREATE", "DROP", "REINDEX", "ALTER"},
+			func(k string) bool { return strings.EqualFold(s[:i], k) }) {
+			return false // most statements, without allocating
+		}
+	}
 	w := words(stmt, 6)
 	if len(w) < 1 {
 		return false

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tidemigrate/tide"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/migration"
 )
 
 // Exit codes of [Run].
@@ -100,7 +101,7 @@ type app struct {
 	// opened (its URL redacted), and the writer of stdout's lines.
 	result     any
 	database   string
-	migrations []tide.Migration // read by the migrator: they name the files of errors that give only versions
+	migrations *migration.Set // read by the migrator: they name the files of errors that give only versions
 	jsonOnce   sync.Once
 	jsonw      *jsonWriter
 	// ctx is the context of the run: cancelled by Ctrl-C or SIGTERM.

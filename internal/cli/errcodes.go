@@ -104,8 +104,8 @@ func (a *app) errorEntries(err error) []errorJSON {
 // read) give the files of the migrations that the error names by version
 // only.
 func (a *app) entries(e error, migs []tide.Migration) []errorJSON {
-	if migs == nil {
-		migs = a.migrations
+	if migs == nil && a.migrations != nil {
+		migs = a.migrations.All()
 	}
 	pathOf := func(v tide.Version) string {
 		for _, m := range migs {

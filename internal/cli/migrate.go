@@ -15,13 +15,16 @@ func (a *app) operation(ctx context.Context, opts []tide.Option,
 	op func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error),
 	message func(results []tide.Result) string,
 ) error {
-	db, d, err := a.open(ctx)
+	db, d, connected, err := a.openAsync(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	r := a.newRenderer()
-	m, err := a.migrator(db, d, r.observe, opts...)
+	m, err := a.migrator(db, d, r.observe, opts...) // while connecting
+	if cerr := connected(); cerr != nil {
+		return cerr
+	}
 	if err != nil {
 		return err
 	}

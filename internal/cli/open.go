@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -15,29 +16,54 @@ import (
 	"github.com/tidemigrate/tide/adopt"
 	"github.com/tidemigrate/tide/dialect"
 	"github.com/tidemigrate/tide/internal/dburl"
+	"github.com/tidemigrate/tide/internal/dirfs"
 	"github.com/tidemigrate/tide/source"
 )
 
 // open opens the database, and says which: on stderr unless --quiet, in
 // the JSON document. Its errors never contain the password.
 func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
+	db, d, connected, err := a.openAsync(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := connected(); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, d, nil
+}
+
+// openAsync is open, connecting in the background: reading the migrations
+// meanwhile overlaps the connection's round trips and the server's start
+// of a session. connected waits for the connection and returns its error;
+// call it before using db, and before reporting another error, so that an
+// unreachable database is what a run reports.
+func (a *app) openAsync(ctx context.Context) (db *sql.DB, d dialect.Dialect, connected func() error, err error) {
 	rawURL, isDefault := a.databaseURL()
 	a.addPasswords(rawURL)
 	if isDefault {
 		if _, err := os.Stat(dburl.DefaultSQLitePath); errors.Is(err, fs.ErrNotExist) {
 			if err := a.checkNewDefault(); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 	}
 	a.noteDatabase(rawURL, isDefault)
 	a.log.Debug("opening database", "url", dburl.Redact(rawURL))
-	db, d, err := dburl.Open(ctx, rawURL)
-	if err != nil {
-		return nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
+	if db, d, err = dburl.OpenLazily(rawURL); err != nil {
+		return nil, nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
 	}
-	a.log.Debug("database open", "dialect", d.Name())
-	return db, d, nil
+	done := make(chan error, 1)
+	go func() { done <- dburl.Connect(ctx, db, rawURL) }()
+	connected = sync.OnceValue(func() error {
+		if err := <-done; err != nil {
+			return &codedError{code: codeDatabaseUnavail, err: err}
+		}
+		a.log.Debug("database open", "dialect", d.Name())
+		return nil
+	})
+	return db, d, connected, nil
 }
 
 // openToRead opens the database for a command that only reads it (status,
@@ -134,8 +160,8 @@ func (a *app) migrator(db *sql.DB, d dialect.Dialect, observer func(tide.Event),
 	if err != nil {
 		return nil, err
 	}
-	a.migrations = m.Migrations()
-	a.log.Debug("migrations read", "dir", a.dir, "count", len(m.Migrations()), "table", a.flags.table, "lock", a.flags.lock)
+	a.migrations = m.Set()
+	a.log.Debug("migrations read", "dir", a.dir, "count", a.migrations.Len(), "table", a.flags.table, "lock", a.flags.lock)
 	return m, nil
 }
 
@@ -159,7 +185,8 @@ func (a *app) tideOptions(observer func(tide.Event)) []tide.Option {
 	return opts
 }
 
-// migrationsFS checks the migrations directory and returns it as an fs.FS.
+// migrationsFS checks the migrations directory and returns it as an fs.FS,
+// for readFormat and then the format's reader.
 func (a *app) migrationsFS() (fs.FS, error) {
 	a.dir = a.migrationsDir()
 	fi, err := os.Stat(a.dir)
@@ -171,7 +198,12 @@ func (a *app) migrationsFS() (fs.FS, error) {
 	case !fi.IsDir():
 		return nil, fmt.Errorf("migrations directory %s is not a directory", a.dir)
 	}
-	return source.Cached(os.DirFS(a.dir)), nil
+	if a.dirFormat == "" || a.formatPin != nil {
+		// The format is detected from the files before they are read:
+		// read each once.
+		return source.Cached(dirfs.New(a.dir)), nil
+	}
+	return dirfs.New(a.dir), nil
 }
 
 // formatNames lists the names --format takes for a migrations directory.

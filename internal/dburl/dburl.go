@@ -46,17 +46,38 @@ const SQLiteBusyTimeout = 10 * time.Second
 // Open parses rawURL, opens the database and checks that it answers. The
 // error never contains the password.
 func Open(ctx context.Context, rawURL string) (*sql.DB, dialect.Dialect, error) {
+	db, d, err := OpenLazily(rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := Connect(ctx, db, rawURL); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, d, nil
+}
+
+// OpenLazily parses rawURL and opens the database without connecting to
+// it: [Connect] does, and so does the first statement. The error never
+// contains the password.
+func OpenLazily(rawURL string) (*sql.DB, dialect.Dialect, error) {
 	db, d, err := open(rawURL)
 	if err != nil {
 		return nil, nil, scrub(err, rawURL)
 	}
+	return db, d, nil
+}
+
+// Connect checks that db, opened from rawURL, answers; the connection
+// stays in its pool for the next statement. The error never contains the
+// password.
+func Connect(ctx context.Context, db *sql.DB, rawURL string) error {
 	pingCtx, cancel := context.WithTimeout(ctx, DefaultConnectTimeout+5*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
-		return nil, nil, scrub(fmt.Errorf("connect to %s: %w", Redact(rawURL), err), rawURL)
+		return scrub(fmt.Errorf("connect to %s: %w", Redact(rawURL), err), rawURL)
 	}
-	return db, d, nil
+	return nil
 }
 
 // driver is what tide needs for one URL scheme: the dialect and how to
