@@ -38,8 +38,9 @@ type Copier interface {
 	// with the columns of the same types, by the database's fastest path
 	// (CREATE TABLE ... AS SELECT, INSERT ... SELECT in key ranges), never
 	// row by row through the client. It returns the count and checksum of
-	// the rows it copied, computed on job.Check at the same time, from the
-	// same rows, and the size of the copy.
+	// the rows it copied, and the size of the copy. It may compute the
+	// checksum on job.Check while it copies, from the same rows, or over
+	// the copy afterwards, whichever costs the database less.
 	Copy(ctx context.Context, job *CopyJob) (Copied, error)
 	// Checksum returns the count and checksum of the rows of table (a
 	// qualified, unquoted name) that where (SQL, with args; "" for all)
@@ -75,8 +76,8 @@ func (r TableRef) String() string {
 // CopyJob is one table for [Copier.Copy] to copy.
 type CopyJob struct {
 	// Copy and Check are two connections of the same database: the rows
-	// are copied on Copy while their checksum is computed on Check.
-	// Copy has the backup space open.
+	// are copied on Copy, which has the backup space open; Check is there
+	// for a checksum computed at the same time.
 	Copy, Check *sql.Conn
 	// Source is the table to copy and Target the table to create in the
 	// backup space, both qualified and unquoted.

@@ -9,12 +9,13 @@
 // whole table of the same column types, with the database's fastest path
 // (CREATE TABLE ... AS SELECT; INSERT ... SELECT in key ranges, with
 // [Progress] between them), never row by row through the client; see
-// each dialect's Copy for its choices. While
-// the rows are copied, a second connection counts them and sums a 64-bit
-// hash of each (see [Sum]), from the same rows: PostgreSQL shares the
-// copy's snapshot with it, MySQL's reads lock the rows they copy until
-// both are done, SQLite checks that no other connection wrote in between
-// and otherwise sums the copy afterwards. The sum needs no order, so a
+// each dialect's Copy for its choices. The rows are counted and a 64-bit
+// hash of each is summed (see [Sum]), in the database: on PostgreSQL and
+// SQLite on a second connection while the rows are copied, from the same
+// rows (PostgreSQL shares the copy's snapshot with it; SQLite checks that
+// no other connection wrote in between, and otherwise sums the copy
+// afterwards); on MySQL over the copy once it is committed (its reads
+// locked the rows they copied until then). The sum needs no order, so a
 // restored table is verified without reading its rows out of the
 // database. Each backup records the table's definition (its columns,
 // keys, indexes, checks and triggers, and the foreign keys of other tables

@@ -82,10 +82,14 @@ func folder(kind string) fstest.MapFS {
 	if kind == testdb.MySQL {
 		dropColumn = "ALTER TABLE users DROP INDEX users_name, DROP COLUMN name;"
 	}
+	dropUsers := "DROP TABLE users;"
+	if kind == testdb.Postgres {
+		dropUsers = "DROP TABLE users CASCADE; -- and its views"
+	}
 	return fstest.MapFS{
 		"1_shop.sql":        {Data: []byte("-- +tide up\n" + shop[kind].schema + "\n")},
 		"2_slim.sql":        {Data: []byte("-- +tide up\n" + dropColumn + "\nDELETE FROM orders;\n")},
-		"3_drop.sql":        {Data: []byte("-- +tide up\nDROP TABLE orders;\nDROP TABLE users;\n")},
+		"3_drop.sql":        {Data: []byte("-- +tide up\nDROP TABLE orders;\n" + dropUsers + "\n")},
 		"4_kept.sql":        {Data: []byte("-- +tide up\nCREATE TABLE kept (id INT PRIMARY KEY, n INT);\nINSERT INTO kept VALUES (1, 1), (2, 2);\n")},
 		"5_marked_only.sql": {Data: []byte("-- +tide backup kept\n-- +tide up\nUPDATE kept SET n = n + 1;\n")},
 		"6_none.sql":        {Data: []byte("-- +tide backup none\n-- +tide up\nDELETE FROM kept;\n")},

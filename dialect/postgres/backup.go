@@ -128,7 +128,7 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, 
 		return err
 	}, func(ctx context.Context) error {
 		var err error
-		sum, err = backup.ChecksumRanges(ctx, d, checkTx, job)
+		sum, err = d.checksumRanges(ctx, checkTx, job)
 		return err
 	})
 	if err != nil {
@@ -153,24 +153,70 @@ func (d Dialect) Copy(ctx context.Context, job *backup.CopyJob) (backup.Copied, 
 // under fixed settings for the text forms (UTC, ISO dates). q must be a
 // transaction: the settings are local to it.
 func (d Dialect) Checksum(ctx context.Context, q dialect.Querier, table, where string, args ...any) (backup.Sum, error) {
-	method, hash, err := d.rowHash(ctx, q, table)
+	sum, err := d.summer(ctx, q, table)
 	if err != nil {
 		return backup.Sum{}, err
 	}
+	return sum(where, args...)
+}
+
+// summer prepares q for checksums of table (its row hash, read from the
+// catalog once, and the settings of the text forms) and returns the
+// function that sums the rows a condition selects.
+func (d Dialect) summer(ctx context.Context, q dialect.Querier, table string) (func(where string, args ...any) (backup.Sum, error), error) {
+	method, hash, err := d.rowHash(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := q.ExecContext(ctx, `SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true),
 		set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true), set_config('bytea_output', 'hex', true)`); err != nil {
-		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
+		return nil, fmt.Errorf("checksum %s: %w", table, err)
 	}
 	query := "SELECT count(*), COALESCE(sum(" + hash + "), 0)::text FROM " + d.QuoteIdent(table) + " AS tide_row"
-	if where != "" {
-		query += " WHERE " + where
+	return func(where string, args ...any) (backup.Sum, error) {
+		query := query
+		if where != "" {
+			query += " WHERE " + where
+		}
+		var rows int64
+		var sum string
+		if err := q.QueryRowContext(ctx, query, args...).Scan(&rows, &sum); err != nil {
+			return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
+		}
+		return backup.MakeSum(rows, method, sum), nil
+	}, nil
+}
+
+// checksumRanges checksums job.Source through q in the key ranges of
+// job.Key, telling job.Progress after each, or in one statement.
+func (d Dialect) checksumRanges(ctx context.Context, q dialect.Querier, job *backup.CopyJob) (backup.Sum, error) {
+	sum, err := d.summer(ctx, q, job.Source)
+	if err != nil {
+		return backup.Sum{}, err
 	}
-	var rows int64
-	var sum string
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&rows, &sum); err != nil {
-		return backup.Sum{}, fmt.Errorf("checksum %s: %w", table, err)
+	ranges, err := backup.KeyRanges(ctx, q, d, job.Source, job.Key, job.BatchRows)
+	if err != nil || len(ranges) == 0 {
+		if err != nil {
+			return backup.Sum{}, err
+		}
+		return sum("")
 	}
-	return backup.MakeSum(rows, method, sum), nil
+	total := ranges[len(ranges)-1].Hi - ranges[0].Lo + 1
+	var all backup.Sum
+	for _, r := range ranges {
+		where, args := r.Where(d, job.Key)
+		s, err := sum(where, args...)
+		if err != nil {
+			return backup.Sum{}, err
+		}
+		if all, err = all.Add(s); err != nil {
+			return backup.Sum{}, err
+		}
+		if job.Progress != nil {
+			job.Progress(all.Rows, max(total, all.Rows))
+		}
+	}
+	return all, nil
 }
 
 // rowHash returns the method and the expression hashing a row of table,
