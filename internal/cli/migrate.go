@@ -2,20 +2,38 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tidemigrate/tide"
+	"github.com/tidemigrate/tide/dialect"
+	"github.com/tidemigrate/tide/history"
 )
 
 // operation runs one locked library operation with the event renderer and
-// prints its outcome: message(results) on success.
+// prints its outcome: message(results) on success. When done is not nil,
+// the history's briefs are read while the migrations are, and the
+// operation does not run when done says, from them, that it has nothing
+// to do (tide up on a database that is up to date).
 func (a *app) operation(ctx context.Context, opts []tide.Option,
 	op func(ctx context.Context, m *tide.Migrator) ([]tide.Result, error),
 	message func(results []tide.Result) string,
+	done func(m *tide.Migrator, briefs []history.Brief) bool,
 ) error {
-	db, d, connected, err := a.openAsync(ctx)
+	var (
+		briefs   []history.Brief
+		briefsOK bool
+		prefetch func(ctx context.Context, db *sql.DB, d dialect.Dialect)
+	)
+	if done != nil {
+		prefetch = func(ctx context.Context, db *sql.DB, d dialect.Dialect) {
+			// An error leaves it to the operation, which reads again.
+			briefs, briefsOK, _ = history.New(d, a.flags.table).Briefs(ctx, db)
+		}
+	}
+	db, d, connected, err := a.openAsync(ctx, prefetch)
 	if err != nil {
 		return err
 	}
@@ -28,7 +46,10 @@ func (a *app) operation(ctx context.Context, opts []tide.Option,
 	if err != nil {
 		return err
 	}
-	results, err := op(ctx, m)
+	var results []tide.Result
+	if !briefsOK || !done(m, briefs) {
+		results, err = op(ctx, m)
+	}
 	msg := ""
 	if err == nil {
 		msg = message(results)
@@ -69,7 +90,8 @@ pending migrations older than the newest applied one.`,
 						return "database is up to date"
 					}
 					return fmt.Sprintf("applied %s", plural(len(rs), "migration"))
-				})
+				},
+				func(m *tide.Migrator, briefs []history.Brief) bool { return m.UpToDate(briefs, target) })
 		}),
 	}
 	cmd.Flags().StringVar(&to, "to", "", "apply the pending migrations up to and including `VERSION` only")
@@ -120,7 +142,7 @@ the undos of the statements that took effect run.`,
 					return fmt.Sprintf("nothing to revert: no migration newer than %s is applied", target)
 				}
 				return "nothing to revert: no migration is applied"
-			})
+			}, nil)
 		}),
 	}
 	cmd.Flags().StringVar(&to, "to", "", "revert every migration newer than `VERSION`, which stays applied")
@@ -146,7 +168,7 @@ func (a *app) redoCommand() *cobra.Command {
 					}
 					mig := rs[0].Migration
 					return "redid " + mig.Label()
-				})
+				}, nil)
 		}),
 	}
 	addNoAutoBackup(cmd, &noAutoBackup)
@@ -174,7 +196,7 @@ already recorded are left as they are.`,
 						return fmt.Sprintf("nothing to baseline: every migration up to %s is already recorded", target)
 					}
 					return fmt.Sprintf("baselined %s up to %s", plural(len(rs), "migration"), target)
-				})
+				}, nil)
 		}),
 	}
 }

@@ -23,7 +23,7 @@ import (
 // open opens the database, and says which: on stderr unless --quiet, in
 // the JSON document. Its errors never contain the password.
 func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
-	db, d, connected, err := a.openAsync(ctx)
+	db, d, connected, err := a.openAsync(ctx, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -36,10 +36,11 @@ func (a *app) open(ctx context.Context) (*sql.DB, dialect.Dialect, error) {
 
 // openAsync is open, connecting in the background: reading the migrations
 // meanwhile overlaps the connection's round trips and the server's start
-// of a session. connected waits for the connection and returns its error;
-// call it before using db, and before reporting another error, so that an
-// unreachable database is what a run reports.
-func (a *app) openAsync(ctx context.Context) (db *sql.DB, d dialect.Dialect, connected func() error, err error) {
+// of a session. Once connected, the background runs then (when not nil)
+// on the same connection. connected waits for both and returns the
+// connection's error; call it before using db, and before reporting
+// another error, so that an unreachable database is what a run reports.
+func (a *app) openAsync(ctx context.Context, then func(ctx context.Context, db *sql.DB, d dialect.Dialect)) (db *sql.DB, d dialect.Dialect, connected func() error, err error) {
 	rawURL, isDefault := a.databaseURL()
 	a.addPasswords(rawURL)
 	if isDefault {
@@ -55,7 +56,13 @@ func (a *app) openAsync(ctx context.Context) (db *sql.DB, d dialect.Dialect, con
 		return nil, nil, nil, &codedError{code: codeDatabaseUnavail, err: err}
 	}
 	done := make(chan error, 1)
-	go func() { done <- dburl.Connect(ctx, db, rawURL) }()
+	go func() {
+		err := dburl.Connect(ctx, db, rawURL)
+		if err == nil && then != nil {
+			then(ctx, db, d)
+		}
+		done <- err
+	}()
 	connected = sync.OnceValue(func() error {
 		if err := <-done; err != nil {
 			return &codedError{code: codeDatabaseUnavail, err: err}
