@@ -79,6 +79,9 @@ func TestLinearTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
+	if raceEnabled {
+		t.Skip("timing under the race detector says nothing about the splitter: run without -race")
+	}
 	inputs := map[string]struct {
 		d   Dialect
 		src func(size int) string

@@ -1,0 +1,5 @@
+//go:build !race
+
+package sqlsplit
+
+const raceEnabled = false
